@@ -1,0 +1,105 @@
+# mqlite — build, test and demo.
+#
+#   make          build build/mqlite.so (the SQLite extension) and build/mqgen
+#   make demo     build a sample database and print scored leads with reasons
+#   make test     unit tests (cmocka), SQL tests and script tests, with -Werror
+#
+# Missing Debian packages are installed with apt-get when run as root;
+# otherwise the exact apt-get line is printed and the build stops.
+
+CC       ?= cc
+BUILD    := build
+CSTD     := -std=c11 -D_DEFAULT_SOURCE
+WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+OPT      ?= -O2 -g
+# make test and CI build with -Werror; a plain make only warns.
+ifneq ($(filter test,$(MAKECMDGOALS))$(CI),)
+WERROR   := -Werror
+endif
+LUA_CFLAGS  := $(shell pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/include/lua5.4)
+LUA_LIBS    := $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
+CFLAGS_ALL   = $(CSTD) $(OPT) $(WARN) $(WERROR) -fPIC $(LUA_CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS_EXT  := $(LUA_LIBS) -ljansson -lm
+SQLITE3     ?= sqlite3
+
+# Packages by purpose; `deps` checks them with dpkg and installs what is missing.
+PKGS_BUILD := gcc make pkg-config libsqlite3-dev liblua5.4-dev libjansson-dev sqlite3
+PKGS_TEST  := libcmocka-dev shellcheck
+
+EXT_SRC  := $(wildcard ext/*.c)
+EXT_OBJ  := $(EXT_SRC:ext/%.c=$(BUILD)/ext/%.o)
+EXT_HDR  := $(wildcard ext/*.h)
+# Plain C modules (no SQLite, no Lua beyond the rule engine) that cmocka links directly.
+CORE_OBJ := $(BUILD)/ext/mqtime.o $(BUILD)/ext/ruleprog.o $(BUILD)/ext/luarule.o $(BUILD)/ext/leadjson.o
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps deps-test demo test test-unit test-sql test-scripts clean
+
+all: deps $(BUILD)/mqlite.so $(BUILD)/mqgen
+
+deps:
+	@$(call ensure_pkgs,$(PKGS_BUILD))
+
+deps-test:
+	@$(call ensure_pkgs,$(PKGS_BUILD) $(PKGS_TEST))
+
+# ensure_pkgs: install the missing Debian packages as root, else say what to install.
+define ensure_pkgs
+if command -v dpkg-query >/dev/null 2>&1; then \
+  missing=""; \
+  for p in $(1); do \
+    dpkg-query -W -f='$${Status}\n' "$$p" 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
+  done; \
+  if [ -n "$$missing" ]; then \
+    if [ "$$(id -u)" = 0 ]; then \
+      echo "mqlite: installing$$missing"; \
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+    else \
+      echo "mqlite: missing Debian packages:$$missing" >&2; \
+      echo "install them with:  sudo apt-get install -y$$missing" >&2; \
+      exit 1; \
+    fi; \
+  fi; \
+else \
+  echo "mqlite: no dpkg here; make sure these (Debian names) are installed: $(1)" >&2; \
+fi
+endef
+
+$(BUILD)/ext/%.o: ext/%.c $(EXT_HDR) | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/mqlite.so: $(EXT_OBJ)
+	$(CC) -shared -o $@ $(EXT_OBJ) $(LDLIBS_EXT)
+
+$(BUILD)/mqgen: samples/mqgen.c ext/mqtime.h $(BUILD)/ext/mqtime.o | deps
+	$(CC) $(CFLAGS_ALL) -Iext -o $@ samples/mqgen.c $(BUILD)/ext/mqtime.o -lsqlite3 -lm
+
+$(BUILD)/tests/%: tests/unit/%.c $(CORE_OBJ) $(EXT_HDR) | deps-test
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Iext -o $@ $< $(CORE_OBJ) $(LDLIBS_EXT) -lcmocka
+
+# ---- demo -------------------------------------------------------------------
+DEMO_DB := $(BUILD)/demo.db
+
+demo: all
+	@rm -f $(DEMO_DB)
+	@$(BUILD)/mqgen --leads 2000 --seed 42 --db $(DEMO_DB)
+	@$(SQLITE3) -bail $(DEMO_DB) ".load $(BUILD)/mqlite" ".read samples/demo.sql"
+
+# ---- tests ------------------------------------------------------------------
+test: deps-test all test-unit test-sql test-scripts
+	@echo "mqlite: all tests passed"
+
+test-unit: $(UNIT_BIN)
+	@sh tests/run-unit.sh $(UNIT_BIN)
+
+test-sql: $(BUILD)/mqlite.so $(BUILD)/mqgen
+	@sh tests/run-sql.sh $(BUILD)/mqlite.so
+
+test-scripts: $(BUILD)/mqlite.so
+	@sh tests/run-scripts.sh
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,63 @@
+/*
+** mqlite.h — what the extension's family files share: the SQLite API through
+** sqlite3ext.h, the per-connection state, and argument checking that words
+** every type error the same way ("fn: argument 2 expected X, found Y").
+**
+** Only files that talk to SQLite include this. Lua is reached through
+** luarule.h alone.
+*/
+#ifndef MQLITE_H
+#define MQLITE_H
+
+#include <sqlite3ext.h>
+#ifndef SQLITE_EXTENSION_INIT_DONE
+SQLITE_EXTENSION_INIT3
+#endif
+
+#include "luarule.h"
+
+#define MQLITE_VERSION "0.1.0"
+
+/* Per-connection state, shared by every function registered on one connection
+** and released when the last of them is destroyed with the connection. */
+typedef struct mq_conn {
+    int refs;
+    sqlite3 *db;
+    mq_engine *engine;          /* the Lua sandbox and its compiled rules */
+    /* Cache validation for rule lookups whose name is not a constant: the
+    ** rule table is read again only when something may have changed it. */
+    sqlite3_int64 seen_changes;
+    int seen_data_version;
+} mq_conn;
+
+void mq_conn_retain(mq_conn *c);
+void mq_conn_release(void *c);
+
+/* Registration of one family of functions; returns an SQLite result code. */
+typedef int (*mq_register_fn)(sqlite3 *db, mq_conn *conn);
+int mq_register_meta(sqlite3 *db, mq_conn *conn);
+int mq_register_score(sqlite3 *db, mq_conn *conn);
+int mq_register_score_vtab(sqlite3 *db, mq_conn *conn);
+int mq_register_convert(sqlite3 *db, mq_conn *conn);
+
+/* Registers a scalar or aggregate function with conn as its user data. */
+int mq_create_function(sqlite3 *db, mq_conn *conn, const char *name, int nargs, int flags,
+                       void (*xFunc)(sqlite3_context *, int, sqlite3_value **),
+                       void (*xStep)(sqlite3_context *, int, sqlite3_value **),
+                       void (*xFinal)(sqlite3_context *));
+
+/* "INTEGER", "REAL", "TEXT", "BLOB" or "NULL", for error messages. */
+const char *mq_type_name(sqlite3_value *v);
+
+/* Sets "fn: argument i expected what, found TYPE" on ctx (i counts from 1). */
+void mq_arg_error(sqlite3_context *ctx, const char *fn, int i, const char *what, sqlite3_value *v);
+
+/* True when v is INTEGER or REAL, or TEXT that reads wholly as a number. On
+** success *out holds the number. */
+int mq_value_number(sqlite3_value *v, double *out);
+
+/* A time argument: ISO-8601 TEXT or unix seconds (INTEGER/REAL). Returns 0 and
+** sets *out, or sets an error on ctx and returns -1. NULL is the caller's case. */
+int mq_arg_time(sqlite3_context *ctx, const char *fn, int i, sqlite3_value *v, double *out);
+
+#endif

@@ -1,0 +1,30 @@
+/*
+** mqtime.h — timestamps for mqlite: ISO-8601 text or unix seconds to one number.
+**
+** Plain C (no SQLite, no Lua) so that cmocka tests it directly. Every time in
+** mqlite is a double of seconds since 1970-01-01T00:00:00Z.
+*/
+#ifndef MQTIME_H
+#define MQTIME_H
+
+#include <stddef.h>
+
+/* Parses ISO-8601 text: "YYYY-MM-DD", optionally followed by 'T' or ' ' and
+** "HH:MM", ":SS", ".fraction", and a zone "Z", "+HH:MM", "+HHMM" or "+HH"
+** (no zone means UTC). Text that is a plain decimal number is taken as unix
+** seconds. Returns 0 and sets *out, or -1 when the text is not a valid time
+** (a bad calendar date such as 2025-02-30 included). */
+int mq_time_parse(const char *s, size_t n, double *out);
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (month 1..12). */
+long long mq_days_from_civil(long long y, unsigned m, unsigned d);
+
+/* Formats unix seconds as "YYYY-MM-DD HH:MM:SS" (UTC, seconds truncated) into
+** buf, which must hold 32 bytes. Returns 0, or -1 when the year is outside
+** 0..9999. */
+int mq_time_format(double t, char buf[32]);
+
+/* The current time in unix seconds. */
+double mq_time_now(void);
+
+#endif

@@ -1,0 +1,80 @@
+/*
+** rulearg.c — from a rule name in SQL to a compiled rule.
+**
+** The source is read from mqlite_rules and handed to the engine, which
+** compiles it only when it differs from what it compiled last under that
+** name. A constant name (the usual lead_score('b2b', ...)) is resolved once per
+** statement and kept as SQLite auxiliary data, so scoring a million rows reads
+** the rules table once, not a million times.
+*/
+#include "rulearg.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+mq_rule *mq_rule_lookup(mq_conn *conn, const char *fn, const char *name, char **err)
+{
+    sqlite3_stmt *st = NULL;
+    mq_rule *r = NULL;
+    *err = NULL;
+    int rc = sqlite3_prepare_v2(conn->db, "SELECT source FROM mqlite_rules WHERE name = ?1", -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        const char *why = sqlite3_errmsg(conn->db);
+        if (strstr(why, "no such table"))
+            *err = sqlite3_mprintf("%s: this database has no mqlite_rules table; "
+                                   "create it with schema/mqlite.sql (scripts/mqlite init)", fn);
+        else
+            *err = sqlite3_mprintf("%s: cannot read mqlite_rules: %s", fn, why);
+        return NULL;
+    }
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    /* BLOB too: readfile() in the sqlite3 shell returns one. */
+    int ct = rc == SQLITE_ROW ? sqlite3_column_type(st, 0) : SQLITE_NULL;
+    if (ct == SQLITE_TEXT || ct == SQLITE_BLOB) {
+        char *cerr = NULL;
+        const char *src = ct == SQLITE_TEXT ? (const char *)sqlite3_column_text(st, 0)
+                                            : (const char *)sqlite3_column_blob(st, 0);
+        if (!src) src = "";
+        r = mq_engine_rule(conn->engine, name, src, (size_t)sqlite3_column_bytes(st, 0), &cerr);
+        if (!r) *err = sqlite3_mprintf("%s: %s", fn, cerr ? cerr : "out of memory");
+        free(cerr);
+    } else if (rc == SQLITE_ROW) {
+        *err = sqlite3_mprintf("%s: rule '%s' has no source text in mqlite_rules", fn, name);
+    } else if (rc == SQLITE_DONE) {
+        *err = sqlite3_mprintf("%s: no rule named '%s' in mqlite_rules", fn, name);
+    } else {
+        *err = sqlite3_mprintf("%s: cannot read mqlite_rules: %s", fn, sqlite3_errmsg(conn->db));
+    }
+    sqlite3_finalize(st);
+    return r;
+}
+
+static void release_aux(void *p) { mq_rule_release(p); }
+
+mq_rule *mq_rule_arg(sqlite3_context *ctx, const char *fn, sqlite3_value **argv, int i)
+{
+    if (sqlite3_value_type(argv[i]) == SQLITE_NULL) return NULL;
+    if (sqlite3_value_type(argv[i]) != SQLITE_TEXT) {
+        mq_arg_error(ctx, fn, i + 1, "a rule name (TEXT)", argv[i]);
+        return NULL;
+    }
+    const char *name = (const char *)sqlite3_value_text(argv[i]);
+    if (!name) { sqlite3_result_error_nomem(ctx); return NULL; }
+    mq_rule *r = sqlite3_get_auxdata(ctx, i);
+    if (r && strcmp(mq_rule_name(r), name) == 0) {
+        mq_rule_retain(r);
+        return r;
+    }
+    char *err = NULL;
+    r = mq_rule_lookup(sqlite3_user_data(ctx), fn, name, &err);
+    if (!r) {
+        if (err) sqlite3_result_error(ctx, err, -1);
+        else sqlite3_result_error_nomem(ctx);
+        sqlite3_free(err);
+        return NULL;
+    }
+    mq_rule_retain(r);                 /* the statement's reference */
+    sqlite3_set_auxdata(ctx, i, r, release_aux);
+    return r;
+}

@@ -1,0 +1,515 @@
+/*
+** ruleprog.c — scoring a lead with a compiled rule, in C.
+**
+** The order of an explanation is fixed: fit criteria as declared, the fit cap,
+** event rules as declared, the engagement cap, group caps, the total cap. Each
+** item is rounded to a whole number before it is added, so the score is the
+** exact sum of the items that lead_explain() shows.
+*/
+#include "ruleprog.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+void mq_prog_init(mq_prog *p)
+{
+    memset(p, 0, sizeof *p);
+    p->grade_start = -1;
+}
+
+static void cond_free(mq_cond *c)
+{
+    for (int i = 0; i < c->ntests; i++) {
+        for (int k = 0; k < c->tests[i].nstrs; k++) free(c->tests[i].strs[k]);
+        free(c->tests[i].strs);
+        free(c->tests[i].lens);
+    }
+    free(c->tests);
+    c->tests = NULL;
+    c->ntests = 0;
+}
+
+void mq_prog_free(mq_prog *p)
+{
+    for (int i = 0; i < p->nfields; i++) free(p->fields[i]);
+    free(p->fields);
+    for (int i = 0; i < p->nfits; i++) {
+        free(p->fits[i].reason);
+        cond_free(&p->fits[i].cond);
+    }
+    free(p->fits);
+    for (int i = 0; i < p->nevs; i++) {
+        free(p->evs[i].type);
+        free(p->evs[i].reason);
+        free(p->evs[i].stage);
+        cond_free(&p->evs[i].where);
+    }
+    free(p->evs);
+    for (int i = 0; i < p->ngroups; i++) free(p->groups[i].name);
+    free(p->groups);
+    for (int i = 0; i < p->nths; i++) free(p->ths[i].stage);
+    free(p->ths);
+    free(p->below);
+    for (int i = 0; i < p->ngrades; i++) free(p->grades[i]);
+    free(p->grades);
+    mq_prog_init(p);
+}
+
+int mq_prog_field(mq_prog *p, const char *name, size_t len)
+{
+    for (int i = 0; i < p->nfields; i++)
+        if (strlen(p->fields[i]) == len && memcmp(p->fields[i], name, len) == 0) return i;
+    char **f = realloc(p->fields, (size_t)(p->nfields + 1) * sizeof *f);
+    if (!f) return -1;
+    p->fields = f;
+    if (!(f[p->nfields] = strndup(name, len))) return -1;
+    return p->nfields++;
+}
+
+int mq_prog_grade_index(const mq_prog *p, const char *g, size_t n)
+{
+    for (int i = 0; i < p->ngrades; i++)
+        if (strlen(p->grades[i]) == n && strncasecmp(p->grades[i], g, n) == 0) return i;
+    return -1;
+}
+
+static int cmp_threshold(const void *a, const void *b)
+{
+    const mq_threshold *x = a, *y = b;
+    return x->score < y->score ? 1 : x->score > y->score ? -1 : 0;
+}
+
+int mq_prog_default_grades(mq_prog *p)
+{
+    static const char *const def[] = {"A+", "A", "B", "C", "D", "F"};
+    if (p->ngrades) return 0;
+    if (!(p->grades = calloc(6, sizeof *p->grades))) return -1;
+    for (int i = 0; i < 6; i++) {
+        if (!(p->grades[i] = strdup(def[i]))) return -1;
+        p->ngrades++;
+    }
+    return 0;
+}
+
+int mq_prog_finish(mq_prog *p, const char **err)
+{
+    if (mq_prog_default_grades(p) != 0) goto nomem;
+    if (p->grade_start < 0) p->grade_start = p->ngrades >= 2 ? p->ngrades - 2 : 0;
+    if (!p->below && !(p->below = strdup("IQL"))) goto nomem;
+    qsort(p->ths, (size_t)p->nths, sizeof *p->ths, cmp_threshold);
+    for (int i = 0; i < p->nfits; i++)
+        if (p->fits[i].grade_step == MQ_STEP_DEFAULT)
+            p->fits[i].grade_step = p->fits[i].points > 0 ? 1 : p->fits[i].points < 0 ? -1 : 0;
+    return 0;
+nomem:
+    *err = "out of memory";
+    return -1;
+}
+
+/* ---- tests on values --------------------------------------------------------- */
+
+static int value_number(const mq_value *v, double *out)
+{
+    if (v->type == MQV_NUM) { *out = v->num; return 1; }
+    if (v->type != MQV_TEXT || v->n == 0 || v->n > 63) return 0;
+    char buf[64], *end;
+    memcpy(buf, v->s, v->n);
+    buf[v->n] = 0;
+    *out = strtod(buf, &end);
+    while (*end == ' ') end++;
+    return end != buf && *end == 0 && isfinite(*out);
+}
+
+static int ci_equal(const char *a, size_t an, const char *lower, size_t ln)
+{
+    return an == ln && strncasecmp(a, lower, an) == 0;
+}
+
+static int ci_contains(const char *s, size_t n, const char *lower, size_t ln)
+{
+    if (ln == 0) return 1;
+    for (size_t i = 0; i + ln <= n; i++)
+        if (strncasecmp(s + i, lower, ln) == 0) return 1;
+    return 0;
+}
+
+/* The part of an e-mail address after '@', or the whole text. */
+static const char *domain_of(const char *s, size_t n, size_t *dn)
+{
+    const char *at = memchr(s, '@', n);
+    if (!at) { *dn = n; return s; }
+    *dn = n - (size_t)(at + 1 - s);
+    return at + 1;
+}
+
+static int domain_matches(const char *d, size_t dn, const char *lower, size_t ln)
+{
+    if (ci_equal(d, dn, lower, ln)) return 1;
+    return dn > ln && d[dn - ln - 1] == '.' && strncasecmp(d + dn - ln, lower, ln) == 0;
+}
+
+/* Sorted, lower case: providers whose addresses say nothing about a company. */
+static const char *const free_domains[] = {
+    "126.com", "163.com", "aol.com", "att.net", "btinternet.com", "comcast.net",
+    "fastmail.com", "free.fr", "gmail.com", "gmx.com", "gmx.de", "gmx.net",
+    "googlemail.com", "hey.com", "hotmail.co.uk", "hotmail.com", "hotmail.de",
+    "hotmail.fr", "icloud.com", "inbox.com", "laposte.net", "libero.it", "live.com",
+    "mac.com", "mail.com", "mail.ru", "me.com", "msn.com", "naver.com", "orange.fr",
+    "outlook.com", "proton.me", "protonmail.com", "qq.com", "rediffmail.com",
+    "rocketmail.com", "seznam.cz", "t-online.de", "tutanota.com", "verizon.net",
+    "web.de", "wp.pl", "yahoo.co.uk", "yahoo.com", "yahoo.fr", "yandex.com",
+    "yandex.ru", "ymail.com", "zoho.com",
+};
+
+int mq_is_free_email(const char *s, size_t n)
+{
+    const char *at = memchr(s, '@', n);
+    if (!at) return 0;
+    size_t dn = n - (size_t)(at + 1 - s);
+    char d[64];
+    if (dn == 0 || dn >= sizeof d) return 0;
+    for (size_t i = 0; i < dn; i++) d[i] = (char)((at[1 + i] >= 'A' && at[1 + i] <= 'Z') ? at[1 + i] + 32 : at[1 + i]);
+    d[dn] = 0;
+    size_t lo = 0, hi = sizeof free_domains / sizeof *free_domains;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(d, free_domains[mid]);
+        if (c == 0) return 1;
+        if (c < 0) hi = mid; else lo = mid + 1;
+    }
+    return 0;
+}
+
+static int text_truth(const mq_value *v)
+{
+    static const char *const yes[] = {"true", "yes", "y", "1"}, *const no[] = {"false", "no", "n", "0"};
+    for (int i = 0; i < 4; i++) if (ci_equal(v->s, v->n, yes[i], strlen(yes[i]))) return 1;
+    for (int i = 0; i < 4; i++) if (ci_equal(v->s, v->n, no[i], strlen(no[i]))) return 0;
+    return -1;
+}
+
+/* A test on a missing value is false, negated or not; only missing() holds. */
+static int test_holds(const mq_test *t, const mq_value *v)
+{
+    if (t->op == MQT_MISSING) return v->type == MQV_NULL || (v->type == MQV_TEXT && v->n == 0);
+    if (v->type == MQV_NULL) return 0;
+    int r = 0;
+    double x;
+    switch (t->op) {
+    case MQT_GE: r = value_number(v, &x) && x >= t->a; break;
+    case MQT_LE: r = value_number(v, &x) && x <= t->a; break;
+    case MQT_BETWEEN: r = value_number(v, &x) && x >= t->a && x <= t->b; break;
+    case MQT_EQ_NUM: r = value_number(v, &x) && x == t->a; break;
+    case MQT_PRESENT: r = !(v->type == MQV_TEXT && v->n == 0); break;
+    case MQT_EQ_TEXT:
+    case MQT_ONE_OF:
+        if (v->type == MQV_TEXT)
+            for (int i = 0; i < t->nstrs && !r; i++) r = ci_equal(v->s, v->n, t->strs[i], t->lens[i]);
+        break;
+    case MQT_CONTAINS:
+        if (v->type == MQV_TEXT)
+            for (int i = 0; i < t->nstrs && !r; i++) r = ci_contains(v->s, v->n, t->strs[i], t->lens[i]);
+        break;
+    case MQT_FREE_EMAIL: r = v->type == MQV_TEXT && mq_is_free_email(v->s, v->n); break;
+    case MQT_DOMAIN_IN:
+        if (v->type == MQV_TEXT) {
+            size_t dn;
+            const char *d = domain_of(v->s, v->n, &dn);
+            for (int i = 0; i < t->nstrs && !r; i++) r = domain_matches(d, dn, t->strs[i], t->lens[i]);
+        }
+        break;
+    case MQT_TRUE:
+    case MQT_FALSE: {
+        int truth = v->type == MQV_BOOL || v->type == MQV_NUM ? v->num != 0
+                  : v->type == MQV_TEXT ? text_truth(v) : -1;
+        if (truth < 0) return 0;
+        r = t->op == MQT_TRUE ? truth : !truth;
+        break;
+    }
+    case MQT_MISSING: break;
+    }
+    return t->negate ? !r : r;
+}
+
+/* Evaluates a condition: 1 holds, 0 does not, -1 error. *points may be set by
+** a Lua function that returns a number. */
+static int cond_holds(const mq_prog *p, const mq_cond *c, const mq_source *src,
+                      double *points, int *has_points, char **err)
+{
+    *has_points = 0;
+    for (int i = 0; i < c->ntests; i++) {
+        const mq_test *t = &c->tests[i];
+        mq_value v = {MQV_NULL, 0, 0, NULL, 0, NULL};
+        if (src) src->get(src->self, t->field, p->fields[t->field], strlen(p->fields[t->field]), &v);
+        if (!test_holds(t, &v)) return 0;
+    }
+    if (c->fn >= 0) {
+        int applies = 0;
+        if (!p->call) { *err = strdup("rule has a function but no engine to run it"); return -1; }
+        if (p->call(p->call_ud, c->fn, src, &applies, points, has_points, err) != 0) return -1;
+        return applies;
+    }
+    return 1;
+}
+
+/* ---- results ------------------------------------------------------------------- */
+
+void mq_result_init(mq_result *r) { memset(r, 0, sizeof *r); }
+
+void mq_result_reset(mq_result *r)
+{
+    r->score = r->fit = r->engagement = 0;
+    r->grade = 0;
+    r->stage = NULL;
+    r->nitems = 0;
+}
+
+void mq_result_free(mq_result *r)
+{
+    free(r->items);
+    mq_result_init(r);
+}
+
+static mq_item *push_item(mq_result *r, mq_itemkind kind, double points, const char *reason)
+{
+    if (r->nitems == r->cap) {
+        int ncap = r->cap ? r->cap * 2 : 16;
+        mq_item *it = realloc(r->items, (size_t)ncap * sizeof *it);
+        if (!it) return NULL;
+        r->items = it;
+        r->cap = ncap;
+    }
+    mq_item *it = &r->items[r->nitems++];
+    memset(it, 0, sizeof *it);
+    it->kind = kind;
+    it->points = points;
+    it->reason = reason;
+    return it;
+}
+
+/* Round half away from zero; -0 becomes 0 so that JSON never shows "-0". */
+static double whole(double x)
+{
+    double r = round(x);
+    return r == 0 ? 0 : r;
+}
+
+/* Appends a cap item when sum lies outside [-cap, cap]; returns the new sum. */
+static double apply_cap(mq_result *r, double sum, double cap, const char *what, int *oom)
+{
+    if (cap <= 0 || fabs(sum) <= cap) return sum;
+    double target = sum > 0 ? cap : -cap;
+    mq_item *it = push_item(r, MQI_CAP, target - sum, NULL);
+    if (!it) { *oom = 1; return sum; }
+    it->what = what;
+    it->limit = cap;
+    return target;
+}
+
+/* ---- engagement ------------------------------------------------------------------ */
+
+int mq_engage_init(mq_engage *a, const mq_prog *p, double as_of)
+{
+    memset(a, 0, sizeof *a);
+    a->p = p;
+    size_t n = p->nevs ? (size_t)p->nevs : 1;
+    a->sum = calloc(n, sizeof *a->sum);
+    a->count = calloc(n, sizeof *a->count);
+    if (!a->sum || !a->count) { mq_engage_free(a); return -1; }
+    a->as_of = as_of;
+    return 0;
+}
+
+void mq_engage_reset(mq_engage *a, double as_of)
+{
+    size_t n = a->p->nevs ? (size_t)a->p->nevs : 1;
+    memset(a->sum, 0, n * sizeof *a->sum);
+    memset(a->count, 0, n * sizeof *a->count);
+    a->nevents = 0;
+    a->as_of = as_of;
+}
+
+void mq_engage_free(mq_engage *a)
+{
+    free(a->sum);
+    free(a->count);
+    a->sum = NULL;
+    a->count = NULL;
+}
+
+int mq_engage_add(mq_engage *a, const char *type, size_t typelen, double t,
+                  const mq_source *props, char **err)
+{
+    const mq_prog *p = a->p;
+    if (t > a->as_of) return 0;
+    for (int i = 0; i < p->nevs; i++) {
+        const mq_evrule *e = &p->evs[i];
+        if (e->typelen != typelen || strncasecmp(type, e->type, typelen) != 0) continue;
+        if (e->where.ntests || e->where.fn >= 0) {
+            double pts;
+            int hp, h = cond_holds(p, &e->where, props, &pts, &hp, err);
+            if (h < 0) return -1;
+            if (!h) continue;
+        }
+        double w = e->half_life > 0 ? exp2(-((a->as_of - t) / 86400.0) / e->half_life) : 1.0;
+        if (e->once) {
+            if (w > a->sum[i]) a->sum[i] = w;
+            a->count[i] = 1;
+        } else {
+            a->sum[i] += w;
+            a->count[i]++;
+        }
+        a->nevents++;
+        return 0;   /* the first matching rule takes the event */
+    }
+    return 0;
+}
+
+/* ---- scoring --------------------------------------------------------------------- */
+
+const char *mq_prog_stage(const mq_prog *p, double score, int grade, const char **err)
+{
+    for (int i = 0; i < p->nths; i++) {
+        const mq_threshold *t = &p->ths[i];
+        if (score < t->score) continue;
+        if (t->min_grade >= 0) {
+            if (grade < 0) {
+                *err = "this rule's thresholds need a grade";
+                return NULL;
+            }
+            if (grade > t->min_grade) continue;
+        }
+        return t->stage;
+    }
+    return p->below;
+}
+
+/* Rank of a stage among the rule's thresholds (lowest score = 0); a stage the
+** thresholds do not name ranks above them all, as a signal's target should. */
+static int stage_rank(const mq_prog *p, const char *stage)
+{
+    if (!stage) return -1;
+    if (stage == p->below || strcasecmp(stage, p->below) == 0) return 0;
+    for (int i = 0; i < p->nths; i++)
+        if (strcasecmp(p->ths[i].stage, stage) == 0) return p->nths - i;
+    return p->nths + 1;
+}
+
+int mq_prog_score(const mq_prog *p, const mq_source *lead, const mq_engage *eng,
+                  mq_result *r, char **err)
+{
+    int oom = 0, grade = p->grade_start;
+    double *group_sum = NULL;
+    mq_result_reset(r);
+    *err = NULL;
+    if (p->ngroups && !(group_sum = calloc((size_t)p->ngroups, sizeof *group_sum))) goto nomem;
+
+    double fit = 0;
+    for (int i = 0; lead && i < p->nfits; i++) {
+        const mq_fit *f = &p->fits[i];
+        double pts = f->points;
+        int hp, h = cond_holds(p, &f->cond, lead, &pts, &hp, err);
+        if (h < 0) goto fail;
+        if (!h) continue;
+        pts = whole(hp ? pts : f->points);
+        if (!push_item(r, MQI_FIT, pts, f->reason)) goto nomem;
+        fit += pts;
+        grade -= f->grade_step;
+        if (f->group >= 0) group_sum[f->group] += pts;
+    }
+    fit = apply_cap(r, fit, p->cap_fit, "fit", &oom);
+
+    double engagement = 0;
+    const char *signal = NULL;
+    for (int i = 0; eng && i < p->nevs; i++) {
+        if (!eng->count[i]) continue;
+        const mq_evrule *e = &p->evs[i];
+        double pts = whole(e->points * eng->sum[i]);
+        mq_item *it = push_item(r, e->stage ? MQI_SIGNAL : MQI_EVENT, pts, e->reason);
+        if (!it) goto nomem;
+        it->count = eng->count[i];
+        it->what = e->type;
+        it->stage = e->stage;
+        if (e->cap > 0) pts += apply_cap(r, pts, e->cap, e->type, &oom) - pts;
+        engagement += pts;
+        if (e->group >= 0) group_sum[e->group] += pts;
+        if (e->stage && stage_rank(p, e->stage) > stage_rank(p, signal)) signal = e->stage;
+    }
+    engagement = apply_cap(r, engagement, p->cap_engagement, "engagement", &oom);
+
+    double score = fit + engagement;
+    for (int g = 0; g < p->ngroups; g++) {
+        double capped = apply_cap(r, group_sum[g], p->groups[g].cap, p->groups[g].name, &oom);
+        score += capped - group_sum[g];
+    }
+    score = apply_cap(r, score, p->cap_total, "total", &oom);
+    if (oom) goto nomem;
+
+    if (grade < 0) grade = 0;
+    if (grade >= p->ngrades) grade = p->ngrades - 1;
+    r->score = score;
+    r->fit = fit;
+    r->engagement = engagement;
+    r->grade = grade;
+    const char *serr = NULL;
+    r->stage = mq_prog_stage(p, score, grade, &serr);
+    if (signal && stage_rank(p, signal) > stage_rank(p, r->stage)) r->stage = signal;
+    free(group_sum);
+    return 0;
+nomem:
+    free(*err);
+    *err = NULL;
+fail:
+    free(group_sum);
+    return -1;
+}
+
+/* ---- explanation -------------------------------------------------------------------- */
+
+static const char *kind_name(mq_itemkind k)
+{
+    switch (k) {
+    case MQI_FIT: return "fit";
+    case MQI_EVENT: return "engagement";
+    case MQI_SIGNAL: return "signal";
+    case MQI_CAP: return "cap";
+    }
+    return "?";
+}
+
+char *mq_result_json(const mq_prog *p, const mq_result *r)
+{
+    (void)p;
+    json_t *arr = json_array();
+    if (!arr) return NULL;
+    for (int i = 0; i < r->nitems; i++) {
+        const mq_item *it = &r->items[i];
+        char buf[256];
+        const char *reason = it->reason;
+        if (it->kind == MQI_CAP) {
+            snprintf(buf, sizeof buf, "cap: %s at most %g points", it->what, it->limit);
+            reason = buf;
+        } else if ((it->kind == MQI_EVENT || it->kind == MQI_SIGNAL) && it->count > 1) {
+            snprintf(buf, sizeof buf, "%s (%d times)", it->reason, it->count);
+            reason = buf;
+        }
+        json_t *o = json_object();
+        if (!o || json_array_append_new(arr, o) != 0) { json_decref(o); goto fail; }
+        if (json_object_set_new(o, "points", json_integer((json_int_t)it->points)) ||
+            json_object_set_new(o, "reason", json_string(reason ? reason : "")) ||
+            json_object_set_new(o, "kind", json_string(kind_name(it->kind))))
+            goto fail;
+        if (it->kind == MQI_SIGNAL && json_object_set_new(o, "stage", json_string(it->stage)))
+            goto fail;
+    }
+    char *s = json_dumps(arr, JSON_COMPACT | JSON_ENCODE_ANY);
+    json_decref(arr);
+    return s;
+fail:
+    json_decref(arr);
+    return NULL;
+}

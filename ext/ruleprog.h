@@ -1,0 +1,198 @@
+/*
+** ruleprog.h — a compiled scoring rule as data, and its evaluation in C.
+**
+** A rule is written in Lua, but what it declares (fit criteria, event points,
+** caps, decay, thresholds, grades) is turned by luarule.c into the structures
+** below, and scoring walks them in C. Lua runs only for a criterion whose
+** condition is a function the rule wrote itself; that call goes through the
+** `call` hook of the program, so this file needs neither Lua nor SQLite and
+** cmocka tests it directly.
+**
+** Points are whole numbers: each item of an explanation is rounded to an
+** integer before it is added, so the items add up exactly to the score in any
+** order and in any host (a salesperson reads "7 points", not "7.07").
+*/
+#ifndef RULEPROG_H
+#define RULEPROG_H
+
+#include <stddef.h>
+
+/* ---- values ---------------------------------------------------------------- */
+
+typedef enum { MQV_NULL, MQV_NUM, MQV_TEXT, MQV_BOOL, MQV_OTHER } mq_vtype;
+
+/* One field of a lead or of an event's props. Text is not NUL-terminated. */
+typedef struct mq_value {
+    mq_vtype type;
+    int is_int;            /* MQV_NUM that came in as an integer */
+    double num;            /* MQV_NUM; 0/1 for MQV_BOOL */
+    const char *s;         /* MQV_TEXT */
+    size_t n;
+    const void *opaque;    /* MQV_OTHER: the source's own node (a json_t *) */
+} mq_value;
+
+/* Where field values come from: a JSON object, a row of the leads table, an
+** event's props. `slot` is the field's index in the program's field table, or
+** -1 when only the name is known (a Lua function reading l.anything). */
+typedef struct mq_source {
+    void (*get)(void *self, int slot, const char *name, size_t len, mq_value *out);
+    void *self;
+} mq_source;
+
+/* ---- the program ----------------------------------------------------------- */
+
+typedef enum {
+    MQT_GE, MQT_LE, MQT_BETWEEN, MQT_EQ_NUM, MQT_EQ_TEXT, MQT_ONE_OF,
+    MQT_CONTAINS, MQT_PRESENT, MQT_MISSING, MQT_FREE_EMAIL, MQT_DOMAIN_IN,
+    MQT_TRUE, MQT_FALSE
+} mq_testop;
+
+typedef struct mq_test {
+    int field;             /* index into mq_prog.fields */
+    mq_testop op;
+    int negate;
+    double a, b;
+    char **strs;           /* lower-cased; MQT_EQ_TEXT, ONE_OF, CONTAINS, DOMAIN_IN */
+    size_t *lens;
+    int nstrs;
+} mq_test;
+
+/* All tests must hold (AND); or, when fn >= 0, the rule's own function decides. */
+typedef struct mq_cond {
+    mq_test *tests;
+    int ntests;
+    int fn;                /* the engine's handle of a Lua function, -1 if none */
+} mq_cond;
+
+#define MQ_STEP_DEFAULT 1000
+
+typedef struct mq_fit {
+    char *reason;
+    double points;
+    int grade_step;        /* steps this criterion moves the grade up (MQ_STEP_DEFAULT:
+                              one up for positive points, one down for negative) */
+    int group;             /* -1 if none */
+    mq_cond cond;
+} mq_fit;
+
+typedef struct mq_evrule {
+    char *type;            /* lower-cased event type */
+    size_t typelen;
+    char *reason;
+    double points;
+    double cap;            /* bound on |points of this rule|; 0 = none */
+    int once;              /* count one occurrence per lead: the most recent */
+    double half_life;      /* days; 0 = no decay */
+    int group;
+    char *stage;           /* a signal: this event moves the lead straight here */
+    mq_cond where;         /* conditions on the event's props */
+} mq_evrule;
+
+typedef struct mq_group { char *name; double cap; } mq_group;
+
+typedef struct mq_threshold {
+    char *stage;
+    double score;
+    int min_grade;         /* index into grades (0 = best), -1 = any grade */
+} mq_threshold;
+
+/* Calls the rule's own function number fn with src as its argument. Sets
+** *applies and *points (the function may return a number of points instead of
+** true). Returns 0, or -1 with *err set to a malloc'd message. */
+typedef int (*mq_call_fn)(void *ud, int fn, const mq_source *src,
+                          int *applies, double *points, int *has_points, char **err);
+
+typedef struct mq_prog {
+    char **fields; int nfields;
+    mq_fit *fits; int nfits;
+    mq_evrule *evs; int nevs;
+    mq_group *groups; int ngroups;
+    mq_threshold *ths; int nths;      /* sorted by score, highest first */
+    char *below;                      /* stage of a lead under every threshold */
+    char **grades; int ngrades;       /* best first: "A+", "A", ..., "F" */
+    int grade_start;
+    double default_half_life;         /* days; 0 = no decay */
+    double cap_total, cap_fit, cap_engagement;   /* 0 = none */
+    int has_fn;                       /* some condition is a Lua function */
+    mq_call_fn call;
+    void *call_ud;
+} mq_prog;
+
+void mq_prog_init(mq_prog *p);
+void mq_prog_free(mq_prog *p);
+
+/* Interns a field name; returns its slot or -1 on out of memory. */
+int mq_prog_field(mq_prog *p, const char *name, size_t len);
+/* Index of a grade in the scale, or -1. Case-insensitive. */
+int mq_prog_grade_index(const mq_prog *p, const char *g, size_t n);
+/* The default scale A+, A, B, C, D, F unless the rule declared one. */
+int mq_prog_default_grades(mq_prog *p);
+/* Sorts thresholds and fills defaults (grade scale, below stage); call once
+** after declaring. Returns 0, or -1 with a static message in *err. */
+int mq_prog_finish(mq_prog *p, const char **err);
+
+/* ---- results --------------------------------------------------------------- */
+
+typedef enum { MQI_FIT, MQI_EVENT, MQI_SIGNAL, MQI_CAP } mq_itemkind;
+
+/* One line of an explanation. reason points into the program; for a cap, what
+** is the name of what was capped and limit the cap. */
+typedef struct mq_item {
+    mq_itemkind kind;
+    double points;         /* whole number */
+    const char *reason;
+    const char *what;
+    double limit;
+    int count;             /* events counted, for MQI_EVENT / MQI_SIGNAL */
+    const char *stage;     /* MQI_SIGNAL */
+} mq_item;
+
+typedef struct mq_result {
+    double score, fit, engagement;
+    int grade;             /* index into prog->grades */
+    const char *stage;     /* points into the program */
+    mq_item *items;
+    int nitems, cap;
+} mq_result;
+
+void mq_result_init(mq_result *r);
+void mq_result_reset(mq_result *r);
+void mq_result_free(mq_result *r);
+
+/* ---- engagement: events streamed in any order ----------------------------- */
+
+typedef struct mq_engage {
+    const mq_prog *p;
+    double as_of;
+    double *sum;           /* per event rule: sum of decay weights (or best weight if once) */
+    int *count;
+    int nevents;           /* events that matched some rule */
+} mq_engage;
+
+int mq_engage_init(mq_engage *a, const mq_prog *p, double as_of);
+void mq_engage_reset(mq_engage *a, double as_of);
+void mq_engage_free(mq_engage *a);
+/* Adds one event. props may be NULL. Events after as_of are ignored: scoring
+** "as of" a date sees only the history up to it. Returns 0, or -1 with *err. */
+int mq_engage_add(mq_engage *a, const char *type, size_t typelen, double t,
+                  const mq_source *props, char **err);
+
+/* ---- scoring --------------------------------------------------------------- */
+
+/* Scores a lead: fit criteria against lead (may be NULL for engagement only),
+** then the accumulated events in eng (may be NULL), then caps, grade and stage.
+** Returns 0, or -1 with *err (malloc'd; "out of memory" when it is NULL). */
+int mq_prog_score(const mq_prog *p, const mq_source *lead, const mq_engage *eng,
+                  mq_result *r, char **err);
+
+/* The stage for a score and grade index (-1 when no grade is known). Returns
+** NULL and sets *err (static) when a threshold needs a grade that is missing. */
+const char *mq_prog_stage(const mq_prog *p, double score, int grade, const char **err);
+
+/* Writes the explanation as a JSON array into a malloc'd string. */
+char *mq_result_json(const mq_prog *p, const mq_result *r);
+
+/* Case-insensitive: is the e-mail's domain a free-mail provider? */
+int mq_is_free_email(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,283 @@
+/*
+** score.c — scoring a lead given as JSON, from SQL.
+**
+**     SELECT lead_score('b2b', '{"annual_revenue": 2e6, "title": "VP Marketing"}');
+**     SELECT lead_explain('b2b', json_object('email', email, 'attrs', attrs)) FROM leads;
+**
+** Functions: lead_score, lead_explain, lead_grade, lead_qualify, lead_stage and
+** the aggregate engagement_score. They run the rule's Lua, which the database
+** supplies, so none is SQLITE_INNOCUOUS; none is SQLITE_DIRECTONLY either, so
+** that a user's own views and triggers may score (with PRAGMA trusted_schema=OFF,
+** SQLite keeps them out of a stranger's views, which is what it is for). Nor are
+** they DETERMINISTIC: the same call gives another result once the rule changes.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "leadjson.h"
+#include "mqlite.h"
+#include "mqtime.h"
+#include "rulearg.h"
+
+#define JSON_SUBTYPE 74   /* 'J': what SQLite's JSON functions mark JSON text with */
+
+static void set_error(sqlite3_context *ctx, const char *fn, const char *what, char *err)
+{
+    if (!err) { sqlite3_result_error_nomem(ctx); return; }
+    char *msg = sqlite3_mprintf("%s: %s%s", fn, what, err);
+    free(err);
+    if (!msg) { sqlite3_result_error_nomem(ctx); return; }
+    sqlite3_result_error(ctx, msg, -1);
+    sqlite3_free(msg);
+}
+
+/* Scores the lead JSON in argv[1] with the rule in argv[0]. Returns 1 with r
+** filled, 0 when the result is NULL or an error is already set on ctx. */
+static int score_args(sqlite3_context *ctx, const char *fn, sqlite3_value **argv,
+                      mq_rule **rule, mq_result *r)
+{
+    *rule = NULL;
+    int jt = sqlite3_value_type(argv[1]);
+    if (jt != SQLITE_NULL && jt != SQLITE_TEXT) {
+        mq_arg_error(ctx, fn, 2, "a JSON object", argv[1]);
+        return 0;
+    }
+    mq_rule *rl = mq_rule_arg(ctx, fn, argv, 0);
+    if (!rl || jt == SQLITE_NULL) {
+        mq_rule_release(rl);
+        return 0;
+    }
+    const mq_prog *p = mq_rule_prog(rl);
+    mq_json_lead jl;
+    char jerr[200];
+    if (mq_json_lead_open(&jl, (const char *)sqlite3_value_text(argv[1]),
+                          (size_t)sqlite3_value_bytes(argv[1]), jerr, sizeof jerr) != 0) {
+        char *msg = sqlite3_mprintf("%s: argument 2: %s", fn, jerr);
+        sqlite3_result_error(ctx, msg ? msg : "out of memory", -1);
+        sqlite3_free(msg);
+        mq_rule_release(rl);
+        return 0;
+    }
+    double as_of = 0;
+    int has = mq_json_lead_as_of(&jl, &as_of);
+    if (has < 0) {
+        char *msg = sqlite3_mprintf("%s: argument 2: \"as_of\" expected ISO-8601 text or unix seconds", fn);
+        sqlite3_result_error(ctx, msg ? msg : "out of memory", -1);
+        sqlite3_free(msg);
+        goto fail;
+    }
+    if (!has) as_of = mq_time_now();
+    char *err = NULL;
+    mq_engage eng;
+    int use_events = mq_json_lead_has_events(&jl);
+    if (use_events) {
+        if (mq_engage_init(&eng, p, as_of) != 0) { sqlite3_result_error_nomem(ctx); goto fail; }
+        if (mq_json_lead_engage(&jl, &eng, &err) != 0) {
+            set_error(ctx, fn, "argument 2: ", err);
+            mq_engage_free(&eng);
+            goto fail;
+        }
+    }
+    int rc = mq_prog_score(p, &jl.src, use_events ? &eng : NULL, r, &err);
+    if (use_events) mq_engage_free(&eng);
+    if (rc != 0) {
+        set_error(ctx, fn, "", err);
+        goto fail;
+    }
+    mq_json_lead_close(&jl);
+    *rule = rl;
+    return 1;
+fail:
+    mq_json_lead_close(&jl);
+    mq_rule_release(rl);
+    return 0;
+}
+
+static void fn_lead_score(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    mq_rule *rule;
+    mq_result r;
+    mq_result_init(&r);
+    if (score_args(ctx, "lead_score", argv, &rule, &r)) sqlite3_result_double(ctx, r.score);
+    mq_result_free(&r);
+    mq_rule_release(rule);
+}
+
+static void fn_lead_explain(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    mq_rule *rule;
+    mq_result r;
+    mq_result_init(&r);
+    if (score_args(ctx, "lead_explain", argv, &rule, &r)) {
+        char *json = mq_result_json(mq_rule_prog(rule), &r);
+        if (!json) {
+            sqlite3_result_error_nomem(ctx);
+        } else {
+            sqlite3_result_text(ctx, json, -1, SQLITE_TRANSIENT);
+            sqlite3_result_subtype(ctx, JSON_SUBTYPE);
+            free(json);
+        }
+    }
+    mq_result_free(&r);
+    mq_rule_release(rule);
+}
+
+static void fn_lead_grade(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    mq_rule *rule;
+    mq_result r;
+    mq_result_init(&r);
+    if (score_args(ctx, "lead_grade", argv, &rule, &r))
+        sqlite3_result_text(ctx, mq_rule_prog(rule)->grades[r.grade], -1, SQLITE_TRANSIENT);
+    mq_result_free(&r);
+    mq_rule_release(rule);
+}
+
+static void fn_lead_qualify(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    mq_rule *rule;
+    mq_result r;
+    mq_result_init(&r);
+    if (score_args(ctx, "lead_qualify", argv, &rule, &r))
+        sqlite3_result_text(ctx, r.stage, -1, SQLITE_TRANSIENT);
+    mq_result_free(&r);
+    mq_rule_release(rule);
+}
+
+/* lead_stage(rule, score [, grade]): the stage the rule's thresholds give. */
+static void fn_lead_stage(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    static const char fn[] = "lead_stage";
+    double score;
+    int st = sqlite3_value_type(argv[1]);
+    if (st != SQLITE_NULL && !mq_value_number(argv[1], &score)) {
+        mq_arg_error(ctx, fn, 2, "a score (a number)", argv[1]);
+        return;
+    }
+    if (argc == 3 && sqlite3_value_type(argv[2]) != SQLITE_NULL && sqlite3_value_type(argv[2]) != SQLITE_TEXT) {
+        mq_arg_error(ctx, fn, 3, "a grade (TEXT)", argv[2]);
+        return;
+    }
+    mq_rule *rule = mq_rule_arg(ctx, fn, argv, 0);
+    if (!rule) return;
+    const mq_prog *p = mq_rule_prog(rule);
+    int grade = -1;
+    if (st == SQLITE_NULL) goto done;
+    if (argc == 3 && sqlite3_value_type(argv[2]) == SQLITE_TEXT) {
+        grade = mq_prog_grade_index(p, (const char *)sqlite3_value_text(argv[2]), (size_t)sqlite3_value_bytes(argv[2]));
+        if (grade < 0) {
+            char *msg = sqlite3_mprintf("%s: grade '%s' is not in the grade scale of rule '%s'", fn,
+                                        sqlite3_value_text(argv[2]), mq_rule_name(rule));
+            sqlite3_result_error(ctx, msg ? msg : "out of memory", -1);
+            sqlite3_free(msg);
+            goto done;
+        }
+    }
+    const char *err = NULL;
+    const char *stage = mq_prog_stage(p, score, grade, &err);
+    if (!stage) {
+        char *msg = sqlite3_mprintf("%s: rule '%s': %s; pass the grade as argument 3", fn, mq_rule_name(rule), err);
+        sqlite3_result_error(ctx, msg ? msg : "out of memory", -1);
+        sqlite3_free(msg);
+    } else {
+        sqlite3_result_text(ctx, stage, -1, SQLITE_TRANSIENT);
+    }
+done:
+    mq_rule_release(rule);
+}
+
+/* ---- engagement_score(rule, event_type, occurred_at [, props_json [, as_of]]) ---- */
+
+typedef struct engage_agg {
+    mq_rule *rule;
+    mq_engage eng;
+    int ready;
+    int failed;
+} engage_agg;
+
+static void engage_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    static const char fn[] = "engagement_score";
+    engage_agg *a = sqlite3_aggregate_context(ctx, sizeof *a);
+    if (!a) { sqlite3_result_error_nomem(ctx); return; }
+    if (a->failed) return;
+    if (!a->ready) {
+        double as_of = mq_time_now();
+        if (argc == 5 && sqlite3_value_type(argv[4]) != SQLITE_NULL &&
+            mq_arg_time(ctx, fn, 5, argv[4], &as_of) != 0) { a->failed = 1; return; }
+        if (!(a->rule = mq_rule_arg(ctx, fn, argv, 0))) { a->failed = 1; return; }
+        if (mq_engage_init(&a->eng, mq_rule_prog(a->rule), as_of) != 0) {
+            sqlite3_result_error_nomem(ctx);
+            a->failed = 1;
+            return;
+        }
+        a->ready = 1;
+    }
+    int tt = sqlite3_value_type(argv[1]);
+    if (tt == SQLITE_NULL || sqlite3_value_type(argv[2]) == SQLITE_NULL) return;   /* no event: LEFT JOIN */
+    if (tt != SQLITE_TEXT) { mq_arg_error(ctx, fn, 2, "an event type (TEXT)", argv[1]); a->failed = 1; return; }
+    double t;
+    if (mq_arg_time(ctx, fn, 3, argv[2], &t) != 0) { a->failed = 1; return; }
+    mq_lazy_json props;
+    if (argc >= 4 && sqlite3_value_type(argv[3]) != SQLITE_NULL) {
+        if (sqlite3_value_type(argv[3]) != SQLITE_TEXT) {
+            mq_arg_error(ctx, fn, 4, "props as a JSON object", argv[3]);
+            a->failed = 1;
+            return;
+        }
+        mq_lazy_json_init(&props, (const char *)sqlite3_value_text(argv[3]), (size_t)sqlite3_value_bytes(argv[3]));
+    } else {
+        mq_lazy_json_init(&props, NULL, 0);
+    }
+    char *err = NULL;
+    int rc = mq_engage_add(&a->eng, (const char *)sqlite3_value_text(argv[1]), (size_t)sqlite3_value_bytes(argv[1]),
+                           t, &props.src, &err);
+    mq_lazy_json_free(&props);
+    if (rc != 0) {
+        set_error(ctx, fn, "", err);
+        a->failed = 1;
+    }
+}
+
+static void engage_final(sqlite3_context *ctx)
+{
+    engage_agg *a = sqlite3_aggregate_context(ctx, 0);
+    if (!a) { sqlite3_result_null(ctx); return; }
+    if (a->ready && !a->failed) {
+        mq_result r;
+        char *err = NULL;
+        mq_result_init(&r);
+        if (mq_prog_score(mq_rule_prog(a->rule), NULL, &a->eng, &r, &err) == 0)
+            sqlite3_result_double(ctx, r.engagement);
+        else
+            set_error(ctx, "engagement_score", "", err);
+        mq_result_free(&r);
+    }
+    if (a->ready) mq_engage_free(&a->eng);
+    mq_rule_release(a->rule);
+    a->rule = NULL;
+    a->ready = 0;
+}
+
+int mq_register_score(sqlite3 *db, mq_conn *conn)
+{
+    static const struct {
+        const char *name;
+        int nargs;
+        void (*fn)(sqlite3_context *, int, sqlite3_value **);
+    } scalars[] = {
+        {"lead_score", 2, fn_lead_score}, {"lead_explain", 2, fn_lead_explain},
+        {"lead_grade", 2, fn_lead_grade}, {"lead_qualify", 2, fn_lead_qualify},
+        {"lead_stage", 2, fn_lead_stage}, {"lead_stage", 3, fn_lead_stage},
+    };
+    int rc = SQLITE_OK;
+    for (size_t i = 0; i < sizeof scalars / sizeof *scalars && rc == SQLITE_OK; i++)
+        rc = mq_create_function(db, conn, scalars[i].name, scalars[i].nargs, 0, scalars[i].fn, NULL, NULL);
+    for (int n = 3; n <= 5 && rc == SQLITE_OK; n++)
+        rc = mq_create_function(db, conn, "engagement_score", n, 0, NULL, engage_step, engage_final);
+    return rc;
+}

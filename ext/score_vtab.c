@@ -1,0 +1,365 @@
+/*
+** score_vtab.c — score_leads(rule [, as_of]): every lead of the leads table
+** scored in one pass, without building JSON per row.
+**
+**     SELECT lead_id, score, grade, stage FROM score_leads('b2b') ORDER BY score DESC LIMIT 10;
+**     SELECT explanation FROM score_leads('b2b', '2025-06-30') WHERE lead_id = 42;
+**
+** An eponymous table-valued function in the manner of SQLite's series.c: the
+** arguments are HIDDEN columns. It reads the leads table in id order and the
+** events table in lead order (the events_lead index) and merges the two, so
+** each lead's fit and engagement come from one scan of each table. Columns are
+** read directly; the attrs JSON is parsed only for a lead whose rule asks for a
+** field that is not a column. The explanation is built only when selected.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "leadjson.h"
+#include "mqlite.h"
+#include "mqtime.h"
+#include "rulearg.h"
+
+enum { COL_LEAD_ID, COL_SCORE, COL_FIT, COL_ENGAGEMENT, COL_GRADE, COL_STAGE, COL_EXPLANATION,
+       COL_RULE, COL_AS_OF };
+
+/* The leads columns in the order of the SELECT below. */
+static const char *const lead_cols[] = {
+    "id", "created_at", "email", "company", "industry", "employees", "annual_revenue",
+    "country", "title", "source", "campaign", "owner", "attrs",
+};
+#define NLEAD_COLS ((int)(sizeof lead_cols / sizeof *lead_cols))
+
+typedef struct sl_vtab {
+    sqlite3_vtab base;
+    mq_conn *conn;
+} sl_vtab;
+
+typedef struct sl_cursor {
+    sqlite3_vtab_cursor base;
+    mq_conn *conn;
+    mq_rule *rule;
+    sqlite3_stmt *leads, *events;
+    int ev_valid;               /* events has a row not yet consumed */
+    int eof;
+    sqlite3_int64 lead_id;
+    double as_of;
+    int has_as_of;
+    int *slotcol;               /* program field -> leads column, -1 for attrs */
+    mq_engage eng;
+    int eng_ready;
+    mq_result res;
+    mq_lazy_json attrs;
+    mq_source src;
+} sl_cursor;
+
+static int sl_connect(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vtab **pp, char **err)
+{
+    (void)argc; (void)argv; (void)err;
+    int rc = sqlite3_declare_vtab(db,
+        "CREATE TABLE x(lead_id INTEGER, score REAL, fit REAL, engagement REAL, grade TEXT,"
+        " stage TEXT, explanation TEXT, rule HIDDEN, as_of HIDDEN)");
+    if (rc != SQLITE_OK) return rc;
+    sl_vtab *v = sqlite3_malloc(sizeof *v);
+    if (!v) return SQLITE_NOMEM;
+    memset(v, 0, sizeof *v);
+    v->conn = aux;
+    *pp = &v->base;
+    return SQLITE_OK;
+}
+
+static int sl_disconnect(sqlite3_vtab *v)
+{
+    sqlite3_free(v);
+    return SQLITE_OK;
+}
+
+/* idxNum bits: 1 as_of given, 2 lead_id given. argv: rule, [as_of], [lead_id]. */
+static int sl_best_index(sqlite3_vtab *tab, sqlite3_index_info *info)
+{
+    int rule = -1, as_of = -1, lead = -1, rule_seen = 0;
+    for (int i = 0; i < info->nConstraint; i++) {
+        const struct sqlite3_index_constraint *c = &info->aConstraint[i];
+        if (c->iColumn == COL_RULE) rule_seen = 1;
+        if (!c->usable || c->op != SQLITE_INDEX_CONSTRAINT_EQ) continue;
+        if (c->iColumn == COL_RULE) rule = i;
+        else if (c->iColumn == COL_AS_OF) as_of = i;
+        else if (c->iColumn == COL_LEAD_ID) lead = i;
+    }
+    if (rule < 0) {
+        if (rule_seen) return SQLITE_CONSTRAINT;   /* try another plan */
+        sqlite3_free(tab->zErrMsg);
+        tab->zErrMsg = sqlite3_mprintf("score_leads: a rule name is required, as in score_leads('b2b')");
+        return SQLITE_ERROR;
+    }
+    int n = 1;
+    info->aConstraintUsage[rule].argvIndex = n++;
+    info->aConstraintUsage[rule].omit = 1;
+    info->idxNum = 0;
+    if (as_of >= 0) {
+        info->aConstraintUsage[as_of].argvIndex = n++;
+        info->aConstraintUsage[as_of].omit = 1;
+        info->idxNum |= 1;
+    }
+    if (lead >= 0) {
+        info->aConstraintUsage[lead].argvIndex = n++;
+        info->aConstraintUsage[lead].omit = 1;
+        info->idxNum |= 2;
+        info->estimatedCost = 10;
+        info->estimatedRows = 1;
+    } else {
+        info->estimatedCost = 1e6;
+        info->estimatedRows = 100000;
+    }
+    if (info->nOrderBy == 1 && info->aOrderBy[0].iColumn == COL_LEAD_ID && !info->aOrderBy[0].desc)
+        info->orderByConsumed = 1;
+    return SQLITE_OK;
+}
+
+static int sl_open(sqlite3_vtab *tab, sqlite3_vtab_cursor **pp)
+{
+    sl_cursor *c = sqlite3_malloc(sizeof *c);
+    if (!c) return SQLITE_NOMEM;
+    memset(c, 0, sizeof *c);
+    c->conn = ((sl_vtab *)tab)->conn;
+    mq_result_init(&c->res);
+    *pp = &c->base;
+    return SQLITE_OK;
+}
+
+static void sl_reset(sl_cursor *c)
+{
+    sqlite3_finalize(c->leads);
+    sqlite3_finalize(c->events);
+    c->leads = c->events = NULL;
+    if (c->eng_ready) mq_engage_free(&c->eng);
+    c->eng_ready = 0;
+    mq_lazy_json_free(&c->attrs);
+    sqlite3_free(c->slotcol);
+    c->slotcol = NULL;
+    mq_rule_release(c->rule);
+    c->rule = NULL;
+    c->eof = 1;
+}
+
+static int sl_close(sqlite3_vtab_cursor *cur)
+{
+    sl_cursor *c = (sl_cursor *)cur;
+    sl_reset(c);
+    mq_result_free(&c->res);
+    sqlite3_free(c);
+    return SQLITE_OK;
+}
+
+static int column_of(const char *name, size_t len)
+{
+    for (int i = 0; i < NLEAD_COLS; i++)
+        if (strlen(lead_cols[i]) == len && memcmp(lead_cols[i], name, len) == 0) return i;
+    return -1;
+}
+
+static void row_get(void *self, int slot, const char *name, size_t len, mq_value *out)
+{
+    sl_cursor *c = self;
+    int col = slot >= 0 ? c->slotcol[slot] : column_of(name, len);
+    memset(out, 0, sizeof *out);
+    if (col < 0) {
+        if (!c->attrs.parsed && !c->attrs.text) {
+            const char *t = (const char *)sqlite3_column_text(c->leads, NLEAD_COLS - 1);
+            mq_lazy_json_init(&c->attrs, t, (size_t)sqlite3_column_bytes(c->leads, NLEAD_COLS - 1));
+        }
+        mq_lazy_json_get(&c->attrs, name, len, out);
+        return;
+    }
+    switch (sqlite3_column_type(c->leads, col)) {
+    case SQLITE_INTEGER:
+        out->type = MQV_NUM;
+        out->is_int = 1;
+        out->num = (double)sqlite3_column_int64(c->leads, col);
+        break;
+    case SQLITE_FLOAT:
+        out->type = MQV_NUM;
+        out->num = sqlite3_column_double(c->leads, col);
+        break;
+    case SQLITE_TEXT:
+    case SQLITE_BLOB:
+        out->type = MQV_TEXT;
+        out->s = (const char *)sqlite3_column_text(c->leads, col);
+        out->n = (size_t)sqlite3_column_bytes(c->leads, col);
+        break;
+    default:
+        out->type = MQV_NULL;
+    }
+}
+
+static int set_err(sl_cursor *c, char *msg)
+{
+    sqlite3_free(c->base.pVtab->zErrMsg);
+    c->base.pVtab->zErrMsg = msg;
+    return msg ? SQLITE_ERROR : SQLITE_NOMEM;
+}
+
+/* Moves to the next lead and scores it. */
+static int sl_next(sqlite3_vtab_cursor *cur)
+{
+    sl_cursor *c = (sl_cursor *)cur;
+    int rc = sqlite3_step(c->leads);
+    if (rc == SQLITE_DONE) { c->eof = 1; return SQLITE_OK; }
+    if (rc != SQLITE_ROW)
+        return set_err(c, sqlite3_mprintf("score_leads: reading leads: %s", sqlite3_errmsg(c->conn->db)));
+    c->lead_id = sqlite3_column_int64(c->leads, 0);
+    mq_lazy_json_free(&c->attrs);
+    c->attrs.text = NULL;
+    const mq_prog *p = mq_rule_prog(c->rule);
+    mq_engage_reset(&c->eng, c->as_of);
+    char *err = NULL;
+    while (c->ev_valid) {
+        sqlite3_int64 lid = sqlite3_column_int64(c->events, 0);
+        if (lid > c->lead_id) break;
+        if (lid == c->lead_id && sqlite3_column_type(c->events, 1) == SQLITE_TEXT) {
+            double t;
+            const char *ts = (const char *)sqlite3_column_text(c->events, 2);
+            if (!ts || mq_time_parse(ts, (size_t)sqlite3_column_bytes(c->events, 2), &t) != 0)
+                return set_err(c, sqlite3_mprintf("score_leads: event of lead %lld has a bad occurred_at '%s'",
+                                                  (long long)lid, ts ? ts : "NULL"));
+            mq_lazy_json props;
+            mq_lazy_json_init(&props, (const char *)sqlite3_column_text(c->events, 3),
+                              (size_t)sqlite3_column_bytes(c->events, 3));
+            int arc = mq_engage_add(&c->eng, (const char *)sqlite3_column_text(c->events, 1),
+                                    (size_t)sqlite3_column_bytes(c->events, 1), t, &props.src, &err);
+            mq_lazy_json_free(&props);
+            if (arc != 0) {
+                int r2 = set_err(c, err ? sqlite3_mprintf("score_leads: %s", err) : NULL);
+                free(err);
+                return r2;
+            }
+        }
+        rc = sqlite3_step(c->events);
+        if (rc == SQLITE_DONE) c->ev_valid = 0;
+        else if (rc != SQLITE_ROW)
+            return set_err(c, sqlite3_mprintf("score_leads: reading events: %s", sqlite3_errmsg(c->conn->db)));
+    }
+    if (mq_prog_score(p, &c->src, &c->eng, &c->res, &err) != 0) {
+        int r2 = set_err(c, err ? sqlite3_mprintf("score_leads: %s", err) : NULL);
+        free(err);
+        return r2;
+    }
+    return SQLITE_OK;
+}
+
+static int prepare(sl_cursor *c, const char *sql, sqlite3_stmt **st, int by_lead, sqlite3_int64 lead)
+{
+    int rc = sqlite3_prepare_v2(c->conn->db, sql, -1, st, NULL);
+    if (rc != SQLITE_OK)
+        return set_err(c, sqlite3_mprintf("score_leads: %s (is schema/mqlite.sql loaded?)", sqlite3_errmsg(c->conn->db)));
+    if (by_lead) sqlite3_bind_int64(*st, 1, lead);
+    return SQLITE_OK;
+}
+
+static int sl_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, int argc, sqlite3_value **argv)
+{
+    (void)idxStr; (void)argc;
+    sl_cursor *c = (sl_cursor *)cur;
+    sl_reset(c);
+    int a = 0;
+    if (sqlite3_value_type(argv[a]) != SQLITE_TEXT)
+        return set_err(c, sqlite3_mprintf("score_leads: argument 1 expected a rule name (TEXT), found %s",
+                                          mq_type_name(argv[a])));
+    char *err = NULL;
+    c->rule = mq_rule_lookup(c->conn, "score_leads", (const char *)sqlite3_value_text(argv[a++]), &err);
+    if (!c->rule) return set_err(c, err);
+    c->as_of = mq_time_now();
+    if (idxNum & 1) {
+        sqlite3_value *v = argv[a++];
+        int t = sqlite3_value_type(v);
+        if (t == SQLITE_INTEGER || t == SQLITE_FLOAT) c->as_of = sqlite3_value_double(v);
+        else if (t != SQLITE_TEXT || mq_time_parse((const char *)sqlite3_value_text(v), (size_t)sqlite3_value_bytes(v), &c->as_of) != 0)
+            return set_err(c, sqlite3_mprintf("score_leads: argument 2 expected an ISO-8601 date or unix seconds, found %s",
+                                              mq_type_name(v)));
+    }
+    int by_lead = (idxNum & 2) != 0;
+    sqlite3_int64 lead = 0;
+    if (by_lead) {
+        if (sqlite3_value_type(argv[a]) != SQLITE_INTEGER) { c->eof = 1; return SQLITE_OK; }
+        lead = sqlite3_value_int64(argv[a]);
+    }
+    const mq_prog *p = mq_rule_prog(c->rule);
+    if (!(c->slotcol = sqlite3_malloc((int)sizeof(int) * (p->nfields ? p->nfields : 1)))) return SQLITE_NOMEM;
+    for (int i = 0; i < p->nfields; i++) c->slotcol[i] = column_of(p->fields[i], strlen(p->fields[i]));
+    if (mq_engage_init(&c->eng, p, c->as_of) != 0) return SQLITE_NOMEM;
+    c->eng_ready = 1;
+    c->src.get = row_get;
+    c->src.self = c;
+
+    int rc = prepare(c, by_lead
+        ? "SELECT id, created_at, email, company, industry, employees, annual_revenue, country,"
+          " title, source, campaign, owner, attrs FROM leads WHERE id = ?1"
+        : "SELECT id, created_at, email, company, industry, employees, annual_revenue, country,"
+          " title, source, campaign, owner, attrs FROM leads ORDER BY id", &c->leads, by_lead, lead);
+    if (rc != SQLITE_OK) return rc;
+    if (p->nevs) {
+        rc = prepare(c, by_lead
+            ? "SELECT lead_id, type, occurred_at, props FROM events WHERE lead_id = ?1"
+            : "SELECT lead_id, type, occurred_at, props FROM events ORDER BY lead_id", &c->events, by_lead, lead);
+        if (rc != SQLITE_OK) return rc;
+        rc = sqlite3_step(c->events);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return set_err(c, sqlite3_mprintf("score_leads: reading events: %s", sqlite3_errmsg(c->conn->db)));
+        c->ev_valid = rc == SQLITE_ROW;
+    }
+    c->eof = 0;
+    return sl_next(cur);
+}
+
+static int sl_eof(sqlite3_vtab_cursor *cur) { return ((sl_cursor *)cur)->eof; }
+
+static int sl_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
+{
+    sl_cursor *c = (sl_cursor *)cur;
+    const mq_prog *p = mq_rule_prog(c->rule);
+    switch (col) {
+    case COL_LEAD_ID: sqlite3_result_int64(ctx, c->lead_id); break;
+    case COL_SCORE: sqlite3_result_double(ctx, c->res.score); break;
+    case COL_FIT: sqlite3_result_double(ctx, c->res.fit); break;
+    case COL_ENGAGEMENT: sqlite3_result_double(ctx, c->res.engagement); break;
+    case COL_GRADE: sqlite3_result_text(ctx, p->grades[c->res.grade], -1, SQLITE_TRANSIENT); break;
+    case COL_STAGE: sqlite3_result_text(ctx, c->res.stage, -1, SQLITE_TRANSIENT); break;
+    case COL_EXPLANATION: {
+        char *json = mq_result_json(p, &c->res);
+        if (!json) return SQLITE_NOMEM;
+        sqlite3_result_text(ctx, json, -1, SQLITE_TRANSIENT);
+        sqlite3_result_subtype(ctx, 74);
+        free(json);
+        break;
+    }
+    case COL_RULE: sqlite3_result_text(ctx, mq_rule_name(c->rule), -1, SQLITE_TRANSIENT); break;
+    case COL_AS_OF: sqlite3_result_double(ctx, c->as_of); break;
+    }
+    return SQLITE_OK;
+}
+
+static int sl_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
+{
+    *rowid = ((sl_cursor *)cur)->lead_id;
+    return SQLITE_OK;
+}
+
+static sqlite3_module score_leads_module = {
+    .iVersion = 0,
+    .xConnect = sl_connect,
+    .xBestIndex = sl_best_index,
+    .xDisconnect = sl_disconnect,
+    .xOpen = sl_open,
+    .xClose = sl_close,
+    .xFilter = sl_filter,
+    .xNext = sl_next,
+    .xEof = sl_eof,
+    .xColumn = sl_column,
+    .xRowid = sl_rowid,
+};
+
+int mq_register_score_vtab(sqlite3 *db, mq_conn *conn)
+{
+    mq_conn_retain(conn);
+    return sqlite3_create_module_v2(db, "score_leads", &score_leads_module, conn, mq_conn_release);
+}

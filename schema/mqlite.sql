@@ -1,0 +1,93 @@
+-- mqlite.sql — the mqlite schema: leads, their events, campaigns, stage history,
+-- scoring rules and the score history.
+--
+-- Idempotent: every statement is IF NOT EXISTS, so `sqlite3 crm.db < schema/mqlite.sql`
+-- may be run again on an existing database. Times are ISO-8601 text in UTC
+-- ('2026-03-01 14:05:00'); the CHECKs keep text that is not a date out, because
+-- a bad date found later in a report is much harder to trace than one refused here.
+-- Foreign keys are enforced only on connections that say PRAGMA foreign_keys=ON
+-- (the scripts do).
+
+CREATE TABLE IF NOT EXISTS campaigns (
+    id          TEXT PRIMARY KEY NOT NULL,          -- the key leads.campaign refers to
+    name        TEXT,
+    channel     TEXT,                               -- email, paid_search, webinar, ...
+    started_at  TEXT CHECK (started_at IS NULL OR datetime(started_at) IS NOT NULL),
+    cost        REAL CHECK (cost IS NULL OR cost >= 0),
+    sent        INTEGER CHECK (sent IS NULL OR sent >= 0),
+    delivered   INTEGER CHECK (delivered IS NULL OR delivered >= 0),
+    opens       INTEGER CHECK (opens IS NULL OR opens >= 0),
+    clicks      INTEGER CHECK (clicks IS NULL OR clicks >= 0)
+);
+
+CREATE TABLE IF NOT EXISTS leads (
+    id              INTEGER PRIMARY KEY,
+    external_id     TEXT UNIQUE,                    -- the CRM's id, kept for joins back
+    created_at      TEXT NOT NULL CHECK (datetime(created_at) IS NOT NULL),
+    email           TEXT,
+    company         TEXT,
+    industry        TEXT,
+    employees       INTEGER CHECK (employees IS NULL OR employees >= 0),
+    annual_revenue  REAL CHECK (annual_revenue IS NULL OR annual_revenue >= 0),
+    country         TEXT,
+    title           TEXT,
+    source          TEXT,
+    campaign        TEXT REFERENCES campaigns(id) ON UPDATE CASCADE ON DELETE SET NULL,
+    owner           TEXT,
+    attrs           TEXT CHECK (attrs IS NULL OR json_valid(attrs))  -- anything else, as a JSON object
+);
+CREATE INDEX IF NOT EXISTS leads_created ON leads(created_at);
+
+CREATE TABLE IF NOT EXISTS events (
+    id           INTEGER PRIMARY KEY,
+    lead_id      INTEGER NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+    type         TEXT NOT NULL CHECK (length(type) > 0),   -- whitepaper_download, demo_request, ...
+    occurred_at  TEXT NOT NULL CHECK (datetime(occurred_at) IS NOT NULL),
+    campaign     TEXT REFERENCES campaigns(id) ON UPDATE CASCADE ON DELETE SET NULL,
+    props        TEXT CHECK (props IS NULL OR json_valid(props))
+);
+-- score_leads() and engagement_score() read a lead's events in this order.
+CREATE INDEX IF NOT EXISTS events_lead ON events(lead_id, occurred_at);
+
+-- A lead's stage is its latest entry here; earlier entries are its history,
+-- moves backwards (SQL recycled to nurture) included.
+CREATE TABLE IF NOT EXISTS stage_history (
+    id          INTEGER PRIMARY KEY,
+    lead_id     INTEGER NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+    stage       TEXT NOT NULL CHECK (length(stage) > 0),
+    entered_at  TEXT NOT NULL CHECK (datetime(entered_at) IS NOT NULL),
+    source      TEXT,                               -- 'import', 'rule:b2b', 'manual'
+    reason      TEXT
+);
+CREATE INDEX IF NOT EXISTS stage_history_lead ON stage_history(lead_id, entered_at);
+
+-- Scoring rules in Lua 5.4, looked up by name by lead_score() and friends.
+CREATE TABLE IF NOT EXISTS mqlite_rules (
+    name        TEXT PRIMARY KEY NOT NULL
+                CHECK (length(name) BETWEEN 1 AND 64 AND name NOT GLOB '*[^A-Za-z0-9_.-]*'),
+    source      TEXT NOT NULL,
+    updated_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S', 'now'))
+);
+CREATE TRIGGER IF NOT EXISTS mqlite_rules_touch
+AFTER UPDATE OF source ON mqlite_rules
+WHEN NEW.updated_at = OLD.updated_at
+BEGIN
+    UPDATE mqlite_rules SET updated_at = strftime('%Y-%m-%d %H:%M:%S', 'now')
+    WHERE name = NEW.name;
+END;
+
+-- Score history: one row each time a lead is scored. The rule is kept by name
+-- without a foreign key so that history outlives a deleted rule.
+CREATE TABLE IF NOT EXISTS scores (
+    id           INTEGER PRIMARY KEY,
+    lead_id      INTEGER NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+    rule         TEXT NOT NULL,
+    scored_at    TEXT NOT NULL CHECK (datetime(scored_at) IS NOT NULL),
+    score        REAL NOT NULL,
+    fit          REAL NOT NULL,
+    engagement   REAL NOT NULL,
+    grade        TEXT,
+    stage        TEXT,
+    explanation  TEXT CHECK (explanation IS NULL OR json_valid(explanation))
+);
+CREATE INDEX IF NOT EXISTS scores_lead ON scores(lead_id, rule, scored_at);
