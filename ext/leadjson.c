@@ -29,7 +29,8 @@ void mq_json_value(const void *jv, mq_value *out)
     case JSON_INTEGER:
         out->type = MQV_NUM;
         out->is_int = 1;
-        out->num = (double)json_integer_value(j);
+        out->inum = (long long)json_integer_value(j);
+        out->num = (double)out->inum;
         break;
     case JSON_REAL: out->type = MQV_NUM; out->num = json_real_value(j); break;
     case JSON_TRUE: out->type = MQV_BOOL; out->num = 1; break;

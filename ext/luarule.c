@@ -269,7 +269,7 @@ static void push_value(lua_State *L, const mq_value *v)
     case MQV_NULL: lua_pushnil(L); break;
     case MQV_BOOL: lua_pushboolean(L, v->num != 0); break;
     case MQV_NUM:
-        if (v->is_int && fabs(v->num) < 9007199254740992.0) lua_pushinteger(L, (lua_Integer)v->num);
+        if (v->is_int) lua_pushinteger(L, (lua_Integer)v->inum);   /* all 64 bits */
         else lua_pushnumber(L, v->num);
         break;
     case MQV_TEXT: lua_pushlstring(L, v->s, v->n); break;
@@ -319,7 +319,7 @@ static int proxy_index(lua_State *L)
     size_t n;
     const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tolstring(L, 2, &n) : NULL;
     if (!k || !e->cur) { lua_pushnil(L); return 1; }
-    mq_value v = {MQV_NULL, 0, 0, NULL, 0, NULL};
+    mq_value v = {MQV_NULL, 0, 0, 0, NULL, 0, NULL};
     e->cur->get(e->cur->self, -1, k, n, &v);
     push_value(L, &v);
     return 1;

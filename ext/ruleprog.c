@@ -243,7 +243,7 @@ static int cond_holds(const mq_prog *p, const mq_cond *c, const mq_source *src,
     *has_points = 0;
     for (int i = 0; i < c->ntests; i++) {
         const mq_test *t = &c->tests[i];
-        mq_value v = {MQV_NULL, 0, 0, NULL, 0, NULL};
+        mq_value v = {MQV_NULL, 0, 0, 0, NULL, 0, NULL};
         if (src) src->get(src->self, t->field, p->fields[t->field], strlen(p->fields[t->field]), &v);
         if (!test_holds(t, &v)) return 0;
     }

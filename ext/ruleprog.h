@@ -24,7 +24,8 @@ typedef enum { MQV_NULL, MQV_NUM, MQV_TEXT, MQV_BOOL, MQV_OTHER } mq_vtype;
 /* One field of a lead or of an event's props. Text is not NUL-terminated. */
 typedef struct mq_value {
     mq_vtype type;
-    int is_int;            /* MQV_NUM that came in as an integer */
+    int is_int;            /* MQV_NUM that came in as an integer: inum is exact */
+    long long inum;
     double num;            /* MQV_NUM; 0/1 for MQV_BOOL */
     const char *s;         /* MQV_TEXT */
     size_t n;

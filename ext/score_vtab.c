@@ -175,7 +175,8 @@ static void row_get(void *self, int slot, const char *name, size_t len, mq_value
     case SQLITE_INTEGER:
         out->type = MQV_NUM;
         out->is_int = 1;
-        out->num = (double)sqlite3_column_int64(c->leads, col);
+        out->inum = sqlite3_column_int64(c->leads, col);
+        out->num = (double)out->inum;
         break;
     case SQLITE_FLOAT:
         out->type = MQV_NUM;

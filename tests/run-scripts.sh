@@ -1,0 +1,20 @@
+#!/bin/sh
+# run-scripts.sh — tests of the shell scripts: shellcheck on every script, then
+# each tests/scripts/test_*.sh (run from the repository root).
+set -eu
+pass=0 fail=0
+shfiles=$(grep -rlE '^#!.*/(env )?(ba)?sh' scripts tests .ci 2>/dev/null || true)
+if command -v shellcheck >/dev/null 2>&1; then
+    # shellcheck disable=SC2086 # word splitting of the file list is meant
+    if shellcheck -s sh $shfiles; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL shellcheck"; fi
+else
+    echo "run-scripts: shellcheck is missing (apt-get install shellcheck)" >&2
+    fail=$((fail + 1))
+fi
+for t in tests/scripts/test_*.sh; do
+    [ -f "$t" ] || continue
+    if sh "$t"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $t"; fi
+done
+echo "scripts: $pass passed, $fail failed"
+[ -n "${MQLITE_COUNTS:-}" ] && echo "$pass $fail" >>"$MQLITE_COUNTS"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,88 @@
+/*
+** test_mqtime.c — cmocka tests of timestamp parsing: the ISO-8601 forms CRM
+** exports use, unix seconds, and the dates that must be refused.
+*/
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "mqtime.h"
+
+static double parse(const char *s)
+{
+    double t = -1;
+    if (mq_time_parse(s, strlen(s), &t) != 0) fail_msg("'%s' did not parse", s);
+    return t;
+}
+
+static void assert_bad(const char *s)
+{
+    double t;
+    if (mq_time_parse(s, strlen(s), &t) == 0) fail_msg("'%s' parsed as %f", s, t);
+}
+
+static void test_iso_forms(void **state)
+{
+    (void)state;
+    assert_true(parse("1970-01-01") == 0);
+    assert_true(parse("2025-01-01") == 1735689600);
+    assert_true(parse("2025-01-01T00:00:00Z") == 1735689600);
+    assert_true(parse("2025-01-01 12:30") == 1735689600 + 45000);
+    assert_true(parse("2025-01-01T12:30:15.5") == 1735689600 + 45015.5);
+    assert_true(parse("2025-01-01T12:30:00+02:00") == 1735689600 + 45000 - 7200);
+    assert_true(parse("2025-01-01T12:30:00-0530") == 1735689600 + 45000 + 19800);
+    assert_true(parse("  2024-02-29  ") == 1709164800);
+    assert_true(parse("1969-12-31") == -86400);
+}
+
+static void test_unix_seconds(void **state)
+{
+    (void)state;
+    assert_true(parse("1735689600") == 1735689600);
+    assert_true(parse("-86400") == -86400);
+    assert_true(parse("12.5") == 12.5);
+}
+
+static void test_refused(void **state)
+{
+    (void)state;
+    assert_bad("");
+    assert_bad("2025-02-29");          /* not a leap year */
+    assert_bad("2025-13-01");
+    assert_bad("2025-04-31");
+    assert_bad("2025-01-01T24:00");
+    assert_bad("2025-01-01T12");
+    assert_bad("2025-01-01 12:60");
+    assert_bad("2025-1-1");
+    assert_bad("01/02/2025");
+    assert_bad("2025-01-01x");
+    assert_bad("yesterday");
+    assert_bad("1e5");
+}
+
+static void test_format(void **state)
+{
+    (void)state;
+    char buf[32];
+    assert_int_equal(mq_time_format(1735689600 + 45015.9, buf), 0);
+    assert_string_equal(buf, "2025-01-01 12:30:15");
+    assert_int_equal(mq_time_format(-1, buf), 0);
+    assert_string_equal(buf, "1969-12-31 23:59:59");
+    assert_int_equal(mq_time_format(1e15, buf), -1);
+    assert_true(mq_days_from_civil(2000, 3, 1) == 11017);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_iso_forms),
+        cmocka_unit_test(test_unix_seconds),
+        cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_format),
+    };
+    return cmocka_run_group_tests_name("mqtime", tests, NULL, NULL);
+}
