@@ -57,14 +57,17 @@ const char *mq_type_name(sqlite3_value *v)
     }
 }
 
+char *mq_arg_message(const char *fn, int i, const char *what, sqlite3_value *v)
+{
+    if (sqlite3_value_type(v) == SQLITE_TEXT)
+        return sqlite3_mprintf("%s: argument %d expected %s, found TEXT '%.40s'", fn, i, what,
+                               (const char *)sqlite3_value_text(v));
+    return sqlite3_mprintf("%s: argument %d expected %s, found %s", fn, i, what, mq_type_name(v));
+}
+
 void mq_arg_error(sqlite3_context *ctx, const char *fn, int i, const char *what, sqlite3_value *v)
 {
-    char *msg;
-    if (sqlite3_value_type(v) == SQLITE_TEXT)
-        msg = sqlite3_mprintf("%s: argument %d expected %s, found TEXT '%.40s'", fn, i, what,
-                              (const char *)sqlite3_value_text(v));
-    else
-        msg = sqlite3_mprintf("%s: argument %d expected %s, found %s", fn, i, what, mq_type_name(v));
+    char *msg = mq_arg_message(fn, i, what, v);
     if (!msg) { sqlite3_result_error_nomem(ctx); return; }
     sqlite3_result_error(ctx, msg, -1);
     sqlite3_free(msg);

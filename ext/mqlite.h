@@ -49,7 +49,10 @@ int mq_create_function(sqlite3 *db, mq_conn *conn, const char *name, int nargs, 
 /* "INTEGER", "REAL", "TEXT", "BLOB" or "NULL", for error messages. */
 const char *mq_type_name(sqlite3_value *v);
 
-/* Sets "fn: argument i expected what, found TYPE" on ctx (i counts from 1). */
+/* "fn: argument i expected what, found TYPE" (with the text itself for TEXT),
+** sqlite3_malloc'd; NULL when memory is short. */
+char *mq_arg_message(const char *fn, int i, const char *what, sqlite3_value *v);
+/* Sets that message on ctx (i counts from 1). */
 void mq_arg_error(sqlite3_context *ctx, const char *fn, int i, const char *what, sqlite3_value *v);
 
 /* True when v is INTEGER or REAL, or TEXT that reads wholly as a number. On

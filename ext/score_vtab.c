@@ -264,8 +264,7 @@ static int sl_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
     sl_reset(c);
     int a = 0;
     if (sqlite3_value_type(argv[a]) != SQLITE_TEXT)
-        return set_err(c, sqlite3_mprintf("score_leads: argument 1 expected a rule name (TEXT), found %s",
-                                          mq_type_name(argv[a])));
+        return set_err(c, mq_arg_message("score_leads", 1, "a rule name (TEXT)", argv[a]));
     char *err = NULL;
     c->rule = mq_rule_lookup(c->conn, "score_leads", (const char *)sqlite3_value_text(argv[a++]), &err);
     if (!c->rule) return set_err(c, err);
@@ -275,8 +274,7 @@ static int sl_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
         int t = sqlite3_value_type(v);
         if (t == SQLITE_INTEGER || t == SQLITE_FLOAT) c->as_of = sqlite3_value_double(v);
         else if (t != SQLITE_TEXT || mq_time_parse((const char *)sqlite3_value_text(v), (size_t)sqlite3_value_bytes(v), &c->as_of) != 0)
-            return set_err(c, sqlite3_mprintf("score_leads: argument 2 expected an ISO-8601 date or unix seconds, found %s",
-                                              mq_type_name(v)));
+            return set_err(c, mq_arg_message("score_leads", 2, "an ISO-8601 date or unix seconds", v));
     }
     int by_lead = (idxNum & 2) != 0;
     sqlite3_int64 lead = 0;

@@ -1,0 +1,65 @@
+-- score.sql — the scoring functions' edges: NULLs, wrong types, bad JSON,
+-- unknown rules, and explanations that add up to their scores.
+.read schema/mqlite.sql
+INSERT INTO mqlite_rules VALUES ('t', '
+thresholds { MQL = 30, SQL = { score = 60, grade = "B" } }
+caps { total = 100 }
+fit("big company", 40, { employees = at_least(1000) })
+fit("any revenue", 20, { annual_revenue = at_least(1) })
+fit("free mail", -10, { email = free_email() })
+decay { half_life_days = 30 }
+event("click", 7, { cap = 20 })
+signal("audit_request", "asked for an audit")
+', '2025-01-01 00:00:00');
+-- NULL in, NULL out
+SELECT 'null rule', lead_score(NULL, '{}') IS NULL;
+SELECT 'null lead', lead_score('t', NULL) IS NULL, lead_explain('t', NULL) IS NULL, lead_grade('t', NULL) IS NULL, lead_qualify('t', NULL) IS NULL;
+SELECT 'null score', lead_stage('t', NULL) IS NULL, lead_stage('t', NULL, 'A') IS NULL;
+-- wrong types
+SELECT lead_score(1, '{}');
+SELECT lead_score('t', 42);
+SELECT lead_score('t', x'7b7d');
+SELECT lead_stage('t', 'lots');
+SELECT lead_stage('t', 70, 3);
+SELECT lead_stage('t', 70, 'Z');
+SELECT lead_stage('t', 70);
+SELECT lead_score('t');
+-- bad JSON
+SELECT lead_score('t', '{"employees": ');
+SELECT lead_score('t', '"just text"');
+SELECT lead_score('t', '{"events": 5}');
+SELECT lead_score('t', '{"events": [{"type": "click"}]}');
+SELECT lead_score('t', '{"events": [{"type": "click", "occurred_at": "2025-02-30"}]}');
+SELECT lead_score('t', '{"as_of": "soon"}');
+-- unknown rule, then a database without the rules table
+SELECT lead_score('nope', '{}');
+SELECT lead_score('bad name!', '{}');
+-- values
+SELECT 'empty lead', lead_score('t', '{}'), lead_grade('t', '{}'), lead_qualify('t', '{}');
+SELECT 'text number', lead_score('t', '{"employees": "5000"}');
+SELECT 'mql', lead_qualify('t', '{"employees": 5000}');
+-- 64 points is over SQL's 60, but grade C is under SQL's B: MQL
+WITH l(j) AS (VALUES ('{"employees": 5000, "annual_revenue": 9, "email": "a@gmail.com", "as_of": 0,
+  "events": [{"type": "click", "occurred_at": 0}, {"type": "click", "occurred_at": 0}]}'))
+SELECT 'grade gate', lead_score('t', j), lead_grade('t', j), lead_qualify('t', j) FROM l;
+SELECT 'sql', lead_qualify('t', '{"employees": 5000, "annual_revenue": 9}'), lead_grade('t', '{"employees": 5000, "annual_revenue": 9}');
+SELECT 'signal', lead_qualify('t', '{"events": [{"type": "audit_request", "occurred_at": 0}]}');
+-- the explanation adds up to the score, exactly, caps and decay included
+WITH l(j) AS (VALUES
+  ('{"employees": 5000, "annual_revenue": 9, "as_of": "2025-03-01", "events": [
+     {"type": "click", "occurred_at": "2025-02-28"}, {"type": "click", "occurred_at": "2025-02-20"},
+     {"type": "click", "occurred_at": "2025-02-01"}, {"type": "click", "occurred_at": "2025-01-01"}]}'),
+  ('{"email": "x@yahoo.com", "as_of": "2025-03-01", "events": [{"type": "click", "occurred_at": "2024-11-01"}]}'),
+  ('{"employees": 99999, "annual_revenue": 1e9, "as_of": 1740787200, "events": [
+     {"type": "click", "occurred_at": 1740787200}, {"type": "click", "occurred_at": 1740787200},
+     {"type": "click", "occurred_at": 1740787200}, {"type": "audit_request", "occurred_at": 1740787200}]}'))
+SELECT 'adds up', lead_score('t', j), (SELECT sum(value ->> 'points') FROM json_each(lead_explain('t', j))),
+       lead_score('t', j) = (SELECT sum(value ->> 'points') FROM json_each(lead_explain('t', j)))
+FROM l;
+SELECT lead_explain('t', '{"employees": 99999, "annual_revenue": 1e9, "as_of": 1740787200, "events": [
+     {"type": "click", "occurred_at": 1740787200}, {"type": "click", "occurred_at": 1740787200},
+     {"type": "click", "occurred_at": 1740787200}, {"type": "audit_request", "occurred_at": 1740787200}]}');
+-- lead_explain is marked as JSON, so it nests as JSON, not as a string
+SELECT json_object('why', lead_explain('t', '{"employees": 1000}'));
+-- the connection is still fine after all those errors
+SELECT 'still fine', lead_score('t', '{"employees": 1000}');
