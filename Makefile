@@ -34,7 +34,7 @@ CORE_OBJ := $(BUILD)/ext/mqtime.o $(BUILD)/ext/ruleprog.o $(BUILD)/ext/luarule.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps deps-test demo test test-unit test-sql test-scripts clean
+.PHONY: all deps deps-test demo test test-unit test-sql test-scripts clean FORCE
 
 all: deps $(BUILD)/mqlite.so $(BUILD)/mqgen
 
@@ -66,17 +66,23 @@ else \
 fi
 endef
 
-$(BUILD)/ext/%.o: ext/%.c $(EXT_HDR) | deps
+# Objects are rebuilt when the flags change, so `make test` really compiles
+# with -Werror what a plain `make` compiled without it.
+$(BUILD)/.flags: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(CFLAGS_ALL)' | cmp -s - $@ || echo '$(CFLAGS_ALL)' >$@
+
+$(BUILD)/ext/%.o: ext/%.c $(EXT_HDR) $(BUILD)/.flags | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
 
 $(BUILD)/mqlite.so: $(EXT_OBJ)
-	$(CC) -shared -o $@ $(EXT_OBJ) $(LDLIBS_EXT)
+	$(CC) -shared -Wl,-z,defs -o $@ $(EXT_OBJ) $(LDLIBS_EXT)
 
-$(BUILD)/mqgen: samples/mqgen.c ext/mqtime.h $(BUILD)/ext/mqtime.o | deps
+$(BUILD)/mqgen: samples/mqgen.c ext/mqtime.h $(BUILD)/ext/mqtime.o $(BUILD)/.flags | deps
 	$(CC) $(CFLAGS_ALL) -Iext -o $@ samples/mqgen.c $(BUILD)/ext/mqtime.o -lsqlite3 -lm
 
-$(BUILD)/tests/%: tests/unit/%.c $(CORE_OBJ) $(EXT_HDR) | deps-test
+$(BUILD)/tests/%: tests/unit/%.c $(CORE_OBJ) $(EXT_HDR) $(BUILD)/.flags | deps-test
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Iext -o $@ $< $(CORE_OBJ) $(LDLIBS_EXT) -lcmocka
 
@@ -89,8 +95,11 @@ demo: all
 	@$(SQLITE3) -bail $(DEMO_DB) ".load $(BUILD)/mqlite" ".read samples/demo.sql"
 
 # ---- tests ------------------------------------------------------------------
-test: deps-test all test-unit test-sql test-scripts
-	@echo "mqlite: all tests passed"
+test: deps-test
+	@$(MAKE) --no-print-directory WERROR=-Werror all
+	@rm -f $(BUILD)/test-counts
+	@MQLITE_COUNTS=$(CURDIR)/$(BUILD)/test-counts $(MAKE) --no-print-directory WERROR=-Werror test-unit test-sql test-scripts
+	@awk '{ p += $$1; f += $$2 } END { printf "total: %d passed, %d failed\n", p, f }' $(BUILD)/test-counts
 
 test-unit: $(UNIT_BIN)
 	@sh tests/run-unit.sh $(UNIT_BIN)

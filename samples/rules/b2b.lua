@@ -36,9 +36,9 @@ decay { half_life_days = 90 }
 event("whitepaper_download", 10, { reason = "downloaded a whitepaper", cap = 30 })
 event("webinar_attended",    15, { reason = "attended a webinar", cap = 30 })
 event("pricing_page_visit",  25, { reason = "visited the pricing page", once = true })
-event("page_view",            1, { reason = "viewed a page", cap = 10,
-                                   where = { url = not_contains "/pricing" } })
-event("page_view",           25, { reason = "viewed the pricing page", once = true })
+event("page_view",           25, { reason = "viewed the pricing page", once = true,
+                                   where = { url = contains "/pricing" } })
+event("page_view",            1, { reason = "viewed a page", cap = 10 })
 event("demo_request",        50, { reason = "requested a demo", once = true })
 event("unsubscribe",        -50, { reason = "unsubscribed from e-mail", once = true, decay = false })
 

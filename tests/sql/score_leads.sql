@@ -13,6 +13,7 @@ INSERT INTO events(lead_id, type, occurred_at, props) VALUES
   (1, 'page_view', '2025-02-20', '{"url": "/pricing"}'), (1, 'demo_request', '2025-03-01', NULL),
   (2, 'whitepaper_download', '2025-02-01', NULL), (2, 'unsubscribe', '2025-02-02', NULL),
   (3, 'page_view', '2025-02-15', '{"url": "/blog/a"}'), (3, 'page_view', '2025-02-16', '{"url": "/blog/b"}'),
+  (3, 'page_view', '2025-02-17', NULL),
   (4, 'competitor_comparison', '2025-02-20', NULL),
   (5, 'pricing_page_visit', '2025-02-27', NULL), (5, 'whitepaper_download', '2025-02-26', NULL);
 SELECT lead_id, score, fit, engagement, grade, stage FROM score_leads('b2b', '2025-03-01');

@@ -1,0 +1,45 @@
+-- demo.sql — what `make demo` prints: the synthetic sample leads scored with
+-- samples/rules/b2b.lua, with the reasons behind each score. Run on a database
+-- made by build/mqgen, with the extension loaded:
+--   sqlite3 build/demo.db ".load build/mqlite" ".read samples/demo.sql"
+-- Scores are taken as of 2026-01-01, the end of the sample's year, so the output
+-- is the same whatever day it runs.
+INSERT OR REPLACE INTO mqlite_rules(name, source) VALUES
+    ('b2b', readfile('samples/rules/b2b.lua')),
+    ('bant', readfile('samples/rules/bant.lua'));
+CREATE TEMP TABLE scored AS SELECT * FROM score_leads('b2b', '2026-01-01');
+
+.headers on
+.mode column
+.print
+.print "mqlite demo: the sample leads scored with samples/rules/b2b.lua, as of 2026-01-01"
+.print
+.print "Top 12 leads, with the reasons that sales will read"
+SELECT s.lead_id AS lead, substr(l.company, 1, 18) AS company, substr(l.title, 1, 20) AS title,
+       s.score, s.grade, s.stage,
+       (SELECT group_concat(printf('%+d %s', value ->> 'points', value ->> 'reason'), '; ')
+        FROM json_each(s.explanation)) AS reasons
+FROM scored s JOIN leads l ON l.id = s.lead_id
+ORDER BY s.score DESC, s.lead_id LIMIT 12;
+
+.print
+.print "Why is this lead an MQL? (lead_explain, one line per criterion)"
+SELECT value ->> 'points' AS points, value ->> 'kind' AS kind, value ->> 'reason' AS reason
+FROM json_each((SELECT explanation FROM scored WHERE stage = 'MQL' ORDER BY score DESC, lead_id LIMIT 1));
+
+.print
+.print "Leads by the stage the rule gives them"
+SELECT stage, count(*) AS leads, printf('%.1f %%', 100.0 * count(*) / (SELECT count(*) FROM scored)) AS share,
+       printf('%.1f', avg(score)) AS avg_score, printf('%.1f', avg(fit)) AS avg_fit,
+       printf('%.1f', avg(engagement)) AS avg_engagement
+FROM scored GROUP BY stage ORDER BY min(score) DESC;
+
+.print
+.print "Fit grades"
+SELECT grade, count(*) AS leads, printf('%.1f', avg(score)) AS avg_score
+FROM scored GROUP BY grade ORDER BY grade = 'F', grade;
+
+.print
+.print "The same leads under samples/rules/bant.lua (Budget, Authority, Need, Timeline)"
+SELECT stage, count(*) AS leads, printf('%.1f', avg(score)) AS avg_score
+FROM score_leads('bant', '2026-01-01') GROUP BY stage ORDER BY min(score) DESC;
