@@ -206,7 +206,6 @@ static const struct {
     {"meta", mq_register_meta},
     {"score", mq_register_score},
     {"score_leads", mq_register_score_vtab},
-    {"convert", mq_register_convert},
 };
 
 int sqlite3_mqlite_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi);

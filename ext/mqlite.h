@@ -38,7 +38,6 @@ typedef int (*mq_register_fn)(sqlite3 *db, mq_conn *conn);
 int mq_register_meta(sqlite3 *db, mq_conn *conn);
 int mq_register_score(sqlite3 *db, mq_conn *conn);
 int mq_register_score_vtab(sqlite3 *db, mq_conn *conn);
-int mq_register_convert(sqlite3 *db, mq_conn *conn);
 
 /* Registers a scalar or aggregate function with conn as its user data. */
 int mq_create_function(sqlite3 *db, mq_conn *conn, const char *name, int nargs, int flags,

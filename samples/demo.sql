@@ -10,15 +10,20 @@ INSERT OR REPLACE INTO mqlite_rules(name, source) VALUES
 CREATE TEMP TABLE scored AS SELECT * FROM score_leads('b2b', '2026-01-01');
 
 .headers on
-.mode column
+.mode column --wrap 0
 .print
 .print "mqlite demo: the sample leads scored with samples/rules/b2b.lua, as of 2026-01-01"
+SELECT (SELECT count(*) FROM leads) AS leads, (SELECT count(*) FROM events) AS events,
+       (SELECT count(*) FROM campaigns) AS campaigns, mqlite_version() AS mqlite, mqlite_lua_version() AS lua;
 .print
-.print "Top 12 leads, with the reasons that sales will read"
-SELECT s.lead_id AS lead, substr(l.company, 1, 18) AS company, substr(l.title, 1, 20) AS title,
+.print "Top 12 leads, with their three weightiest reasons"
+SELECT s.lead_id AS lead, substr(l.company, 1, 18) AS company, substr(l.title, 1, 22) AS title,
        s.score, s.grade, s.stage,
-       (SELECT group_concat(printf('%+d %s', value ->> 'points', value ->> 'reason'), '; ')
-        FROM json_each(s.explanation)) AS reasons
+       (SELECT group_concat(r, '; ') FROM (
+            SELECT CASE value ->> 'kind' WHEN 'signal' THEN 'straight to ' || (value ->> 'stage') || ': '
+                   ELSE printf('%+d ', value ->> 'points') END || (value ->> 'reason') AS r
+            FROM json_each(s.explanation)
+            ORDER BY value ->> 'kind' = 'signal' DESC, abs(value ->> 'points') DESC, key LIMIT 3)) AS reasons
 FROM scored s JOIN leads l ON l.id = s.lead_id
 ORDER BY s.score DESC, s.lead_id LIMIT 12;
 
@@ -32,14 +37,15 @@ FROM json_each((SELECT explanation FROM scored WHERE stage = 'MQL' ORDER BY scor
 SELECT stage, count(*) AS leads, printf('%.1f %%', 100.0 * count(*) / (SELECT count(*) FROM scored)) AS share,
        printf('%.1f', avg(score)) AS avg_score, printf('%.1f', avg(fit)) AS avg_fit,
        printf('%.1f', avg(engagement)) AS avg_engagement
-FROM scored GROUP BY stage ORDER BY min(score) DESC;
+FROM scored GROUP BY stage ORDER BY CASE stage WHEN 'SQL' THEN 0 WHEN 'MQL' THEN 1 ELSE 2 END;
 
 .print
 .print "Fit grades"
 SELECT grade, count(*) AS leads, printf('%.1f', avg(score)) AS avg_score
-FROM scored GROUP BY grade ORDER BY grade = 'F', grade;
+FROM scored GROUP BY grade ORDER BY instr('A+ A  B  C  D  F', grade);
 
 .print
 .print "The same leads under samples/rules/bant.lua (Budget, Authority, Need, Timeline)"
 SELECT stage, count(*) AS leads, printf('%.1f', avg(score)) AS avg_score
-FROM score_leads('bant', '2026-01-01') GROUP BY stage ORDER BY min(score) DESC;
+FROM score_leads('bant', '2026-01-01') GROUP BY stage
+ORDER BY CASE stage WHEN 'SQL' THEN 0 WHEN 'MQL' THEN 1 ELSE 2 END;
