@@ -93,59 +93,58 @@ fail:
     return 0;
 }
 
-static void fn_lead_score(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    (void)argc;
-    mq_rule *rule;
-    mq_result r;
-    mq_result_init(&r);
-    if (score_args(ctx, "lead_score", argv, &rule, &r)) sqlite3_result_double(ctx, r.score);
-    mq_result_free(&r);
-    mq_rule_release(rule);
-}
+typedef enum { OUT_SCORE, OUT_EXPLAIN, OUT_GRADE, OUT_STAGE } lead_out;
 
-static void fn_lead_explain(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+/* Scores argv's lead and sets the one result that fn returns. */
+static void lead_result(sqlite3_context *ctx, sqlite3_value **argv, const char *fn, lead_out what)
 {
-    (void)argc;
     mq_rule *rule;
     mq_result r;
     mq_result_init(&r);
-    if (score_args(ctx, "lead_explain", argv, &rule, &r)) {
-        char *json = mq_result_json(mq_rule_prog(rule), &r);
-        if (!json) {
-            sqlite3_result_error_nomem(ctx);
-        } else {
+    if (score_args(ctx, fn, argv, &rule, &r)) {
+        const mq_prog *p = mq_rule_prog(rule);
+        char *json;
+        switch (what) {
+        case OUT_SCORE: sqlite3_result_double(ctx, r.score); break;
+        case OUT_GRADE: sqlite3_result_text(ctx, p->grades[r.grade], -1, SQLITE_TRANSIENT); break;
+        case OUT_STAGE: sqlite3_result_text(ctx, r.stage, -1, SQLITE_TRANSIENT); break;
+        case OUT_EXPLAIN:
+            if (!(json = mq_result_json(p, &r))) {
+                sqlite3_result_error_nomem(ctx);
+                break;
+            }
             sqlite3_result_text(ctx, json, -1, SQLITE_TRANSIENT);
             sqlite3_result_subtype(ctx, JSON_SUBTYPE);
             free(json);
+            break;
         }
     }
     mq_result_free(&r);
     mq_rule_release(rule);
 }
 
+static void fn_lead_score(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    lead_result(ctx, argv, "lead_score", OUT_SCORE);
+}
+
+static void fn_lead_explain(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    lead_result(ctx, argv, "lead_explain", OUT_EXPLAIN);
+}
+
 static void fn_lead_grade(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
-    mq_rule *rule;
-    mq_result r;
-    mq_result_init(&r);
-    if (score_args(ctx, "lead_grade", argv, &rule, &r))
-        sqlite3_result_text(ctx, mq_rule_prog(rule)->grades[r.grade], -1, SQLITE_TRANSIENT);
-    mq_result_free(&r);
-    mq_rule_release(rule);
+    lead_result(ctx, argv, "lead_grade", OUT_GRADE);
 }
 
 static void fn_lead_qualify(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
-    mq_rule *rule;
-    mq_result r;
-    mq_result_init(&r);
-    if (score_args(ctx, "lead_qualify", argv, &rule, &r))
-        sqlite3_result_text(ctx, r.stage, -1, SQLITE_TRANSIENT);
-    mq_result_free(&r);
-    mq_rule_release(rule);
+    lead_result(ctx, argv, "lead_qualify", OUT_STAGE);
 }
 
 /* lead_stage(rule, score [, grade]): the stage the rule's thresholds give. */
