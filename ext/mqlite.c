@@ -32,6 +32,7 @@ void mq_conn_release(void *p)
     mq_conn *c = p;
     if (!c || --c->refs > 0) return;
     mq_engine_release(c->engine);
+    mq_stages_release(c->stages);
     sqlite3_free(c);
 }
 
@@ -206,6 +207,12 @@ static const struct {
     {"meta", mq_register_meta},
     {"score", mq_register_score},
     {"score_leads", mq_register_score_vtab},
+    {"rates", mq_register_rates},
+    {"percentile", mq_register_percentile},
+    {"stage", mq_register_stage},
+    {"funnel", mq_register_funnel},
+    {"cohort_conversion", mq_register_cohort},
+    {"speed_to_lead", mq_register_speed},
 };
 
 int sqlite3_mqlite_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi);

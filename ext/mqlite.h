@@ -15,6 +15,7 @@ SQLITE_EXTENSION_INIT3
 #endif
 
 #include "luarule.h"
+#include "stagemodel.h"
 
 #define MQLITE_VERSION "0.1.0"
 
@@ -24,10 +25,10 @@ typedef struct mq_conn {
     int refs;
     sqlite3 *db;
     mq_engine *engine;          /* the Lua sandbox and its compiled rules */
-    /* Cache validation for rule lookups whose name is not a constant: the
-    ** rule table is read again only when something may have changed it. */
-    sqlite3_int64 seen_changes;
-    int seen_data_version;
+    /* The stage model read from mqlite_stages, kept until the database changes. */
+    mq_stages *stages;
+    unsigned stages_version;
+    sqlite3_int64 stages_changes;
 } mq_conn;
 
 void mq_conn_retain(mq_conn *c);
@@ -38,6 +39,17 @@ typedef int (*mq_register_fn)(sqlite3 *db, mq_conn *conn);
 int mq_register_meta(sqlite3 *db, mq_conn *conn);
 int mq_register_score(sqlite3 *db, mq_conn *conn);
 int mq_register_score_vtab(sqlite3 *db, mq_conn *conn);
+int mq_register_rates(sqlite3 *db, mq_conn *conn);
+int mq_register_percentile(sqlite3 *db, mq_conn *conn);
+int mq_register_stage(sqlite3 *db, mq_conn *conn);
+int mq_register_funnel(sqlite3 *db, mq_conn *conn);
+int mq_register_cohort(sqlite3 *db, mq_conn *conn);
+int mq_register_speed(sqlite3 *db, mq_conn *conn);
+
+/* The connection's stage model (a new reference): mqlite_stages and
+** mqlite_stage_aliases when the database has them, else the default pipeline.
+** NULL with *err (sqlite3_malloc'd) when they cannot be read. */
+mq_stages *mq_conn_stages(mq_conn *c, char **err);
 
 /* Registers a scalar or aggregate function with conn as its user data. */
 int mq_create_function(sqlite3 *db, mq_conn *conn, const char *name, int nargs, int flags,

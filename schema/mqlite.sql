@@ -48,6 +48,8 @@ CREATE TABLE IF NOT EXISTS events (
 );
 -- score_leads() and engagement_score() read a lead's events in this order.
 CREATE INDEX IF NOT EXISTS events_lead ON events(lead_id, occurred_at);
+-- speed_to_lead() and campaign reports read one event type in lead order.
+CREATE INDEX IF NOT EXISTS events_type ON events(type, lead_id, occurred_at);
 
 -- A lead's stage is its latest entry here; earlier entries are its history,
 -- moves backwards (SQL recycled to nurture) included.
@@ -91,3 +93,49 @@ CREATE TABLE IF NOT EXISTS scores (
     explanation  TEXT CHECK (explanation IS NULL OR json_valid(explanation))
 );
 CREATE INDEX IF NOT EXISTS scores_lead ON scores(lead_id, rule, scored_at);
+
+-- The stage model. Stages on the main path (on_path = 1) have ranks 1..7 in the
+-- order a lead moves through them; PQL shares MQL's rank (a product-qualified
+-- route to the same place). Detours (on_path = 0) sit at the rank they take a
+-- lead back or out to: nurture is back in marketing, lost and disqualified are
+-- exits. "Reached stage X" means an entry at a main-path stage of X's rank or
+-- beyond. Change it to fit your pipeline; the stage functions read it.
+CREATE TABLE IF NOT EXISTS mqlite_stages (
+    name      TEXT PRIMARY KEY NOT NULL COLLATE NOCASE,
+    rank      INTEGER NOT NULL CHECK (rank >= 0),
+    kind      TEXT NOT NULL CHECK (kind IN ('marketing', 'sales', 'closed')),
+    terminal  INTEGER NOT NULL DEFAULT 0 CHECK (terminal IN (0, 1)),
+    on_path   INTEGER NOT NULL DEFAULT 1 CHECK (on_path IN (0, 1))
+);
+INSERT OR IGNORE INTO mqlite_stages(name, rank, kind, terminal, on_path) VALUES
+    ('target',       1, 'marketing', 0, 1),
+    ('IQL',          2, 'marketing', 0, 1),
+    ('MQL',          3, 'marketing', 0, 1),
+    ('PQL',          3, 'marketing', 0, 1),
+    ('SQL',          4, 'sales',     0, 1),
+    ('meeting',      5, 'sales',     0, 1),
+    ('proposal',     6, 'sales',     0, 1),
+    ('won',          7, 'closed',    1, 1),
+    ('lost',         7, 'closed',    1, 0),
+    ('nurture',      2, 'marketing', 0, 0),
+    ('disqualified', 4, 'closed',    1, 0);
+
+-- Other names for the stages, as CRMs and people write them. Matching ignores
+-- case, and treats '-', '_' and repeated spaces as one space.
+CREATE TABLE IF NOT EXISTS mqlite_stage_aliases (
+    alias  TEXT PRIMARY KEY NOT NULL COLLATE NOCASE,
+    stage  TEXT NOT NULL REFERENCES mqlite_stages(name) ON UPDATE CASCADE ON DELETE CASCADE
+);
+INSERT OR IGNORE INTO mqlite_stage_aliases(alias, stage) VALUES
+    ('marketing target', 'target'), ('prospect', 'target'),
+    ('information qualified lead', 'IQL'), ('information qualified', 'IQL'), ('lead', 'IQL'), ('new', 'IQL'),
+    ('marketing qualified lead', 'MQL'), ('marketing qualified', 'MQL'),
+    ('product qualified lead', 'PQL'), ('product qualified', 'PQL'),
+    ('sales qualified lead', 'SQL'), ('sales qualified', 'SQL'), ('sales accepted lead', 'SQL'),
+    ('sales accepted', 'SQL'), ('SAL', 'SQL'), ('opportunity', 'SQL'),
+    ('sales meeting', 'meeting'), ('demo', 'meeting'), ('meeting or demo', 'meeting'),
+    ('sales proposal', 'proposal'), ('quote', 'proposal'), ('negotiation', 'proposal'),
+    ('closed won', 'won'), ('close won', 'won'), ('customer', 'won'),
+    ('closed lost', 'lost'), ('close lost', 'lost'),
+    ('recycled', 'nurture'), ('nurturing', 'nurture'), ('recycle', 'nurture'),
+    ('unqualified', 'disqualified'), ('dq', 'disqualified'), ('rejected', 'disqualified');

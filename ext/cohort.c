@@ -1,0 +1,229 @@
+/*
+** cohort.c — cohort_conversion(from_stage, to_stage [, period [, window_days
+** [, as_of [, start [, stop]]]]]): the lag-aware conversion rate that a long
+** sales cycle needs, beside the naive one.
+**
+**     SELECT cohort, entered, converted, round(rate, 3), status
+**     FROM cohort_conversion('MQL', 'SQL', 'month', 90);
+**
+** Leads are grouped by the period (week, month, quarter or year; default
+** month) in which they entered from_stage; a lead converted when it reached
+** to_stage within window_days (default 90) after that entry. A cohort whose
+** window has not closed by as_of (default now) is 'open': its rate is NULL,
+** not a low number, though `converted` shows the conversions so far. The naive
+** rate, to_stage entries in the period over from_stage entries in the same
+** period, is given beside it: the two differ most when the cycle is long.
+**
+** For a main-path stage, entering it means reaching its rank (or beyond) for
+** the first time; for a detour (nurture, lost) it means an entry at it. A lead
+** that reached to_stage only before it entered from_stage is counted in
+** `negative`, never averaged into the days.
+*/
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buckets.h"
+#include "history.h"
+#include "mathstat.h"
+#include "mqtime.h"
+#include "tablefn.h"
+
+enum { C_COHORT, C_START, C_ENTERED, C_CONVERTED, C_RATE, C_LOWER, C_UPPER, C_MEDIAN_DAYS, C_NEGATIVE,
+       C_NAIVE_CONVERTED, C_NAIVE_RATE, C_STATUS, C_NCOL };
+enum { N_ENTERED, N_CONVERTED, N_NEGATIVE, N_NAIVE };
+
+typedef enum { P_WEEK, P_MONTH, P_QUARTER, P_YEAR } period_kind;
+
+/* The period holding t: its label, start and end (unix seconds). */
+static void period_of(double t, period_kind k, char label[24], double *start, double *end)
+{
+    long long days = (long long)floor(t / 86400.0);
+    char buf[32];
+    if (k == P_WEEK) {
+        long long monday = days - (((days + 3) % 7) + 7) % 7;   /* 1970-01-01 was a Thursday */
+        *start = (double)monday * 86400.0;
+        *end = *start + 7 * 86400.0;
+        mq_time_format(*start, buf);
+        snprintf(label, 24, "%.10s", buf);
+        return;
+    }
+    mq_time_format(t, buf);
+    int y = (buf[0] - '0') * 1000 + (buf[1] - '0') * 100 + (buf[2] - '0') * 10 + (buf[3] - '0');
+    int m = (buf[5] - '0') * 10 + (buf[6] - '0');
+    int m0 = k == P_MONTH ? m : k == P_QUARTER ? (m - 1) / 3 * 3 + 1 : 1;
+    int len = k == P_MONTH ? 1 : k == P_QUARTER ? 3 : 12;
+    int y1 = y + (m0 - 1 + len) / 12, m1 = (m0 - 1 + len) % 12 + 1;
+    *start = (double)mq_days_from_civil(y, (unsigned)m0, 1) * 86400.0;
+    *end = (double)mq_days_from_civil(y1, (unsigned)m1, 1) * 86400.0;
+    if (k == P_MONTH) snprintf(label, 24, "%04d-%02d", y, m);
+    else if (k == P_QUARTER) snprintf(label, 24, "%04d-Q%d", y, (m0 - 1) / 3 + 1);
+    else snprintf(label, 24, "%04d", y);
+}
+
+/* When the lead entered stage s: the first reach of its rank for a main-path
+** stage, else its first entry at s; at or after `after` when given. NAN if never. */
+static double entered(const mq_history *h, int s, const double *reach, double after)
+{
+    const mq_stage *st = &h->m->st[s];
+    double best = NAN;
+    if (st->on_path && isnan(after)) return reach[st->rank];
+    for (int i = 0; i < h->n; i++) {
+        const mq_stage *e = &h->m->st[h->e[i].stage];
+        int hit = st->on_path ? e->on_path && e->rank >= st->rank : h->e[i].stage == s;
+        if (hit && (isnan(after) || h->e[i].t >= after) && (isnan(best) || h->e[i].t < best)) best = h->e[i].t;
+    }
+    return best;
+}
+
+static int stage_of(const mq_stages *m, sqlite3_value *v, int argn, int *out, char **err)
+{
+    if (sqlite3_value_type(v) != SQLITE_TEXT ||
+        (*out = mq_stages_find(m, (const char *)sqlite3_value_text(v), (size_t)sqlite3_value_bytes(v))) < 0) {
+        char known[512], what[600];
+        mq_stages_list(m, known, sizeof known);
+        snprintf(what, sizeof what, "a stage (%s)", known);
+        *err = mq_arg_message("cohort_conversion", argn, what, v);
+        return -1;
+    }
+    return 0;
+}
+
+static int cohort_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, char **err)
+{
+    static const char fn[] = "cohort_conversion";
+    period_kind pk = P_MONTH;
+    double window = 90, as_of = mq_time_now(), start = 0, stop = 0, t;
+    int has_start = 0, has_stop = 0, has;
+    if (args[2]) {
+        static const char *const names[] = {"week", "month", "quarter", "year"};
+        const char *p = sqlite3_value_type(args[2]) == SQLITE_TEXT ? (const char *)sqlite3_value_text(args[2]) : "";
+        int k = -1;
+        for (int i = 0; i < 4; i++) if (strcasecmp(p, names[i]) == 0) k = i;
+        if (k < 0) {
+            *err = mq_arg_message(fn, 3, "a period: 'week', 'month', 'quarter' or 'year'", args[2]);
+            return -1;
+        }
+        pk = (period_kind)k;
+    }
+    if (args[3] && (!mq_value_number(args[3], &window) || window <= 0)) {
+        *err = mq_arg_message(fn, 4, "a window in days above 0", args[3]);
+        return -1;
+    }
+    if (mq_time_value(args[4], fn, 5, &t, &has, err) != 0) return -1;
+    if (has) as_of = t;
+    if (mq_time_value(args[5], fn, 6, &start, &has_start, err) != 0 ||
+        mq_time_value(args[6], fn, 7, &stop, &has_stop, err) != 0)
+        return -1;
+
+    mq_history h;
+    if (mq_history_open(&h, conn, fn, NULL) != 0) {
+        *err = h.err;
+        h.err = NULL;
+        mq_history_close(&h);
+        return -1;
+    }
+    int from, to, rc;
+    mq_buckets b = {0};
+    if (stage_of(h.m, args[0], 1, &from, err) != 0 || stage_of(h.m, args[1], 2, &to, err) != 0) goto fail;
+    double reach[MQ_MAX_RANK];
+    char label[24];
+    double ps, pe;
+    while ((rc = mq_history_next(&h)) == 1) {
+        mq_history_reach(&h, reach);
+        double in = entered(&h, from, reach, NAN);
+        double first_to = entered(&h, to, reach, NAN);
+        if (!isnan(first_to) && (!has_start || first_to >= start) && (!has_stop || first_to < stop)) {
+            period_of(first_to, pk, label, &ps, &pe);
+            mq_bucket *nb = mq_buckets_get(&b, label);
+            if (!nb) goto nomem;
+            nb->key = ps;
+            nb->count[N_NAIVE]++;
+        }
+        if (isnan(in) || (has_start && in < start) || (has_stop && in >= stop)) continue;
+        period_of(in, pk, label, &ps, &pe);
+        mq_bucket *cb = mq_buckets_get(&b, label);
+        if (!cb) goto nomem;
+        cb->key = ps;
+        cb->count[N_ENTERED]++;
+        double out = entered(&h, to, reach, in);
+        if (!isnan(out) && out - in <= window * 86400.0) {
+            cb->count[N_CONVERTED]++;
+            if (mq_dvec_push(&cb->vals[0], (out - in) / 86400.0) != 0) goto nomem;
+        } else if (isnan(out) && !isnan(first_to) && first_to < in) {
+            cb->count[N_NEGATIVE]++;
+        }
+    }
+    if (rc < 0) {
+        *err = h.err;
+        h.err = NULL;
+        goto fail;
+    }
+    /* every period from the first to the last, empty ones included */
+    if (b.n > 0 || (has_start && has_stop)) {
+        double lo = has_start ? start : INFINITY, hi = has_stop ? stop - 1 : -INFINITY;
+        for (int i = 0; i < b.n; i++) {
+            if (!has_start && b.b[i]->key < lo) lo = b.b[i]->key;
+            if (!has_stop && b.b[i]->key > hi) hi = b.b[i]->key;
+        }
+        for (double x = lo; x <= hi; x = pe) {
+            period_of(x, pk, label, &ps, &pe);
+            mq_bucket *e = mq_buckets_get(&b, label);
+            if (!e) goto nomem;
+            e->key = ps;
+        }
+    }
+    mq_buckets_sort_key(&b);
+    for (int i = 0; i < b.n; i++) {
+        mq_bucket *x = b.b[i];
+        char day[32];
+        period_of(x->key, pk, label, &ps, &pe);
+        mq_time_format(ps, day);
+        day[10] = 0;
+        long long n = x->count[N_ENTERED], k = x->count[N_CONVERTED];
+        int open = pe + window * 86400.0 > as_of;
+        mq_rows_add(rows);
+        mq_rows_text(rows, C_COHORT, x->name);
+        mq_rows_text(rows, C_START, day);
+        mq_rows_int(rows, C_ENTERED, n);
+        mq_rows_int(rows, C_CONVERTED, k);
+        if (n > 0 && !open) {
+            double wl, wh;
+            mq_wilson((double)k, (double)n, 0.95, &wl, &wh);
+            mq_rows_double(rows, C_RATE, (double)k / (double)n);
+            mq_rows_double(rows, C_LOWER, wl);
+            mq_rows_double(rows, C_UPPER, wh);
+        }
+        mq_rows_double(rows, C_MEDIAN_DAYS, mq_dvec_median(&x->vals[0]));
+        mq_rows_int(rows, C_NEGATIVE, x->count[N_NEGATIVE]);
+        mq_rows_int(rows, C_NAIVE_CONVERTED, x->count[N_NAIVE]);
+        if (n > 0) mq_rows_double(rows, C_NAIVE_RATE, (double)x->count[N_NAIVE] / (double)n);
+        mq_rows_text(rows, C_STATUS, open ? "open" : "closed");
+    }
+    mq_buckets_free(&b);
+    mq_history_close(&h);
+    return 0;
+nomem:
+    *err = NULL;
+fail:
+    mq_buckets_free(&b);
+    mq_history_close(&h);
+    return -1;
+}
+
+static const mq_tablefn cohort_fn = {
+    .name = "cohort_conversion",
+    .schema = "CREATE TABLE x(cohort TEXT, cohort_start TEXT, entered INTEGER, converted INTEGER, rate REAL,"
+              " lower REAL, upper REAL, median_days REAL, negative INTEGER, naive_converted INTEGER,"
+              " naive_rate REAL, status TEXT,"
+              " from_stage HIDDEN, to_stage HIDDEN, period HIDDEN, window_days HIDDEN, as_of HIDDEN,"
+              " start HIDDEN, stop HIDDEN)",
+    .nvisible = C_NCOL,
+    .nargs = 7,
+    .required = 2,
+    .usage = "from_stage and to_stage are required, as in cohort_conversion('MQL', 'SQL', 'month', 90)",
+    .compute = cohort_compute,
+};
+
+int mq_register_cohort(sqlite3 *db, mq_conn *conn) { return mq_register_tablefn(db, conn, &cohort_fn); }

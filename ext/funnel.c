@@ -1,0 +1,147 @@
+/*
+** funnel.c — funnel([start [, stop [, window_days [, group_by]]]]): for each
+** main-path rank, the leads that reached it, the conversion from the rank
+** before and from the top, Wilson bounds, and the median days it took.
+**
+**     SELECT stage, reached, round(from_previous, 3) FROM funnel('2025-01-01', '2025-04-01');
+**     SELECT * FROM funnel(NULL, NULL, 90, 'source');
+**
+** The cohort is the leads whose first main-path entry (the top of the funnel)
+** falls in [start, stop); their later steps count even after stop, but with a
+** window only those within window_days of that entry. "Reached a rank" means
+** an entry at that rank or beyond, so a lead that skips MQL on its way to SQL
+** counts for both (with 0 days between them), and a lead recycled to nurture
+** keeps what it reached. Stages that share a rank (MQL and PQL) share a row.
+*/
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buckets.h"
+#include "history.h"
+#include "mathstat.h"
+#include "tablefn.h"
+
+enum { F_SEGMENT, F_STAGE, F_RANK, F_REACHED, F_FROM_PREV, F_FROM_TOP, F_LOWER, F_UPPER, F_MEDIAN_DAYS, F_NCOL };
+
+/* The distinct main-path ranks of the model, ascending. */
+static int path_ranks(const mq_stages *m, int *ranks)
+{
+    int n = 0;
+    for (int r = 0; r < MQ_MAX_RANK; r++)
+        for (int i = 0; i < m->n; i++)
+            if (m->st[i].on_path && m->st[i].rank == r) {
+                ranks[n++] = r;
+                break;
+            }
+    return n;
+}
+
+/* Reads window_days and group_by, shared with the other reports' needs. */
+static int funnel_args(sqlite3_value **args, double *window, const char **group, char **err)
+{
+    *window = 0;
+    *group = NULL;
+    if (args[2]) {
+        double w;
+        if (!mq_value_number(args[2], &w) || w <= 0) {
+            *err = mq_arg_message("funnel", 3, "a window in days above 0", args[2]);
+            return -1;
+        }
+        *window = w;
+    }
+    if (args[3]) {
+        const char *g = sqlite3_value_type(args[3]) == SQLITE_TEXT ? (const char *)sqlite3_value_text(args[3]) : NULL;
+        if (!(*group = mq_group_column(g))) {
+            *err = mq_arg_message("funnel", 4, "'source', 'campaign', 'owner', 'industry' or 'country'", args[3]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int funnel_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, char **err)
+{
+    double start = 0, stop = 0, window;
+    int has_start, has_stop;
+    const char *group;
+    if (mq_time_value(args[0], "funnel", 1, &start, &has_start, err) != 0 ||
+        mq_time_value(args[1], "funnel", 2, &stop, &has_stop, err) != 0 ||
+        funnel_args(args, &window, &group, err) != 0)
+        return -1;
+
+    mq_history h;
+    if (mq_history_open(&h, conn, "funnel", group) != 0) {
+        *err = h.err;
+        h.err = NULL;
+        mq_history_close(&h);
+        return -1;
+    }
+    int ranks[MQ_MAX_RANK], nr = path_ranks(h.m, ranks), rc;
+    mq_buckets t = {0};
+    if (!group && !mq_buckets_get(&t, NULL)) goto nomem;
+    double reach[MQ_MAX_RANK];
+    while ((rc = mq_history_next(&h)) == 1) {
+        mq_history_reach(&h, reach);
+        double top = reach[ranks[0]];
+        if (isnan(top) || (has_start && top < start) || (has_stop && top >= stop)) continue;
+        mq_bucket *g = mq_buckets_get(&t, group ? h.group : NULL);
+        if (!g) goto nomem;
+        for (int j = 0; j < nr; j++) {
+            double at = reach[ranks[j]];
+            if (isnan(at) || (window > 0 && at - top > window * 86400.0)) break;
+            g->count[j]++;
+            if (j > 0 && mq_dvec_push(&g->vals[j], (at - reach[ranks[j - 1]]) / 86400.0) != 0) goto nomem;
+        }
+    }
+    if (rc < 0) {
+        *err = h.err;
+        h.err = NULL;
+        goto fail;
+    }
+    mq_buckets_sort(&t);
+    for (int i = 0; i < t.n; i++) {
+        mq_bucket *g = t.b[i];
+        for (int j = 0; j < nr; j++) {
+            char label[128];
+            mq_stages_rank_label(h.m, ranks[j], label, sizeof label);
+            mq_rows_add(rows);
+            mq_rows_text(rows, F_SEGMENT, g->name);
+            mq_rows_text(rows, F_STAGE, label);
+            mq_rows_int(rows, F_RANK, ranks[j]);
+            mq_rows_int(rows, F_REACHED, g->count[j]);
+            if (g->count[0] > 0) mq_rows_double(rows, F_FROM_TOP, (double)g->count[j] / (double)g->count[0]);
+            if (j > 0 && g->count[j - 1] > 0) {
+                double lo, hi;
+                mq_wilson((double)g->count[j], (double)g->count[j - 1], 0.95, &lo, &hi);
+                mq_rows_double(rows, F_FROM_PREV, (double)g->count[j] / (double)g->count[j - 1]);
+                mq_rows_double(rows, F_LOWER, lo);
+                mq_rows_double(rows, F_UPPER, hi);
+            }
+            mq_rows_double(rows, F_MEDIAN_DAYS, mq_dvec_median(&g->vals[j]));
+        }
+    }
+    mq_buckets_free(&t);
+    mq_history_close(&h);
+    return 0;
+nomem:
+    *err = NULL;
+fail:
+    mq_buckets_free(&t);
+    mq_history_close(&h);
+    return -1;
+}
+
+static const mq_tablefn funnel_fn = {
+    .name = "funnel",
+    .schema = "CREATE TABLE x(segment TEXT, stage TEXT, rank INTEGER, reached INTEGER, from_previous REAL,"
+              " from_top REAL, lower REAL, upper REAL, median_days REAL,"
+              " start HIDDEN, stop HIDDEN, window_days HIDDEN, group_by HIDDEN)",
+    .nvisible = F_NCOL,
+    .nargs = 4,
+    .required = 0,
+    .usage = "",
+    .compute = funnel_compute,
+};
+
+int mq_register_funnel(sqlite3 *db, mq_conn *conn) { return mq_register_tablefn(db, conn, &funnel_fn); }

@@ -1,0 +1,170 @@
+/*
+** history.c — the ordered scan of stage_history shared by the funnel reports.
+**
+** One pass in lead order (the stage_history_lead index), the group value
+** joined from leads, each stage name mapped to the model through a small
+** cache keyed by its exact text, since a history repeats a dozen names
+** millions of times.
+*/
+#include "history.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "mqtime.h"
+
+const char *mq_group_column(const char *col)
+{
+    static const char *const ok[] = {"source", "campaign", "owner", "industry", "country", NULL};
+    for (int i = 0; col && ok[i]; i++)
+        if (strcmp(col, ok[i]) == 0) return ok[i];
+    return NULL;
+}
+
+static int fail(mq_history *h, char *msg)
+{
+    sqlite3_free(h->err);
+    h->err = msg;
+    return -1;
+}
+
+int mq_history_open(mq_history *h, mq_conn *conn, const char *fn, const char *group_col)
+{
+    memset(h, 0, sizeof *h);
+    h->conn = conn;
+    h->fn = fn;
+    char *err = NULL;
+    if (!(h->m = mq_conn_stages(conn, &err))) {
+        fail(h, err ? sqlite3_mprintf("%s: %s", fn, err) : NULL);
+        sqlite3_free(err);
+        return -1;
+    }
+    for (int i = 0; i < h->m->n; i++)
+        if (h->m->st[i].rank >= MQ_MAX_RANK || h->m->st[i].rank < 0)
+            return fail(h, sqlite3_mprintf("%s: stage '%s' has rank %d; ranks must be from 0 to %d", fn,
+                                           h->m->st[i].name, h->m->st[i].rank, MQ_MAX_RANK - 1));
+    char *sql = group_col
+        ? sqlite3_mprintf("SELECT h.lead_id, h.stage, h.entered_at, l.\"%w\" FROM stage_history h"
+                          " LEFT JOIN leads l ON l.id = h.lead_id ORDER BY h.lead_id", group_col)
+        : sqlite3_mprintf("SELECT lead_id, stage, entered_at, NULL FROM stage_history ORDER BY lead_id");
+    if (!sql) return fail(h, NULL);
+    int rc = sqlite3_prepare_v2(conn->db, sql, -1, &h->st, NULL);
+    sqlite3_free(sql);
+    if (rc != SQLITE_OK)
+        return fail(h, sqlite3_mprintf("%s: %s (is schema/mqlite.sql loaded?)", fn, sqlite3_errmsg(conn->db)));
+    rc = sqlite3_step(h->st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return fail(h, sqlite3_mprintf("%s: reading stage_history: %s", fn, sqlite3_errmsg(conn->db)));
+    h->row = rc == SQLITE_ROW;
+    return 0;
+}
+
+void mq_history_close(mq_history *h)
+{
+    sqlite3_finalize(h->st);
+    mq_stages_release(h->m);
+    sqlite3_free(h->e);
+    sqlite3_free(h->group);
+    for (int i = 0; i < 64; i++) sqlite3_free(h->cache[i].s);
+    sqlite3_free(h->err);
+    memset(h, 0, sizeof *h);
+}
+
+/* Stage index of a name as stored, through the cache; -1 when unknown. */
+static int resolve(mq_history *h, const char *s, int len)
+{
+    unsigned hash = 2166136261u;
+    for (int i = 0; i < len; i++) hash = (hash ^ (unsigned char)s[i]) * 16777619u;
+    for (int probe = 0; probe < 8; probe++) {
+        int slot = (int)((hash + (unsigned)probe) & 63);
+        if (!h->cache[slot].s) {
+            int k = mq_stages_find(h->m, s, (size_t)len);
+            if (k >= 0 && (h->cache[slot].s = sqlite3_malloc(len + 1))) {
+                memcpy(h->cache[slot].s, s, (size_t)len);
+                h->cache[slot].s[len] = 0;
+                h->cache[slot].len = len;
+                h->cache[slot].stage = k;
+            }
+            return k;
+        }
+        if (h->cache[slot].len == len && memcmp(h->cache[slot].s, s, (size_t)len) == 0) return h->cache[slot].stage;
+    }
+    return mq_stages_find(h->m, s, (size_t)len);
+}
+
+int mq_history_next(mq_history *h)
+{
+    if (!h->row) return 0;
+    h->n = 0;
+    h->lead = sqlite3_column_int64(h->st, 0);
+    sqlite3_free(h->group);
+    h->group = NULL;
+    if (sqlite3_column_type(h->st, 3) != SQLITE_NULL &&
+        !(h->group = sqlite3_mprintf("%s", sqlite3_column_text(h->st, 3))))
+        return fail(h, NULL);
+    while (h->row && sqlite3_column_int64(h->st, 0) == h->lead) {
+        const char *name = (const char *)sqlite3_column_text(h->st, 1);
+        const char *ts = (const char *)sqlite3_column_text(h->st, 2);
+        int nlen = sqlite3_column_bytes(h->st, 1);
+        int k = name ? resolve(h, name, nlen) : -1;
+        if (k < 0) {
+            char known[512];
+            mq_stages_list(h->m, known, sizeof known);
+            return fail(h, sqlite3_mprintf("%s: stage '%.60s' of lead %lld is not a known stage (%s); add it to "
+                                           "mqlite_stages or mqlite_stage_aliases", h->fn, name ? name : "NULL",
+                                           (long long)h->lead, known));
+        }
+        double t;
+        if (!ts || mq_time_parse(ts, (size_t)sqlite3_column_bytes(h->st, 2), &t) != 0)
+            return fail(h, sqlite3_mprintf("%s: lead %lld entered '%s' at '%s', which is not a date", h->fn,
+                                           (long long)h->lead, h->m->st[k].name, ts ? ts : "NULL"));
+        if (h->n == h->cap) {
+            int ncap = h->cap ? h->cap * 2 : 16;
+            mq_hentry *e = sqlite3_realloc64(h->e, (sqlite3_uint64)ncap * sizeof *e);
+            if (!e) return fail(h, NULL);
+            h->e = e;
+            h->cap = ncap;
+        }
+        h->e[h->n].stage = k;
+        h->e[h->n].t = t;
+        h->n++;
+        int rc = sqlite3_step(h->st);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return fail(h, sqlite3_mprintf("%s: reading stage_history: %s", h->fn, sqlite3_errmsg(h->conn->db)));
+        h->row = rc == SQLITE_ROW;
+    }
+    return 1;
+}
+
+void mq_history_reach(const mq_history *h, double *reach)
+{
+    for (int r = 0; r < MQ_MAX_RANK; r++) reach[r] = NAN;
+    for (int i = 0; i < h->n; i++) {
+        const mq_stage *s = &h->m->st[h->e[i].stage];
+        if (!s->on_path) continue;
+        if (isnan(reach[s->rank]) || h->e[i].t < reach[s->rank]) reach[s->rank] = h->e[i].t;
+    }
+    /* reached r = at rank r or beyond: the earliest of every rank from r up */
+    for (int r = MQ_MAX_RANK - 2; r >= 0; r--)
+        if (!isnan(reach[r + 1]) && (isnan(reach[r]) || reach[r + 1] < reach[r])) reach[r] = reach[r + 1];
+}
+
+int mq_time_value(sqlite3_value *v, const char *fn, int argn, double *out, int *has, char **err)
+{
+    *has = 0;
+    if (!v) return 0;               /* not given */
+    switch (sqlite3_value_type(v)) {
+    case SQLITE_NULL: return 0;
+    case SQLITE_INTEGER:
+    case SQLITE_FLOAT: *out = sqlite3_value_double(v); *has = 1; return 0;
+    case SQLITE_TEXT:
+        if (mq_time_parse((const char *)sqlite3_value_text(v), (size_t)sqlite3_value_bytes(v), out) == 0) {
+            *has = 1;
+            return 0;
+        }
+        break;
+    default: break;
+    }
+    *err = mq_arg_message(fn, argn, "an ISO-8601 date or unix seconds", v);
+    return -1;
+}

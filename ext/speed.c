@@ -1,0 +1,166 @@
+/*
+** speed.c — speed_to_lead([touch_type [, sla_hours [, group_by [, start
+** [, stop]]]]]): how fast sales follows up on MQLs.
+**
+**     SELECT * FROM speed_to_lead('sales_contact', 24, 'owner');
+**
+** For each lead that became an MQL (reached the MQL rank) in [start, stop):
+** the hours from that moment to its first event of touch_type (default
+** 'sales_contact') at or after it; whether that was within sla_hours (default
+** 24); or that it was never contacted. A lead touched only before it became an
+** MQL is counted in contacted_before_mql and never averaged in: its "speed"
+** would be negative. One row per group (owner, source, ...), or one in all.
+*/
+#include <math.h>
+#include <string.h>
+
+#include "buckets.h"
+#include "history.h"
+#include "mathstat.h"
+#include "mqtime.h"
+#include "tablefn.h"
+
+enum { S_SEGMENT, S_MQLS, S_CONTACTED, S_WITHIN_SLA, S_NEVER, S_BEFORE, S_SHARE_CONTACTED, S_SHARE_WITHIN,
+       S_SHARE_NEVER, S_MEDIAN_HOURS, S_P90_HOURS, S_NCOL };
+enum { K_MQLS, K_CONTACTED, K_WITHIN, K_NEVER, K_BEFORE };
+
+static int speed_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, char **err)
+{
+    static const char fn[] = "speed_to_lead";
+    const char *touch = args[0] && sqlite3_value_type(args[0]) == SQLITE_TEXT ? (const char *)sqlite3_value_text(args[0])
+                                                                                : "sales_contact";
+    if (args[0] && sqlite3_value_type(args[0]) != SQLITE_TEXT) {
+        *err = mq_arg_message(fn, 1, "an event type (TEXT)", args[0]);
+        return -1;
+    }
+    double sla = 24, start = 0, stop = 0;
+    int has_start, has_stop;
+    if (args[1] && (!mq_value_number(args[1], &sla) || sla <= 0)) {
+        *err = mq_arg_message(fn, 2, "an SLA in hours above 0", args[1]);
+        return -1;
+    }
+    const char *group = NULL;
+    if (args[2]) {
+        const char *g = sqlite3_value_type(args[2]) == SQLITE_TEXT ? (const char *)sqlite3_value_text(args[2]) : NULL;
+        if (!(group = mq_group_column(g))) {
+            *err = mq_arg_message(fn, 3, "'source', 'campaign', 'owner', 'industry' or 'country'", args[2]);
+            return -1;
+        }
+    }
+    if (mq_time_value(args[3], fn, 4, &start, &has_start, err) != 0 ||
+        mq_time_value(args[4], fn, 5, &stop, &has_stop, err) != 0)
+        return -1;
+
+    mq_history h;
+    if (mq_history_open(&h, conn, fn, group) != 0) {
+        *err = h.err;
+        h.err = NULL;
+        mq_history_close(&h);
+        return -1;
+    }
+    sqlite3_stmt *ev = NULL;
+    mq_buckets b = {0};
+    int mql = mq_stages_find(h.m, "MQL", 3), rc, ev_row = 0;
+    if (mql < 0 || !h.m->st[mql].on_path) {
+        *err = sqlite3_mprintf("%s: the stage model has no main-path stage named MQL", fn);
+        goto fail;
+    }
+    int mql_rank = h.m->st[mql].rank;
+    if (sqlite3_prepare_v2(conn->db, "SELECT lead_id, occurred_at FROM events WHERE type = ?1 ORDER BY lead_id",
+                           -1, &ev, NULL) != SQLITE_OK) {
+        *err = sqlite3_mprintf("%s: %s", fn, sqlite3_errmsg(conn->db));
+        goto fail;
+    }
+    sqlite3_bind_text(ev, 1, touch, -1, SQLITE_TRANSIENT);
+    ev_row = sqlite3_step(ev) == SQLITE_ROW;
+    if (!group && !mq_buckets_get(&b, NULL)) goto nomem;
+    double reach[MQ_MAX_RANK];
+    while ((rc = mq_history_next(&h)) == 1) {
+        mq_history_reach(&h, reach);
+        double at = reach[mql_rank], first_after = NAN;
+        int before = 0;
+        /* this lead's touches; the events scan stays in step with the leads */
+        while (ev_row && sqlite3_column_int64(ev, 0) <= h.lead) {
+            double t;
+            const char *ts = (const char *)sqlite3_column_text(ev, 1);
+            if (sqlite3_column_int64(ev, 0) == h.lead && !isnan(at) && ts &&
+                mq_time_parse(ts, (size_t)sqlite3_column_bytes(ev, 1), &t) == 0) {
+                if (t >= at) { if (isnan(first_after) || t < first_after) first_after = t; }
+                else before = 1;
+            }
+            int s = sqlite3_step(ev);
+            if (s != SQLITE_ROW && s != SQLITE_DONE) {
+                *err = sqlite3_mprintf("%s: reading events: %s", fn, sqlite3_errmsg(conn->db));
+                goto fail;
+            }
+            ev_row = s == SQLITE_ROW;
+        }
+        if (isnan(at) || (has_start && at < start) || (has_stop && at >= stop)) continue;
+        mq_bucket *x = mq_buckets_get(&b, group ? h.group : NULL);
+        if (!x) goto nomem;
+        x->count[K_MQLS]++;
+        if (!isnan(first_after)) {
+            double hours = (first_after - at) / 3600.0;
+            x->count[K_CONTACTED]++;
+            if (hours <= sla) x->count[K_WITHIN]++;
+            if (mq_dvec_push(&x->vals[0], hours) != 0) goto nomem;
+        } else if (before) {
+            x->count[K_BEFORE]++;
+        } else {
+            x->count[K_NEVER]++;
+        }
+    }
+    if (rc < 0) {
+        *err = h.err;
+        h.err = NULL;
+        goto fail;
+    }
+    mq_buckets_sort(&b);
+    for (int i = 0; i < b.n; i++) {
+        mq_bucket *x = b.b[i];
+        double n = (double)x->count[K_MQLS];
+        mq_rows_add(rows);
+        mq_rows_text(rows, S_SEGMENT, x->name);
+        mq_rows_int(rows, S_MQLS, x->count[K_MQLS]);
+        mq_rows_int(rows, S_CONTACTED, x->count[K_CONTACTED]);
+        mq_rows_int(rows, S_WITHIN_SLA, x->count[K_WITHIN]);
+        mq_rows_int(rows, S_NEVER, x->count[K_NEVER]);
+        mq_rows_int(rows, S_BEFORE, x->count[K_BEFORE]);
+        if (n > 0) {
+            mq_rows_double(rows, S_SHARE_CONTACTED, (double)x->count[K_CONTACTED] / n);
+            mq_rows_double(rows, S_SHARE_WITHIN, (double)x->count[K_WITHIN] / n);
+            mq_rows_double(rows, S_SHARE_NEVER, (double)x->count[K_NEVER] / n);
+        }
+        if (x->vals[0].n > 0) {
+            mq_sort_doubles(x->vals[0].x, x->vals[0].n);
+            mq_rows_double(rows, S_MEDIAN_HOURS, mq_percentile_sorted(x->vals[0].x, x->vals[0].n, 50));
+            mq_rows_double(rows, S_P90_HOURS, mq_percentile_sorted(x->vals[0].x, x->vals[0].n, 90));
+        }
+    }
+    sqlite3_finalize(ev);
+    mq_buckets_free(&b);
+    mq_history_close(&h);
+    return 0;
+nomem:
+    *err = NULL;
+fail:
+    sqlite3_finalize(ev);
+    mq_buckets_free(&b);
+    mq_history_close(&h);
+    return -1;
+}
+
+static const mq_tablefn speed_fn = {
+    .name = "speed_to_lead",
+    .schema = "CREATE TABLE x(segment TEXT, mqls INTEGER, contacted INTEGER, within_sla INTEGER,"
+              " never_contacted INTEGER, contacted_before_mql INTEGER, share_contacted REAL,"
+              " share_within_sla REAL, share_never REAL, median_hours REAL, p90_hours REAL,"
+              " touch_type HIDDEN, sla_hours HIDDEN, group_by HIDDEN, start HIDDEN, stop HIDDEN)",
+    .nvisible = S_NCOL,
+    .nargs = 5,
+    .required = 0,
+    .usage = "",
+    .compute = speed_compute,
+};
+
+int mq_register_speed(sqlite3 *db, mq_conn *conn) { return mq_register_tablefn(db, conn, &speed_fn); }

@@ -1,0 +1,190 @@
+/*
+** stagemodel.c — stage lookup by name or alias, and moves along the path.
+*/
+#include "stagemodel.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Lower case, '-' '_' and blank runs folded into one space, ends trimmed. */
+static char *normalize(const char *s, size_t n)
+{
+    char *out = malloc(n + 1), *o = out;
+    if (!out) return NULL;
+    int space = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '-' || c == '_' || c == ' ' || c == '\t') {
+            space = o != out;
+            continue;
+        }
+        if (space) *o++ = ' ';
+        space = 0;
+        *o++ = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    *o = 0;
+    return out;
+}
+
+mq_stages *mq_stages_new(void)
+{
+    mq_stages *m = calloc(1, sizeof *m);
+    if (m) m->refs = 1;
+    return m;
+}
+
+void mq_stages_retain(mq_stages *m) { m->refs++; }
+
+void mq_stages_release(mq_stages *m)
+{
+    if (!m || --m->refs > 0) return;
+    for (int i = 0; i < m->n; i++) {
+        free(m->st[i].name);
+        free(m->st[i].norm);
+    }
+    for (int i = 0; i < m->nalias; i++) free(m->alias_norm[i]);
+    free(m->st);
+    free(m->alias_norm);
+    free(m->alias_stage);
+    free(m);
+}
+
+int mq_stages_add(mq_stages *m, const char *name, int rank, const char *kind, int terminal, int on_path)
+{
+    mq_stage *st = realloc(m->st, (size_t)(m->n + 1) * sizeof *st);
+    if (!st) return -1;
+    m->st = st;
+    mq_stage *s = &st[m->n];
+    s->name = strdup(name);
+    s->norm = normalize(name, strlen(name));
+    if (!s->name || !s->norm) {
+        free(s->name);
+        free(s->norm);
+        return -1;
+    }
+    s->rank = rank;
+    s->kind = kind && strcmp(kind, "sales") == 0 ? MQK_SALES : kind && strcmp(kind, "closed") == 0 ? MQK_CLOSED : MQK_MARKETING;
+    s->terminal = terminal != 0;
+    s->on_path = on_path != 0;
+    if (s->on_path && rank > m->maxrank) m->maxrank = rank;
+    m->n++;
+    return 0;
+}
+
+int mq_stages_alias(mq_stages *m, const char *alias, const char *stage)
+{
+    int i = mq_stages_find(m, stage, strlen(stage));
+    if (i < 0) return -1;
+    char **an = realloc(m->alias_norm, (size_t)(m->nalias + 1) * sizeof *an);
+    if (!an) return -1;
+    m->alias_norm = an;
+    int *as = realloc(m->alias_stage, (size_t)(m->nalias + 1) * sizeof *as);
+    if (!as) return -1;
+    m->alias_stage = as;
+    if (!(an[m->nalias] = normalize(alias, strlen(alias)))) return -1;
+    as[m->nalias++] = i;
+    return 0;
+}
+
+int mq_stages_find(const mq_stages *m, const char *s, size_t n)
+{
+    char buf[128], *norm;
+    /* the common case, a short name, needs no allocation */
+    if (n < sizeof buf) {
+        memcpy(buf, s, n);
+        buf[n] = 0;
+        norm = normalize(buf, n);
+    } else {
+        norm = normalize(s, n);
+    }
+    if (!norm) return -1;
+    int found = -1;
+    for (int i = 0; i < m->n && found < 0; i++)
+        if (strcmp(m->st[i].norm, norm) == 0) found = i;
+    for (int i = 0; i < m->nalias && found < 0; i++)
+        if (strcmp(m->alias_norm[i], norm) == 0) found = m->alias_stage[i];
+    free(norm);
+    return found;
+}
+
+int mq_stages_next(const mq_stages *m, int i)
+{
+    int best = -1;
+    for (int k = 0; k < m->n; k++) {
+        if (!m->st[k].on_path || m->st[k].rank <= m->st[i].rank) continue;
+        if (best < 0 || m->st[k].rank < m->st[best].rank) best = k;
+    }
+    return best;
+}
+
+int mq_stages_is_forward(const mq_stages *m, int a, int b)
+{
+    return m->st[b].on_path && m->st[b].rank > m->st[a].rank;
+}
+
+void mq_stages_rank_label(const mq_stages *m, int r, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = 0;
+    for (int i = 0; i < m->n; i++) {
+        if (!m->st[i].on_path || m->st[i].rank != r) continue;
+        size_t need = strlen(m->st[i].name) + (used ? 1 : 0);
+        if (used + need + 1 > len) break;
+        if (used) buf[used++] = '/';
+        strcpy(buf + used, m->st[i].name);
+        used += strlen(m->st[i].name);
+    }
+}
+
+void mq_stages_list(const mq_stages *m, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = 0;
+    for (int i = 0; i < m->n; i++) {
+        size_t need = strlen(m->st[i].name) + (i ? 2 : 0);
+        if (used + need + 4 > len) {
+            strcpy(buf + used, ", …");
+            return;
+        }
+        if (i) {
+            strcpy(buf + used, ", ");
+            used += 2;
+        }
+        strcpy(buf + used, m->st[i].name);
+        used += strlen(m->st[i].name);
+    }
+}
+
+mq_stages *mq_stages_default(void)
+{
+    static const struct { const char *name; int rank; const char *kind; int terminal, on_path; } def[] = {
+        {"target", 1, "marketing", 0, 1}, {"IQL", 2, "marketing", 0, 1}, {"MQL", 3, "marketing", 0, 1},
+        {"PQL", 3, "marketing", 0, 1}, {"SQL", 4, "sales", 0, 1}, {"meeting", 5, "sales", 0, 1},
+        {"proposal", 6, "sales", 0, 1}, {"won", 7, "closed", 1, 1}, {"lost", 7, "closed", 1, 0},
+        {"nurture", 2, "marketing", 0, 0}, {"disqualified", 4, "closed", 1, 0},
+    };
+    static const char *const aliases[][2] = {
+        {"marketing target", "target"}, {"prospect", "target"},
+        {"information qualified lead", "IQL"}, {"information qualified", "IQL"}, {"lead", "IQL"}, {"new", "IQL"},
+        {"marketing qualified lead", "MQL"}, {"marketing qualified", "MQL"},
+        {"product qualified lead", "PQL"}, {"product qualified", "PQL"},
+        {"sales qualified lead", "SQL"}, {"sales qualified", "SQL"}, {"sales accepted lead", "SQL"},
+        {"sales accepted", "SQL"}, {"SAL", "SQL"}, {"opportunity", "SQL"},
+        {"sales meeting", "meeting"}, {"demo", "meeting"}, {"meeting or demo", "meeting"},
+        {"sales proposal", "proposal"}, {"quote", "proposal"}, {"negotiation", "proposal"},
+        {"closed won", "won"}, {"close won", "won"}, {"customer", "won"},
+        {"closed lost", "lost"}, {"close lost", "lost"},
+        {"recycled", "nurture"}, {"nurturing", "nurture"}, {"recycle", "nurture"},
+        {"unqualified", "disqualified"}, {"dq", "disqualified"}, {"rejected", "disqualified"},
+    };
+    mq_stages *m = mq_stages_new();
+    if (!m) return NULL;
+    for (size_t i = 0; i < sizeof def / sizeof *def; i++)
+        if (mq_stages_add(m, def[i].name, def[i].rank, def[i].kind, def[i].terminal, def[i].on_path) != 0) goto fail;
+    for (size_t i = 0; i < sizeof aliases / sizeof *aliases; i++)
+        if (mq_stages_alias(m, aliases[i][0], aliases[i][1]) != 0) goto fail;
+    return m;
+fail:
+    mq_stages_release(m);
+    return NULL;
+}
