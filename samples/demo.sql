@@ -49,3 +49,19 @@ FROM scored GROUP BY grade ORDER BY instr('A+ A  B  C  D  F', grade);
 SELECT stage, count(*) AS leads, printf('%.1f', avg(score)) AS avg_score
 FROM score_leads('bant', '2026-01-01') GROUP BY stage
 ORDER BY CASE stage WHEN 'SQL' THEN 0 WHEN 'MQL' THEN 1 ELSE 2 END;
+
+.print
+.print "The funnel (funnel()): leads that reached each stage, conversion from the stage before, 95 % bounds"
+SELECT stage, reached,
+       iif(from_previous IS NULL, '', printf('%.1f %%', 100 * from_previous)) AS from_previous,
+       iif(from_top IS NULL, '', printf('%.1f %%', 100 * from_top)) AS from_top,
+       iif(lower IS NULL, '', printf('%.1f-%.1f %%', 100 * lower, 100 * upper)) AS bounds_95,
+       iif(median_days IS NULL, '', printf('%.0f', median_days)) AS median_days
+FROM funnel();
+
+.print
+.print "MQL -> SQL by quarter of MQL entry: lag-aware (SQL within 90 days) beside naive (cohort_conversion())"
+SELECT cohort AS quarter, entered AS mqls, converted AS sql_within_90d,
+       iif(rate IS NULL, status, printf('%.1f %%', 100 * rate)) AS lag_aware,
+       naive_converted AS sql_in_quarter, iif(naive_rate IS NULL, '', printf('%.1f %%', 100 * naive_rate)) AS naive
+FROM cohort_conversion('MQL', 'SQL', 'quarter', 90, '2026-07-01');
