@@ -112,6 +112,58 @@ int mq_time_parse(const char *s, size_t n, double *out)
     return 0;
 }
 
+/* Reads 1 to maxw digits; -1 when there are none. */
+static long some_digits(const char *s, size_t n, size_t *i, int maxw)
+{
+    long v = 0;
+    int w = 0;
+    while (*i < n && w < maxw && s[*i] >= '0' && s[*i] <= '9') {
+        v = v * 10 + (s[(*i)++] - '0');
+        w++;
+    }
+    return w ? v : -1;
+}
+
+int mq_date_parse(const char *s, size_t n, mq_datefmt fmt, double *out)
+{
+    if (fmt == MQ_DATE_ISO) return mq_time_parse(s, n, out);
+    size_t i = 0;
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
+    while (i < n && (s[i] == ' ' || s[i] == '\t')) i++;
+    long part[3];
+    char sep = 0;
+    for (int k = 0; k < 3; k++) {
+        int yearpos = (fmt == MQ_DATE_YMD && k == 0) || (fmt != MQ_DATE_YMD && k == 2);
+        size_t start = i;
+        part[k] = some_digits(s, n, &i, yearpos ? 4 : 2);
+        if (part[k] < 0 || (yearpos && i - start != 4)) return -1;
+        if (k < 2) {
+            if (i >= n || (s[i] != '/' && s[i] != '-' && s[i] != '.')) return -1;
+            if (k == 1 && s[i] != sep) return -1;     /* one separator throughout */
+            sep = s[i++];
+        }
+    }
+    long y, m, d;
+    if (fmt == MQ_DATE_YMD) { y = part[0]; m = part[1]; d = part[2]; }
+    else if (fmt == MQ_DATE_DMY) { d = part[0]; m = part[1]; y = part[2]; }
+    else { m = part[0]; d = part[1]; y = part[2]; }
+    if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, (int)m)) return -1;
+    long hh = 0, mi = 0, ss = 0;
+    if (i < n) {
+        if (s[i] != ' ' && s[i] != 'T') return -1;
+        i++;
+        if ((hh = some_digits(s, n, &i, 2)) < 0 || hh > 23 || i >= n || s[i++] != ':') return -1;
+        if ((mi = digits(s, n, &i, 2)) < 0 || mi > 59) return -1;
+        if (i < n && s[i] == ':') {
+            i++;
+            if ((ss = digits(s, n, &i, 2)) < 0 || ss > 59) return -1;
+        }
+        if (i != n) return -1;
+    }
+    *out = (double)mq_days_from_civil(y, (unsigned)m, (unsigned)d) * 86400.0 + hh * 3600.0 + mi * 60.0 + ss;
+    return 0;
+}
+
 int mq_time_format(double t, char buf[32])
 {
     if (!isfinite(t)) return -1;

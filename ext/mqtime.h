@@ -16,6 +16,15 @@
 ** (a bad calendar date such as 2025-02-30 included). */
 int mq_time_parse(const char *s, size_t n, double *out);
 
+/* The order of day, month and year in a date such as 03/04/2025. */
+typedef enum { MQ_DATE_ISO, MQ_DATE_DMY, MQ_DATE_MDY, MQ_DATE_YMD } mq_datefmt;
+
+/* Parses a date as CRM exports write them: with MQ_DATE_ISO exactly as
+** mq_time_parse; otherwise three numbers separated by '/', '-' or '.' in the
+** given order (a four-digit year; day and month of one or two digits),
+** optionally followed by ' ' or 'T' and HH:MM[:SS]. Returns 0 or -1. */
+int mq_date_parse(const char *s, size_t n, mq_datefmt fmt, double *out);
+
 /* Days since 1970-01-01 of a proleptic Gregorian date (month 1..12). */
 long long mq_days_from_civil(long long y, unsigned m, unsigned d);
 

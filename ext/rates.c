@@ -14,6 +14,7 @@
 
 #include "mathstat.h"
 #include "mqlite.h"
+#include "mqtime.h"
 
 /* Reads argument i as a number: 1 ok, 0 NULL (result set to NULL), -1 error set. */
 static int number_arg(sqlite3_context *ctx, const char *fn, sqlite3_value **argv, int i, double *out)
@@ -157,6 +158,42 @@ static void fn_days_between(sqlite3_context *ctx, int argc, sqlite3_value **argv
     sqlite3_result_double(ctx, (b - a) / 86400.0);
 }
 
+/* mqlite_date(text [, format]): 'YYYY-MM-DD HH:MM:SS' (UTC), or NULL when the
+** text is not a date in that format. format is 'iso' (default: ISO-8601 or
+** unix seconds), 'dmy', 'mdy' or 'ymd'. NULL rather than an error, so that an
+** importer can list every bad row instead of stopping at the first. */
+static void fn_mqlite_date(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    static const char *const names[] = {"iso", "dmy", "mdy", "ymd"};
+    int fmt = 0;
+    if (argc == 2) {
+        const char *f = sqlite3_value_type(argv[1]) == SQLITE_TEXT ? (const char *)sqlite3_value_text(argv[1]) : "";
+        fmt = -1;
+        for (int i = 0; i < 4; i++) if (strcasecmp(f, names[i]) == 0) fmt = i;
+        if (fmt < 0) {
+            mq_arg_error(ctx, "mqlite_date", 2, "a format: 'iso', 'dmy', 'mdy' or 'ymd'", argv[1]);
+            return;
+        }
+    }
+    double t;
+    char buf[32];
+    switch (sqlite3_value_type(argv[0])) {
+    case SQLITE_NULL: return;
+    case SQLITE_INTEGER:
+    case SQLITE_FLOAT:
+        if (fmt != 0) return;
+        t = sqlite3_value_double(argv[0]);
+        break;
+    case SQLITE_TEXT:
+        if (mq_date_parse((const char *)sqlite3_value_text(argv[0]), (size_t)sqlite3_value_bytes(argv[0]),
+                          (mq_datefmt)fmt, &t) != 0)
+            return;
+        break;
+    default: return;
+    }
+    if (mq_time_format(t, buf) == 0) sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
+}
+
 int mq_register_rates(sqlite3 *db, mq_conn *conn)
 {
     static const struct {
@@ -169,7 +206,7 @@ int mq_register_rates(sqlite3 *db, mq_conn *conn)
         {"wilson_upper", 3, fn_wilson_upper}, {"open_rate", 2, fn_open_rate}, {"click_rate", 2, fn_click_rate},
         {"click_to_open_rate", 2, fn_click_to_open}, {"response_rate", 2, fn_response_rate},
         {"cost_per_mql", 2, fn_cost_per_mql}, {"email_benchmark", 2, fn_email_benchmark},
-        {"days_between", 2, fn_days_between},
+        {"days_between", 2, fn_days_between}, {"mqlite_date", 1, fn_mqlite_date}, {"mqlite_date", 2, fn_mqlite_date},
     };
     int rc = SQLITE_OK;
     for (size_t i = 0; i < sizeof fns / sizeof *fns && rc == SQLITE_OK; i++)

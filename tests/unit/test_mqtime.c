@@ -64,6 +64,29 @@ static void test_refused(void **state)
     assert_bad("1e5");
 }
 
+static double parse_fmt(const char *s, mq_datefmt f)
+{
+    double t = -1;
+    if (mq_date_parse(s, strlen(s), f, &t) != 0) fail_msg("'%s' did not parse", s);
+    return t;
+}
+
+static void test_day_first_month_first(void **state)
+{
+    (void)state;
+    double t;
+    assert_true(parse_fmt("02/01/2025", MQ_DATE_DMY) == 1735776000);      /* 2 January */
+    assert_true(parse_fmt("01/02/2025", MQ_DATE_MDY) == 1735776000);
+    assert_true(parse_fmt("2.1.2025 13:30", MQ_DATE_DMY) == 1735776000 + 48600);
+    assert_true(parse_fmt("2025/01/02 13:30:15", MQ_DATE_YMD) == 1735776000 + 48615);
+    assert_true(parse_fmt("2025-01-02", MQ_DATE_ISO) == 1735776000);
+    assert_int_equal(mq_date_parse("13/01/2025", 10, MQ_DATE_MDY, &t), -1);   /* no 13th month */
+    assert_int_equal(mq_date_parse("29/02/2025", 10, MQ_DATE_DMY, &t), -1);
+    assert_int_equal(mq_date_parse("02/01/25", 8, MQ_DATE_DMY, &t), -1);      /* two-digit years are ambiguous */
+    assert_int_equal(mq_date_parse("02/01-2025", 10, MQ_DATE_DMY, &t), -1);
+    assert_int_equal(mq_date_parse("02/01/2025 25:00", 16, MQ_DATE_DMY, &t), -1);
+}
+
 static void test_format(void **state)
 {
     (void)state;
@@ -82,6 +105,7 @@ int main(void)
         cmocka_unit_test(test_iso_forms),
         cmocka_unit_test(test_unix_seconds),
         cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_day_first_month_first),
         cmocka_unit_test(test_format),
     };
     return cmocka_run_group_tests_name("mqtime", tests, NULL, NULL);
