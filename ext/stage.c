@@ -1,5 +1,5 @@
 /*
-** stage.c — the stage model from SQL: stage_rank, stage_name, stage_next,
+** stage.c — the stage model from SQL: stage_rank, stage_name, stage_lookup, stage_next,
 ** stage_is_forward and the aggregate stage_max.
 **
 **     SELECT stage_rank('Marketing Qualified Lead');          -- 3
@@ -157,6 +157,19 @@ static void fn_stage_rank(sqlite3_context *c, int n, sqlite3_value **v) { (void)
 static void fn_stage_name(sqlite3_context *c, int n, sqlite3_value **v) { (void)n; stage_one(c, v, "stage_name", ST_NAME); }
 static void fn_stage_next(sqlite3_context *c, int n, sqlite3_value **v) { (void)n; stage_one(c, v, "stage_next", ST_NEXT); }
 
+/* stage_lookup(name): stage_name() that gives NULL for an unknown name, for
+** an importer that lists every bad row instead of stopping at the first. */
+static void fn_stage_lookup(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) != SQLITE_TEXT) return;
+    mq_stages *m = model(ctx, "stage_lookup");
+    if (!m) return;
+    int k = mq_stages_find(m, (const char *)sqlite3_value_text(argv[0]), (size_t)sqlite3_value_bytes(argv[0]));
+    if (k >= 0) sqlite3_result_text(ctx, m->st[k].name, -1, SQLITE_TRANSIENT);
+    mq_stages_release(m);
+}
+
 static void fn_stage_is_forward(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
@@ -206,6 +219,7 @@ int mq_register_stage(sqlite3 *db, mq_conn *conn)
 {
     int rc = mq_create_function(db, conn, "stage_rank", 1, SQLITE_INNOCUOUS, fn_stage_rank, NULL, NULL);
     if (rc == SQLITE_OK) rc = mq_create_function(db, conn, "stage_name", 1, SQLITE_INNOCUOUS, fn_stage_name, NULL, NULL);
+    if (rc == SQLITE_OK) rc = mq_create_function(db, conn, "stage_lookup", 1, SQLITE_INNOCUOUS, fn_stage_lookup, NULL, NULL);
     if (rc == SQLITE_OK) rc = mq_create_function(db, conn, "stage_next", 1, SQLITE_INNOCUOUS, fn_stage_next, NULL, NULL);
     if (rc == SQLITE_OK) rc = mq_create_function(db, conn, "stage_is_forward", 2, SQLITE_INNOCUOUS, fn_stage_is_forward, NULL, NULL);
     if (rc == SQLITE_OK) rc = mq_create_function(db, conn, "stage_max", 1, SQLITE_INNOCUOUS, NULL, max_step, max_final);

@@ -9,6 +9,7 @@ SELECT 'next', stage_next('target'), stage_next('MQL'), stage_next('PQL'), stage
        stage_next('nurture'), stage_next('lost') IS NULL;
 SELECT 'forward', stage_is_forward('MQL', 'SQL'), stage_is_forward('SQL', 'MQL'), stage_is_forward('SQL', 'nurture'),
        stage_is_forward('MQL', 'PQL'), stage_is_forward('proposal', 'lost'), stage_is_forward('nurture', 'MQL');
+SELECT 'lookup', stage_lookup('Closed Won'), stage_lookup('sales ready') IS NULL, stage_lookup(NULL) IS NULL, stage_lookup(5) IS NULL;
 SELECT 'null', stage_rank(NULL) IS NULL, stage_next(NULL) IS NULL, stage_is_forward(NULL, 'SQL') IS NULL;
 WITH h(lead, stage) AS (VALUES (1, 'IQL'), (1, 'MQL'), (1, 'SQL'), (1, 'nurture'), (1, 'MQL'),
                                (2, 'IQL'), (2, 'SQL'), (2, 'lost'), (3, 'nurture'), (4, 'PQL'), (4, 'MQL'))
