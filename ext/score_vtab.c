@@ -273,6 +273,7 @@ static int sl_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
         sqlite3_value *v = argv[a++];
         int t = sqlite3_value_type(v);
         if (t == SQLITE_INTEGER || t == SQLITE_FLOAT) c->as_of = sqlite3_value_double(v);
+        else if (t == SQLITE_NULL) c->as_of = mq_time_now();      /* NULL: now, as when not given */
         else if (t != SQLITE_TEXT || mq_time_parse((const char *)sqlite3_value_text(v), (size_t)sqlite3_value_bytes(v), &c->as_of) != 0)
             return set_err(c, mq_arg_message("score_leads", 2, "an ISO-8601 date or unix seconds", v));
     }

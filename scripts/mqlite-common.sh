@@ -52,9 +52,13 @@ mq_sql_literal() {
 # mq_param NAME VALUE: binds VALUE as text to :NAME. The value is made an SQL
 # string literal before .parameter set sees it, so no text a user types is
 # ever taken as SQL (the shell would otherwise evaluate it as an expression).
+MQ_NL='
+'
+MQ_CR=$(printf '\r')
+MQ_TAB=$(printf '\t')
 mq_param() {
     case $2 in
-        *"$(printf '\n')"* | *"$(printf '\r')"* | *"$(printf '\t')"*)
+        *"$MQ_NL"* | *"$MQ_CR"* | *"$MQ_TAB"*)
             mq_usage_error "the value for --$(printf '%s' "$1" | tr _ -) must not contain line breaks or tabs" ;;
     esac
     MQ_PARAMS="$MQ_PARAMS.parameter set :$1 $(mq_dot_arg "$(mq_sql_literal "$2")")
@@ -90,10 +94,10 @@ mq_set_format() {
 # the numbers as they are, for the programs that read them.
 mq_mode() {
     case $MQ_FORMAT in
-        table) printf '.headers on\n.mode table\n.parameter set :human 1\n' ;;
+        table) printf '.headers on\n.mode table --wrap 0\n.parameter set :human 1\n' ;;
         csv) printf '.headers on\n.mode csv\n.parameter set :human 0\n' ;;
         json) printf '.mode json\n.parameter set :human 0\n' ;;
-        markdown) printf '.headers on\n.mode markdown\n.parameter set :human 1\n' ;;
+        markdown) printf '.headers on\n.mode markdown --wrap 0\n.parameter set :human 1\n' ;;
         html) printf '.headers on\n.mode html\n.parameter set :human 1\n' ;;
     esac
 }
