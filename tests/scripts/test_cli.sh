@@ -1,0 +1,119 @@
+#!/bin/sh
+# test_cli.sh — every mqlite subcommand and output format on the fixture CRM
+# (tests/fixtures, built through init and import), compared with the expected
+# outputs in tests/scripts/expected/; the malformed CSV files; and injection
+# attempts in every option that takes text. MQLITE_BLESS=1 rewrites the
+# expected files (read every changed line before committing them).
+set -eu
+. tests/scripts/fixture.sh
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+db=$tmp/crm.db
+mq_fixture "$db"
+exp=tests/scripts/expected
+mkdir -p "$exp"
+M=scripts/mqlite
+fail=0
+
+# check NAME COMMAND...: runs it, records output and exit status, compares.
+check() {
+    name=$1
+    shift
+    rc=0
+    "$@" >"$tmp/out" 2>&1 || rc=$?
+    { sed "s|$tmp|TMP|g" "$tmp/out"; echo "[exit $rc]"; } >"$tmp/$name.out"
+    [ "${MQLITE_BLESS:-0}" = 1 ] && cp "$tmp/$name.out" "$exp/$name.out"
+    if ! diff -u "$exp/$name.out" "$tmp/$name.out"; then
+        echo "FAIL cli/$name"
+        fail=1
+    fi
+}
+leads_intact() {
+    n=$(sqlite3 "$db" "SELECT count(*) FROM leads")
+    [ "$n" = 4 ] || { echo "FAIL: leads table changed by: $*"; fail=1; }
+}
+
+# --help is true for every subcommand
+check help scripts/mqlite --help
+for sub in init import rule score funnel conversion campaigns sla calibrate; do
+    first=$($M "$sub" --help | head -n 1)
+    case $first in "usage: mqlite $sub "*) ;; *) echo "FAIL: $sub --help: $first"; fail=1 ;; esac
+done
+
+# reports, in every format
+for f in table csv json markdown html; do
+    check "funnel-$f" "$M" funnel "$db" --format "$f"
+done
+sqlite3 :memory: "SELECT json_valid(readfile('$tmp/funnel-json.out'))" >/dev/null
+$M funnel "$db" --format json >"$tmp/f.json"
+[ "$(sqlite3 :memory: "SELECT json_valid(readfile('$tmp/f.json'))")" = 1 ] || { echo "FAIL: funnel json is not JSON"; fail=1; }
+check funnel-by-owner "$M" funnel "$db" --by owner
+check funnel-window "$M" funnel "$db" --window 3 --from 2025-01-01 --to 2025-02-01
+check conversion "$M" conversion "$db" --window 30 --as-of 2025-12-31
+check conversion-open "$M" conversion "$db" --window 30 --as-of 2025-02-20 --by week --format csv
+check conversion-won "$M" conversion "$db" --to-stage won --window 90 --as-of 2025-12-31 --format markdown
+check campaigns "$M" campaigns "$db"
+check campaigns-one "$M" campaigns "$db" --campaign cmp-a --format json
+check sla "$M" sla "$db"
+check sla-all "$M" sla "$db" --by none --hours 48 --format markdown
+check sla-html "$M" sla "$db" --format html
+check calibrate "$M" calibrate "$db" --rule b2b --as-of 2025-03-01 --thresholds 0,50,100
+
+# rules
+check rule-show sh -c "$M rule '$db' show bant | head -n 3"
+check rule-test "$M" rule "$db" test b2b --as-of 2025-03-01
+check rule-test-file "$M" rule "$db" test small tests/fixtures/rule-small.lua --as-of 2025-03-01 --format csv
+check rule-add-broken "$M" rule "$db" add small tests/fixtures/rule-broken.lua
+check rule-add "$M" rule "$db" add small tests/fixtures/rule-small.lua
+check rule-list sh -c "$M rule '$db' list --format csv | cut -d, -f1,3"
+check rule-remove "$M" rule "$db" remove small
+check rule-remove-again "$M" rule "$db" remove small
+check rule-missing "$M" rule "$db" show nope
+
+# scoring: one lead crosses the MQL threshold; a second run moves nobody
+check score-dry "$M" score "$db" --rule b2b --as-of 2025-03-01 --dry-run
+check score "$M" score "$db" --rule b2b --as-of 2025-03-01
+check score-again "$M" score "$db" --rule b2b --as-of 2025-03-01
+check score-history sqlite3 "$db" "SELECT lead_id, rule, score, grade, stage FROM scores ORDER BY id;
+  SELECT lead_id, stage, entered_at, source, reason FROM stage_history WHERE source LIKE 'rule:%'"
+check score-norule "$M" score "$db" --rule nope
+
+# imports of malformed files: reasons with line numbers, nothing imported
+before=$(sqlite3 "$db" "SELECT count(*) FROM events")
+for f in bad-quote bad-short bad-columns bad-dates bad-lead; do
+    check "import-$f" "$M" import "$db" events "tests/fixtures/$f.csv"
+done
+[ "$(sqlite3 "$db" "SELECT count(*) FROM events")" = "$before" ] || { echo "FAIL: a bad import wrote events"; fail=1; }
+check import-skip-bad "$M" import "$db" events tests/fixtures/bad-lead.csv --skip-bad
+check import-dup-leads "$M" import "$db" leads tests/fixtures/leads.csv --date-format dmy
+check import-mdy "$M" import "$db" events tests/fixtures/bad-dates.csv --date-format mdy
+check import-usage "$M" import "$db" people tests/fixtures/leads.csv
+check import-map "$M" import "$db" events tests/fixtures/events.csv --map lead=nope
+
+# user values never become SQL: each of these must leave the leads table alone
+evil="x'); DROP TABLE leads; --"
+check inject-campaign "$M" campaigns "$db" --campaign "$evil"
+check inject-from "$M" funnel "$db" --from "$evil"
+check inject-funnel-to "$M" funnel "$db" --to "2025-01-01'); DROP TABLE leads; --"
+check inject-touch "$M" sla "$db" --touch "$evil"
+check inject-stage "$M" conversion "$db" --from-stage "$evil"
+check inject-to-stage "$M" conversion "$db" --to-stage "$evil"
+check inject-rule "$M" score "$db" --rule "$evil"
+check inject-calibrate "$M" calibrate "$db" --rule "$evil"
+check inject-rule-name "$M" rule "$db" show "$evil"
+check inject-by "$M" funnel "$db" --by "source\"; DROP TABLE leads; --"
+check inject-expr "$M" campaigns "$db" --campaign "writefile('$tmp/pwned', 'x')"
+# shellcheck disable=SC2016 # the $( ) and back quotes are meant to stay unexpanded
+check inject-shell "$M" campaigns "$db" --campaign '$(touch /tmp/mqlite-pwned)`touch /tmp/mqlite-pwned`'
+check inject-stage-import "$M" import "$db" stages tests/fixtures/events.csv --stage "$evil" --map entered_at=occurred_at
+leads_intact "injection attempts"
+if [ -e "$tmp/pwned" ] || [ -e /tmp/mqlite-pwned ]; then echo "FAIL: a value was executed"; fail=1; fi
+
+# command-line errors
+check err-nodb "$M" funnel "$tmp/missing.db"
+check err-option "$M" funnel "$db" --bogus
+check err-value "$M" funnel "$db" --from
+check err-format "$M" funnel "$db" --format pdf
+check err-number "$M" sla "$db" --hours soon
+check err-sub scripts/mqlite frobnicate
+exit "$fail"
