@@ -31,6 +31,7 @@ void mq_conn_release(void *p)
 {
     mq_conn *c = p;
     if (!c || --c->refs > 0) return;
+    mq_rule_release(c->last_rule);
     mq_engine_release(c->engine);
     mq_stages_release(c->stages);
     sqlite3_free(c);

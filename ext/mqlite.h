@@ -25,6 +25,11 @@ typedef struct mq_conn {
     int refs;
     sqlite3 *db;
     mq_engine *engine;          /* the Lua sandbox and its compiled rules */
+    /* The rule last looked up, kept while the database is unchanged: an
+    ** aggregate or a varying rule name has no per-statement cache. */
+    mq_rule *last_rule;
+    unsigned last_rule_version;
+    sqlite3_int64 last_rule_changes;
     /* The stage model read from mqlite_stages, kept until the database changes. */
     mq_stages *stages;
     unsigned stages_version;

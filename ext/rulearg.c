@@ -17,6 +17,17 @@ mq_rule *mq_rule_lookup(mq_conn *conn, const char *fn, const char *name, char **
     sqlite3_stmt *st = NULL;
     mq_rule *r = NULL;
     *err = NULL;
+    /* Nothing in the database changed since the last lookup of this name:
+    ** the rule is the same (SQLITE_FCNTL_DATA_VERSION counts other
+    ** connections' commits, total_changes this connection's writes). */
+    unsigned version = 0;
+    sqlite3_file_control(conn->db, "main", SQLITE_FCNTL_DATA_VERSION, &version);
+    sqlite3_int64 changes = sqlite3_total_changes64(conn->db);
+    if (conn->last_rule && version == conn->last_rule_version && changes == conn->last_rule_changes &&
+        strcmp(mq_rule_name(conn->last_rule), name) == 0) {
+        mq_rule_retain(conn->last_rule);
+        return conn->last_rule;
+    }
     int rc = sqlite3_prepare_v2(conn->db, "SELECT source FROM mqlite_rules WHERE name = ?1", -1, &st, NULL);
     if (rc != SQLITE_OK) {
         const char *why = sqlite3_errmsg(conn->db);
@@ -47,6 +58,13 @@ mq_rule *mq_rule_lookup(mq_conn *conn, const char *fn, const char *name, char **
         *err = sqlite3_mprintf("%s: cannot read mqlite_rules: %s", fn, sqlite3_errmsg(conn->db));
     }
     sqlite3_finalize(st);
+    if (r) {
+        mq_rule_release(conn->last_rule);
+        mq_rule_retain(r);
+        conn->last_rule = r;
+        conn->last_rule_version = version;
+        conn->last_rule_changes = changes;
+    }
     return r;
 }
 
