@@ -34,7 +34,7 @@ CORE_OBJ := $(BUILD)/ext/mqtime.o $(BUILD)/ext/ruleprog.o $(BUILD)/ext/luarule.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps deps-test demo test test-unit test-sql test-scripts clean FORCE
+.PHONY: all deps deps-test demo test test-unit test-sql test-scripts bench clean FORCE
 
 all: deps $(BUILD)/mqlite.so $(BUILD)/mqgen
 
@@ -109,6 +109,16 @@ test-sql: $(BUILD)/mqlite.so $(BUILD)/mqgen
 
 test-scripts: $(BUILD)/mqlite.so
 	@sh tests/run-scripts.sh
+
+# ---- benchmark (not part of make test) ------------------------------------------
+# The same extension without the instruction-budget hook, to measure its cost
+# (same file name: SQLite derives the entry point from it).
+$(BUILD)/bench/nohook/mqlite.so: $(EXT_SRC) $(EXT_HDR) | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -DMQLITE_NO_BUDGET_HOOK -shared -Wl,-z,defs -o $@ $(EXT_SRC) $(LDLIBS_EXT)
+
+bench: all $(BUILD)/bench/nohook/mqlite.so
+	@sh tests/bench/bench.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -115,7 +115,12 @@ static void arm(mq_engine *e)
     e->ticks = (e->ilimit + step - 1) / step;
     e->blown = 0;
     e->memerr = 0;
+#ifndef MQLITE_NO_BUDGET_HOOK   /* only `make bench` builds without it, to measure what it costs */
     lua_sethook(e->L, budget_hook, LUA_MASKCOUNT, (int)step);
+#else
+    (void)budget_hook;
+    (void)step;
+#endif
 }
 
 /* Message handler: turns any error object into a string without running

@@ -171,6 +171,7 @@ static void row_get(void *self, int slot, const char *name, size_t len, mq_value
         mq_lazy_json_get(&c->attrs, name, len, out);
         return;
     }
+    /* JSON true and false arrive from json_extract() as 1 and 0 */
     switch (sqlite3_column_type(c->leads, col)) {
     case SQLITE_INTEGER:
         out->type = MQV_NUM;
@@ -291,11 +292,30 @@ static int sl_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
     c->src.get = row_get;
     c->src.self = c;
 
-    int rc = prepare(c, by_lead
-        ? "SELECT id, created_at, email, company, industry, employees, annual_revenue, country,"
-          " title, source, campaign, owner, attrs FROM leads WHERE id = ?1"
-        : "SELECT id, created_at, email, company, industry, employees, annual_revenue, country,"
-          " title, source, campaign, owner, attrs FROM leads ORDER BY id", &c->leads, by_lead, lead);
+    /* Fields of attrs that declared criteria test are extracted by SQLite's
+    ** JSON functions in the same statement (one parse of attrs per row);
+    ** their paths are bound, never pasted. A Lua function reading l.anything
+    ** still goes through jansson, which keeps JSON types exact. */
+    sqlite3_str *sql = sqlite3_str_new(c->conn->db);
+    sqlite3_str_appendall(sql, "SELECT id, created_at, email, company, industry, employees, annual_revenue, country,"
+                               " title, source, campaign, owner, attrs");
+    int nextra = 0;
+    for (int i = 0; i < p->nfields; i++) {
+        if (c->slotcol[i] >= 0 || strpbrk(p->fields[i], "\"\\")) continue;
+        c->slotcol[i] = NLEAD_COLS + nextra++;
+        sqlite3_str_appendf(sql, ", json_extract(attrs, ?%d)", nextra + 1);
+    }
+    sqlite3_str_appendall(sql, by_lead ? " FROM leads WHERE id = ?1" : " FROM leads ORDER BY id");
+    char *q = sqlite3_str_finish(sql);
+    if (!q) return SQLITE_NOMEM;
+    int rc = prepare(c, q, &c->leads, by_lead, lead);
+    sqlite3_free(q);
+    for (int i = 0; rc == SQLITE_OK && i < p->nfields; i++) {
+        if (c->slotcol[i] < NLEAD_COLS) continue;
+        char *path = sqlite3_mprintf("$.\"%s\"", p->fields[i]);
+        if (!path) return SQLITE_NOMEM;
+        sqlite3_bind_text(c->leads, c->slotcol[i] - NLEAD_COLS + 2, path, -1, sqlite3_free);
+    }
     if (rc != SQLITE_OK) return rc;
     if (p->nevs) {
         rc = prepare(c, by_lead

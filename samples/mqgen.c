@@ -26,7 +26,7 @@
 
 static const char usage[] =
     "usage: mqgen --leads N [--seed S] (--db FILE | --csv DIR) [--schema FILE]\n"
-    "             [--start YYYY-MM-DD] [--months M] [--no-stages]\n"
+    "             [--start YYYY-MM-DD] [--months M] [--no-stages] [--no-events]\n"
     "\n"
     "Writes a synthetic CRM: campaigns, N leads, their events and (unless\n"
     "--no-stages) their stage history.\n"
@@ -37,7 +37,8 @@ static const char usage[] =
     "  --schema FILE  the schema to create (default schema/mqlite.sql)\n"
     "  --start DATE   first day leads are created (default 2025-01-01)\n"
     "  --months M     months over which leads are created (default 12)\n"
-    "  --no-stages    write no stage history\n";
+    "  --no-stages    write no stage history\n"
+    "  --no-events    write no events (and so no stage history): leads only\n";
 
 /* ---- random numbers ---------------------------------------------------------------- */
 
@@ -326,9 +327,9 @@ static double quality(double revenue, long employees, long visits, int cms, int 
     return q;
 }
 
-static void make_lead(out *o, long long id, double start, double span, double horizon, int stages)
+static void make_lead(out *o, long long id, double start, double span, double horizon, int stages, int events)
 {
-    char ids[24], ext[24], ts[32], email[96], company[64], emp[24], rev[32], attrs[256];
+    char ids[24], ext[24], ts[32], email[96], company[64], emp[24], rev[32], attrs[320];
     int ti = pick(title_w, (int)(sizeof title_w / sizeof *title_w));
     int ci = pick(cms_w, (int)(sizeof cms_w / sizeof *cms_w));
     long employees = (long)lognormal(60, 1.6);
@@ -371,11 +372,12 @@ static void make_lead(out *o, long long id, double start, double span, double ho
     char timeline[24];
     if (chance(0.2)) strcpy(timeline, "null");
     else snprintf(timeline, sizeof timeline, "%ld", between(7, 365));
+    long downloads = (long)(-log(unif() + 1e-12) * (0.5 + 3 * q));
     snprintf(attrs, sizeof attrs,
              "{\"web_visits\":%ld,\"cms\":\"%s\",\"phone\":%s,\"budget\":%ld,\"authority\":\"%s\","
-             "\"need\":\"%s\",\"timeline_days\":%s}",
+             "\"need\":\"%s\",\"timeline_days\":%s,\"downloads\":%ld,\"demo\":%s}",
              visits, cmss[ci], chance(0.4 + 0.4 * q) ? "true" : "false", budget, authority_of_title[ti],
-             needs[need], timeline);
+             needs[need], timeline, downloads, chance(0.02 + 0.15 * q) ? "true" : "false");
 
     snprintf(ids, sizeof ids, "%lld", id);
     snprintf(ext, sizeof ext, "L%06lld", id);
@@ -390,6 +392,7 @@ static void make_lead(out *o, long long id, double start, double span, double ho
     emit(o, o->lead, o->fl, 14, v);
     o->nleads++;
     const char *cid = ncampaign >= 0 ? camps[ncampaign].id : NULL;
+    if (!events) return;
 
     /* behaviour: more and stronger for better leads */
     int nev = chance(0.15) ? 0 : (int)(-log(unif() + 1e-12) * (2.5 + 8 * q)) + 1;
@@ -483,12 +486,13 @@ int main(int argc, char **argv)
     uint64_t seed = 42;
     const char *db = NULL, *csv = NULL, *schema = "schema/mqlite.sql", *start_s = "2025-01-01";
     long months = 12;
-    int stages = 1;
+    int stages = 1, events = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         char *end = NULL;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) { fputs(usage, stdout); return 0; }
         if (strcmp(a, "--no-stages") == 0) { stages = 0; continue; }
+        if (strcmp(a, "--no-events") == 0) { events = 0; continue; }
         if (!val) { fprintf(stderr, "mqgen: %s needs a value\n%s", a, usage); return 2; }
         i++;
         errno = 0;
@@ -539,7 +543,7 @@ int main(int argc, char **argv)
     }
     double span = months * 30.436875 * DAY, horizon = start + span + 90 * DAY;
     make_campaigns(&o, start, span);
-    for (long long id = 1; id <= nleads; id++) make_lead(&o, id, start, span, horizon, stages);
+    for (long long id = 1; id <= nleads; id++) make_lead(&o, id, start, span, horizon, stages, events);
     close_out(&o);
     fprintf(stderr, "mqgen: %lld leads, %lld events, %lld campaigns, %lld stage entries (seed %llu)\n",
             o.nleads, o.nevents, o.ncamps, o.nstages, (unsigned long long)seed);

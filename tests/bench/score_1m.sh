@@ -5,14 +5,14 @@
 # measured in one run. The database is generated once and kept in build/bench/.
 set -eu
 runs=${RUNS:-5}
-db=build/bench/leads-1m.db
+db=build/bench/leads-1m-v2.db
 mkdir -p build/bench
 if [ ! -f "$db" ]; then
     build/mqgen --leads 1000000 --seed 42 --db "$db.tmp"
     sqlite3 "$db.tmp" "INSERT INTO mqlite_rules(name, source) VALUES ('b2b', readfile('samples/rules/b2b.lua'))"
     mv "$db.tmp" "$db"
 fi
-sqlite3 "$db" "UPDATE mqlite_rules SET source = readfile('samples/rules/b2b.lua') WHERE name = 'b2b'"
+sqlite3 "$db" ".load build/mqlite" "INSERT OR REPLACE INTO mqlite_rules(name, source) VALUES ('b2b', readfile('samples/rules/b2b.lua'))"
 case_sql=$(grep -v '^--' tests/bench/b2b_case.sql | sed 's/;$//')
 
 # median of the wall times of running "$@" $runs times

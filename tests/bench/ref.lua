@@ -1,0 +1,16 @@
+-- ref.lua — the benchmark's reference rule: ten fit criteria (revenue,
+-- employees range, industry set, title match, visits and downloads capped
+-- together, demo flag, free-mail penalty, country set, phone) and MQL/SQL
+-- thresholds. Written the same way in ref_case.sql and ref_udf.py.
+thresholds { MQL = 40, SQL = 80 }
+group("activity", { cap = 20 })
+fit("revenue of $1M or more", 20, { annual_revenue = at_least(1000000) })
+fit("50 to 5,000 employees", 10, { employees = between(50, 5000) })
+fit("target industry", 10, { industry = one_of { "software", "saas", "fintech" } })
+fit("decision-maker title", 15, { title = contains { "vp", "chief", "director", "head of" } })
+fit("25,000+ monthly visits", 15, { web_visits = at_least(25000) }, { group = "activity" })
+fit("3 or more downloads", 10, { downloads = at_least(3) }, { group = "activity" })
+fit("asked for a demo", 30, { demo = true })
+fit("free e-mail address", -20, { email = free_email() })
+fit("target country", 5, { country = one_of { "US", "GB", "DE", "CA" } })
+fit("phone given", 5, { phone = true })
