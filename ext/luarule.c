@@ -18,7 +18,8 @@
 **     itself; the string metatable is locked;
 **   - load() takes text only (mode "t"), never bytecode;
 **   - an allocator refuses growth past the memory cap (never a free);
-**   - a count hook enforces an instruction budget per call; once it fires, or
+**   - a count hook enforces an instruction budget per call, and luaguard.c
+**     charges it for the library calls that loop in C; once it fires, or
 **     memory runs out, pcall/xpcall inside the rule cannot swallow the error;
 **   - every error is caught by lua_pcall with a message handler that never
 **     runs the error object's metamethods, and is reported with rule and line.
@@ -27,6 +28,7 @@
 ** stack as it found it; the comments mark where it changes shape.
 */
 #include "luarule.h"
+#include "luaguard.h"
 
 #include <ctype.h>
 #include <jansson.h>
@@ -106,6 +108,20 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
     else
         lua_pushfstring(L, "instruction budget of %I exceeded", (lua_Integer)e->ilimit);
     lua_error(L);
+}
+
+void mq_guard_charge(lua_State *L, double instructions, const char *fn, const char *what)
+{
+    mq_engine *e = engine_of(L);
+    long long step = e->ilimit < HOOK_STEP ? e->ilimit : HOOK_STEP;
+    double left = (double)e->ticks * (double)step;
+    if (instructions > left) {
+        char worst[32];
+        snprintf(worst, sizeof worst, "%.2g", instructions);
+        luaL_error(L, "%s: %s (worst case %s instructions, more than the %I left of the budget)", fn, what,
+                   worst, (lua_Integer)left);
+    }
+    e->ticks -= (long long)(instructions / (double)step);
 }
 
 /* Arms the budget for one call from C into Lua. */
@@ -916,6 +932,7 @@ static int setup(lua_State *L)
         luaL_requiref(L, l->name, l->func, 0);
         lua_pop(L, 1);
     }
+    mq_guard_install(L);
     lua_pushglobaltable(L);
     int g = lua_gettop(L);
 

@@ -4,8 +4,8 @@
 ** name, and runs a rule's own functions under a memory cap and an
 ** instruction budget.
 **
-** This header is all that other files see of Lua; only luarule.c includes
-** lua.h. Error messages returned through `char **err` are malloc'd and read
+** This header is all that other files see of Lua; only luarule.c and its
+** guards in luaguard.c include lua.h. Error messages returned through `char **err` are malloc'd and read
 ** "rule 'NAME' line N: what went wrong" (without the SQL function's name, which
 ** the caller puts in front).
 */

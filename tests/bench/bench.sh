@@ -9,7 +9,10 @@ set -eu
 runs=${RUNS:-5}
 B=build/bench
 mkdir -p "$B"
-ext=build/mqlite
+# A copy, so that rebuilding during a run does not mix two builds in one table.
+mkdir -p "$B/ext"
+cp build/mqlite.so "$B/ext/mqlite.so"
+ext=$B/ext/mqlite
 nohook=$B/nohook/mqlite
 asof=2026-04-01
 
@@ -90,10 +93,13 @@ measure cohort sqlite3 "$L" ".load $ext" "SELECT * FROM cohort_conversion('MQL',
 measure groupby sqlite3 "$L" "SELECT stage, count(*) FROM stage_history GROUP BY stage"
 
 if [ -f "$B/leads-10m-v2.db" ]; then
-    echo "bench: scoring 10,000,000 leads (one run, for memory) ..." >&2
+    # No GROUP BY here: SQLite's sorter for a GROUP BY grows with the rows
+    # whoever computes them; this measures what scoring itself holds.
+    echo "bench: scoring 10,000,000 leads against 1,000,000 (one run each, for memory) ..." >&2
     runs_saved=$runs
     runs=1
-    measure lua10m sqlite3 "$B/leads-10m-v2.db" ".load $ext" "SELECT stage, count(*), sum(score) FROM score_leads('ref', '$asof') GROUP BY stage"
+    measure mem1m sqlite3 "$L" ".load $ext" "SELECT count(*), sum(score) FROM score_leads('ref', '$asof')"
+    measure mem10m sqlite3 "$B/leads-10m-v2.db" ".load $ext" "SELECT count(*), sum(score) FROM score_leads('ref', '$asof')"
     runs=$runs_saved
 fi
 
@@ -115,9 +121,10 @@ row "   mqlite: cohort_conversion('MQL', 'SQL', 'month', 90)" cohort "$(ratio co
 echo "4. the instruction budget, on a rule with a Lua function run per lead"
 row "   without the budget hook (a bench-only build)" nohook "1.00"
 row "   with the budget hook (as shipped)" hook "$(ratio hook nohook)"
-if [ -f "$B/lua10m.res" ]; then
-    echo "5. memory: scoring 10,000,000 leads against 1,000,000"
-    row "   score_leads('ref') over 10,000,000 leads" lua10m "$(awk -v a="$(mib lua10m)" -v b="$(mib lua)" 'BEGIN { printf "%.2fx mem", a / b }')"
+if [ -f "$B/mem10m.res" ]; then
+    echo "5. memory: count(*), sum(score) of score_leads('ref'), one run each"
+    row "   over 1,000,000 leads" mem1m "1.00"
+    row "   over 10,000,000 leads (ratio of peak memory)" mem10m "$(awk -v a="$(mib mem10m)" -v b="$(mib mem1m)" 'BEGIN { printf "%.2f", a / b }')"
 fi
 echo
 same lua case
@@ -131,5 +138,5 @@ check "Lua-rule scoring vs SQL CASE" "$(ratio lua case)" 1.0 "<="
 check "engagement_score vs plain SQL" "$(ratio engage engsql)" 1.0 "<="
 check "funnel() vs GROUP BY" "$(ratio funnel groupby)" 3.0 "<="
 check "instruction budget overhead" "$(ratio hook nohook)" 1.10 "<="
-[ -f "$B/lua10m.res" ] && check "memory, 10M leads vs 1M" "$(awk -v a="$(mib lua10m)" -v b="$(mib lua)" 'BEGIN { printf "%.2f", a / b }')" 1.05 "<="
+[ -f "$B/mem10m.res" ] && check "memory, 10M leads vs 1M" "$(awk -v a="$(mib mem10m)" -v b="$(mib mem1m)" 'BEGIN { printf "%.2f", a / b }')" 1.05 "<="
 true

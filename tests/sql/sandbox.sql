@@ -60,5 +60,57 @@ SELECT lead_score('memfun', '{}');
 SELECT lead_score('dslfun', '{}');
 SELECT 'clobber', lead_score('clobber', '{}');
 SELECT 'victim', lead_score('victim', '{"a": "YES"}');
+-- Library calls that loop in C, where the count hook never fires: refused
+-- up front by the guards (ext/luaguard.c), charged to the budget otherwise.
+INSERT INTO mqlite_rules(name, source) VALUES
+  ('patbomb',   'local s = string.rep("a", 40) return s:find(string.rep("a?", 40) .. string.rep("a", 40))'),
+  ('patlazy',   'fit("x", 1, function(l) return string.match(string.rep("a", 1000000), ".-b") ~= nil end)'),
+  ('patgsub',   'local s = string.gsub(string.rep("ab", 5000), "(.-)(.-)(.-)x", "%1")'),
+  ('patgmatch', 'for w in string.gmatch(string.rep("a", 100000), "a*a*a*b") do end'),
+  ('patbal',    'return string.find(string.rep("(", 100000), "%b()%b()%b()")'),
+  ('patmethod', 'local s = ("a"):rep(30) return s:match(("a?"):rep(30) .. ("a"):rep(30))'),
+  ('repempty',  'local s = string.rep("", 1 << 62) return #s'),
+  ('move',      'table.move({}, 1, 1 << 62, 2)'),
+  ('fakelen',   'local t = setmetatable({}, { __len = function() return 1 << 62 end }) table.insert(t, 1, "x")'),
+  ('fakelen2',  'local t = setmetatable({}, { __len = function() return 1 << 62 end }) table.remove(t, 1)'),
+  ('finalizer', 'setmetatable({}, { __gc = function() while true do end end })'),
+  ('pcalldeep', 'local function f() pcall(f) end f() fit("after", 1, {})'),
+  ('loadfn',    'load(function() return "x = 1" end)'),
+  ('loadenv',   'local f = load("return io or os.execute or debug") return f()'),
+  ('proxymeta', 'fit("x", 1, function(l) getmetatable(l).__index = nil return true end)'),
+  ('proxyset',  'fit("x", 1, function(l) l.score = 1000 return true end)'),
+  ('sortbad',   'local t = {} for i = 1, 200 do t[i] = i end table.sort(t, function(a, b) return true end)'),
+  ('osdate',    'return os.date("%Ez")'),
+  ('ostime',    'return os.time { year = 1 << 40, month = 1, day = 1 }'),
+  ('format',    'return string.format("%099999d", 1)'),
+  ('pack',      'return string.pack("s1", string.rep("x", 300))');
+SELECT lead_score('patbomb', '{}');
+SELECT lead_score('patlazy', '{}');
+SELECT lead_score('patgsub', '{}');
+SELECT lead_score('patgmatch', '{}');
+SELECT lead_score('patbal', '{}');
+SELECT lead_score('patmethod', '{}');
+SELECT 'repempty', lead_score('repempty', '{}');
+SELECT lead_score('move', '{}');
+SELECT lead_score('fakelen', '{}');
+SELECT lead_score('fakelen2', '{}');
+SELECT lead_score('finalizer', '{}');
+SELECT lead_score('pcalldeep', '{}');
+SELECT lead_score('loadfn', '{}');
+SELECT lead_score('loadenv', '{}');
+SELECT lead_score('proxymeta', '{}');
+SELECT lead_score('proxyset', '{}');
+SELECT lead_score('sortbad', '{}');
+SELECT lead_score('osdate', '{}');
+SELECT lead_score('ostime', '{}');
+SELECT lead_score('format', '{}');
+SELECT lead_score('pack', '{}');
+-- Ordinary patterns on ordinary fields stay well inside the budget.
+INSERT INTO mqlite_rules(name, source) VALUES
+  ('words',     'fit("three words", 1, function(l) local n = 0 for _ in (l.title or ""):gmatch("%a+") do n = n + 1 end return n >= 3 end)'),
+  ('trim',      'fit("trimmed", 1, function(l) return (l.title or ""):match("^%s*(.-)%s*$") == "VP Sales" end)');
+SELECT 'words', lead_score('words', '{"title": "VP of Sales"}'), lead_score('words', '{"title": "CEO"}');
+SELECT 'trim', lead_score('trim', '{"title": "  VP Sales  "}');
+SELECT 'hostile rules', count(*) FROM mqlite_rules WHERE name NOT IN ('victim', 'words', 'trim');
 SELECT 'no file written', readfile('/tmp/mqlite-pwned') IS NULL;
 SELECT 'still usable', lead_score('victim', '{"a": "yes"}'), mqlite_debug() ->> '$.memory_used' < 8000000;
