@@ -34,7 +34,7 @@ CORE_OBJ := $(BUILD)/ext/mqtime.o $(BUILD)/ext/ruleprog.o $(BUILD)/ext/luarule.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps deps-test demo test test-unit test-sql test-scripts bench clean FORCE
+.PHONY: all deps deps-test deps-fuzz demo test test-unit test-sql test-scripts test-fuzz-replay fuzz bench clean FORCE
 
 all: deps $(BUILD)/mqlite.so $(BUILD)/mqgen
 
@@ -98,7 +98,7 @@ demo: all
 test: deps-test
 	@$(MAKE) --no-print-directory WERROR=-Werror all
 	@rm -f $(BUILD)/test-counts
-	@MQLITE_COUNTS=$(CURDIR)/$(BUILD)/test-counts $(MAKE) --no-print-directory WERROR=-Werror test-unit test-sql test-scripts
+	@MQLITE_COUNTS=$(CURDIR)/$(BUILD)/test-counts $(MAKE) --no-print-directory WERROR=-Werror test-unit test-sql test-scripts test-fuzz-replay
 	@awk '{ p += $$1; f += $$2 } END { printf "total: %d passed, %d failed\n", p, f }' $(BUILD)/test-counts
 
 test-unit: $(UNIT_BIN)
@@ -119,6 +119,34 @@ $(BUILD)/bench/nohook/mqlite.so: $(EXT_SRC) $(EXT_HDR) | deps
 
 bench: all $(BUILD)/bench/nohook/mqlite.so
 	@sh tests/bench/bench.sh
+
+# ---- fuzzing -------------------------------------------------------------------
+# make fuzz FUZZ_SECONDS=N: libFuzzer targets (clang) with ASan and UBSan;
+# make test replays their seeds and past crashes with the ordinary compiler.
+FUZZ_TARGETS := rule leadjson time csv sqlfn
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_COMMON  := tests/fuzz/fuzz_db.c tests/fuzz/fuzz_db.h
+REPLAY_BIN   := $(FUZZ_TARGETS:%=$(BUILD)/fuzz-replay/fuzz_%)
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_COMMON) $(EXT_SRC) $(EXT_HDR) | deps-fuzz
+	@mkdir -p $(dir $@)
+	clang $(CSTD) $(FUZZ_FLAGS) $(WARN) $(LUA_CFLAGS) -DMQ_SRCDIR='"$(CURDIR)"' -Iext -Itests/fuzz \
+	    -o $@ $< tests/fuzz/fuzz_db.c $(EXT_SRC) -lsqlite3 $(LDLIBS_EXT)
+
+$(BUILD)/fuzz-replay/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_COMMON) tests/fuzz/driver.c $(EXT_OBJ) $(BUILD)/.flags
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -DMQ_SRCDIR='"$(CURDIR)"' -Iext -Itests/fuzz -o $@ $< tests/fuzz/fuzz_db.c \
+	    tests/fuzz/driver.c $(EXT_OBJ) -lsqlite3 $(LDLIBS_EXT)
+
+deps-fuzz:
+	@$(call ensure_pkgs,$(PKGS_BUILD) clang libclang-rt-14-dev)
+
+fuzz: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+test-fuzz-replay: $(REPLAY_BIN)
+	@sh tests/run-fuzz-replay.sh $(REPLAY_BIN)
 
 clean:
 	rm -rf $(BUILD)

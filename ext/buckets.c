@@ -97,13 +97,13 @@ static int cmp_key(const void *a, const void *b)
 /* Sorting invalidates the hash slots: rebuild them. */
 void mq_buckets_sort(mq_buckets *t)
 {
-    qsort(t->b, (size_t)t->n, sizeof *t->b, cmp_name);
+    if (t->n > 1) qsort(t->b, (size_t)t->n, sizeof *t->b, cmp_name);
     if (t->slots) rehash(t, t->nslots);
 }
 
 void mq_buckets_sort_key(mq_buckets *t)
 {
-    qsort(t->b, (size_t)t->n, sizeof *t->b, cmp_key);
+    if (t->n > 1) qsort(t->b, (size_t)t->n, sizeof *t->b, cmp_key);
     if (t->slots) rehash(t, t->nslots);
 }
 

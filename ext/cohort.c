@@ -79,6 +79,10 @@ static double entered(const mq_history *h, int s, const double *reach, double af
 
 static int stage_of(const mq_stages *m, sqlite3_value *v, int argn, int *out, char **err)
 {
+    if (!v) {
+        *err = sqlite3_mprintf("cohort_conversion: argument %d (the %s stage) is required", argn, argn == 1 ? "from" : "to");
+        return -1;
+    }
     if (sqlite3_value_type(v) != SQLITE_TEXT ||
         (*out = mq_stages_find(m, (const char *)sqlite3_value_text(v), (size_t)sqlite3_value_bytes(v))) < 0) {
         char known[512], what[600];

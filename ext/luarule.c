@@ -627,13 +627,15 @@ static void event_options(lua_State *L, mq_rule *r, mq_evrule *e, int opts, cons
     e->once = lua_toboolean(L, -1);
     lua_pop(L, 1);
     if (lua_getfield(L, opts, "reason") != LUA_TNIL) {
+        char *t = check_text(L, -1, fn, "option reason");   /* may raise: free the old one after */
         free(e->reason);
-        e->reason = check_text(L, -1, fn, "option reason");
+        e->reason = t;
     }
     lua_pop(L, 1);
     if (lua_getfield(L, opts, "stage") != LUA_TNIL) {
+        char *t = check_text(L, -1, fn, "option stage");
         free(e->stage);
-        e->stage = check_text(L, -1, fn, "option stage");
+        e->stage = t;
     }
     lua_pop(L, 1);
     if (lua_getfield(L, opts, "where") != LUA_TNIL) check_cond(L, r, &e->where, -1, fn);
@@ -698,8 +700,9 @@ static int dsl_thresholds(lua_State *L)
         if (lua_type(L, -2) != LUA_TSTRING) luaL_error(L, "thresholds: keys must be stage names");
         const char *stage = lua_tostring(L, -2);
         if (strcmp(stage, "below") == 0) {
+            char *t = check_text(L, -1, "thresholds", "below");
             free(p->below);
-            p->below = check_text(L, -1, "thresholds", "below");
+            p->below = t;
             lua_pop(L, 1);
             continue;
         }
@@ -1139,8 +1142,9 @@ static int rule_call(void *ud, int fn, const mq_source *src, int *applies, doubl
         *applies = 1;
         *has_points = 1;
         *points = lua_tonumber(L, -1);
-        if (!isfinite(*points)) {
-            *err = format("rule '%s': a condition function returned %s points", r->name, lua_tostring(L, -1));
+        if (!isfinite(*points) || fabs(*points) > 1e9) {   /* the bound of declared points */
+            *err = format("rule '%s': a condition function returned %s points (at most 1e9 either way)", r->name,
+                          lua_tostring(L, -1));
             lua_settop(L, top);
             return -1;
         }

@@ -68,7 +68,10 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-void mq_sort_doubles(double *x, size_t n) { qsort(x, n, sizeof *x, cmp_double); }
+void mq_sort_doubles(double *x, size_t n)
+{
+    if (n > 1) qsort(x, n, sizeof *x, cmp_double);   /* x may be NULL when n is 0 */
+}
 
 void mq_email_range(mq_bench_metric m, double *lo, double *hi)
 {

@@ -100,7 +100,7 @@ int mq_prog_finish(mq_prog *p, const char **err)
     if (mq_prog_default_grades(p) != 0) goto nomem;
     if (p->grade_start < 0) p->grade_start = p->ngrades >= 2 ? p->ngrades - 2 : 0;
     if (!p->below && !(p->below = strdup("IQL"))) goto nomem;
-    qsort(p->ths, (size_t)p->nths, sizeof *p->ths, cmp_threshold);
+    if (p->nths > 1) qsort(p->ths, (size_t)p->nths, sizeof *p->ths, cmp_threshold);   /* ths may be NULL */
     for (int i = 0; i < p->nfits; i++)
         if (p->fits[i].grade_step == MQ_STEP_DEFAULT)
             p->fits[i].grade_step = p->fits[i].points > 0 ? 1 : p->fits[i].points < 0 ? -1 : 0;

@@ -1,0 +1,1 @@
+local s = string.rep("a", 40) return s:find(string.rep("a?", 40) .. string.rep("a", 40))
