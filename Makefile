@@ -34,7 +34,7 @@ CORE_OBJ := $(BUILD)/ext/mqtime.o $(BUILD)/ext/ruleprog.o $(BUILD)/ext/luarule.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps deps-test deps-fuzz demo test test-unit test-sql test-scripts test-fuzz-replay fuzz bench clean FORCE
+.PHONY: all deps deps-test deps-fuzz deps-valgrind check-asan check-valgrind check-threads check-crash test-threads demo test test-unit test-sql test-scripts test-fuzz-replay fuzz bench clean FORCE
 
 all: deps $(BUILD)/mqlite.so $(BUILD)/mqgen
 
@@ -77,14 +77,14 @@ $(BUILD)/ext/%.o: ext/%.c $(EXT_HDR) $(BUILD)/.flags | deps
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
 
 $(BUILD)/mqlite.so: $(EXT_OBJ)
-	$(CC) -shared -Wl,-z,defs -o $@ $(EXT_OBJ) $(LDLIBS_EXT)
+	$(CC) -shared -Wl,-z,defs $(EXTRA_LDFLAGS) -o $@ $(EXT_OBJ) $(LDLIBS_EXT)
 
 $(BUILD)/mqgen: samples/mqgen.c ext/mqtime.h $(BUILD)/ext/mqtime.o $(BUILD)/.flags | deps
-	$(CC) $(CFLAGS_ALL) -Iext -o $@ samples/mqgen.c $(BUILD)/ext/mqtime.o -lsqlite3 -lm
+	$(CC) $(CFLAGS_ALL) $(EXTRA_LDFLAGS) -Iext -o $@ samples/mqgen.c $(BUILD)/ext/mqtime.o -lsqlite3 -lm
 
 $(BUILD)/tests/%: tests/unit/%.c $(CORE_OBJ) $(EXT_HDR) $(BUILD)/.flags | deps-test
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Iext -o $@ $< $(CORE_OBJ) $(LDLIBS_EXT) -lcmocka
+	$(CC) $(CFLAGS_ALL) $(EXTRA_LDFLAGS) -Iext -o $@ $< $(CORE_OBJ) $(LDLIBS_EXT) -lcmocka
 
 # ---- demo -------------------------------------------------------------------
 DEMO_DB := $(BUILD)/demo.db
@@ -98,17 +98,20 @@ demo: all
 test: deps-test
 	@$(MAKE) --no-print-directory WERROR=-Werror all
 	@rm -f $(BUILD)/test-counts
-	@MQLITE_COUNTS=$(CURDIR)/$(BUILD)/test-counts $(MAKE) --no-print-directory WERROR=-Werror test-unit test-sql test-scripts test-fuzz-replay
+	@MQLITE_COUNTS=$(CURDIR)/$(BUILD)/test-counts $(MAKE) --no-print-directory WERROR=-Werror test-unit test-sql test-scripts test-fuzz-replay test-threads
 	@awk '{ p += $$1; f += $$2 } END { printf "total: %d passed, %d failed\n", p, f }' $(BUILD)/test-counts
 
+# RUN_ENV: what check-asan and check-valgrind put in front of each runner.
+RUN_ENV  = MQLITE_EXT=$(CURDIR)/$(BUILD)/mqlite.so MQGEN=$(CURDIR)/$(BUILD)/mqgen $(RUN_EXTRA)
+
 test-unit: $(UNIT_BIN)
-	@sh tests/run-unit.sh $(UNIT_BIN)
+	@$(RUN_ENV) sh tests/run-unit.sh $(UNIT_BIN)
 
 test-sql: $(BUILD)/mqlite.so $(BUILD)/mqgen
-	@sh tests/run-sql.sh $(BUILD)/mqlite.so
+	@$(RUN_ENV) sh tests/run-sql.sh $(BUILD)/mqlite.so
 
-test-scripts: $(BUILD)/mqlite.so
-	@sh tests/run-scripts.sh
+test-scripts: $(BUILD)/mqlite.so $(BUILD)/mqgen
+	@$(RUN_ENV) sh tests/run-scripts.sh
 
 # ---- benchmark (not part of make test) ------------------------------------------
 # The same extension without the instruction-budget hook, to measure its cost
@@ -119,6 +122,47 @@ $(BUILD)/bench/nohook/mqlite.so: $(EXT_SRC) $(EXT_HDR) | deps
 
 bench: all $(BUILD)/bench/nohook/mqlite.so
 	@sh tests/bench/bench.sh
+
+# ---- sanitizers and valgrind ---------------------------------------------------------
+# make check-asan: the whole suite against a build with AddressSanitizer and
+# UndefinedBehaviorSanitizer (in build/asan; the sqlite3 shell is not built
+# with ASan, so its runtime is preloaded). Leaks are valgrind's job.
+SAN      := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+ASAN_ENV := LD_PRELOAD=$(shell $(CC) -print-file-name=libasan.so) \
+            ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+
+check-asan: deps-test
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/asan OPT="-O1 -g" EXTRA_CFLAGS="$(SAN)" \
+	    EXTRA_LDFLAGS="$(SAN)" RUN_EXTRA="$(ASAN_ENV)" test
+
+# make check-valgrind: the whole suite with every test program and every
+# sqlite3 process under valgrind memcheck; fails on any error or leak.
+check-valgrind: deps-valgrind
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/vg OPT="-O1 -g" all
+	@rm -rf $(BUILD)/vg/logs && mkdir -p $(BUILD)/vg/logs
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/vg OPT="-O1 -g" \
+	    RUN_EXTRA="SQLITE3=$(CURDIR)/tests/valgrind-sqlite3.sh MQLITE_VG_LOGS=$(CURDIR)/$(BUILD)/vg/logs MQLITE_UNDER=$(CURDIR)/tests/valgrind-sqlite3.sh" test
+	@sh tests/valgrind-verdict.sh $(BUILD)/vg/logs
+
+deps-valgrind:
+	@$(call ensure_pkgs,$(PKGS_BUILD) $(PKGS_TEST) valgrind)
+
+# ---- threads and kills -----------------------------------------------------------
+# make test runs the threads test plainly; make check-threads runs it built
+# with ThreadSanitizer; make check-crash kills score and import 40 times.
+$(BUILD)/threads/test_threads: tests/threads/test_threads.c $(EXT_OBJ) $(BUILD)/.flags
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(EXTRA_LDFLAGS) -o $@ $< $(EXT_OBJ) -lsqlite3 $(LDLIBS_EXT) -lpthread
+
+test-threads: $(BUILD)/threads/test_threads $(BUILD)/mqgen
+	@$(RUN_ENV) sh tests/threads/run.sh $(BUILD)/threads/test_threads
+
+check-threads: deps-test
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/tsan OPT="-O1 -g" EXTRA_CFLAGS="-fsanitize=thread" \
+	    EXTRA_LDFLAGS="-fsanitize=thread" RUN_EXTRA="TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1" test-threads
+
+check-crash: all
+	@MQGEN=$(BUILD)/mqgen sh tests/crash/test_kill.sh
 
 # ---- fuzzing -------------------------------------------------------------------
 # make fuzz FUZZ_SECONDS=N: libFuzzer targets (clang) with ASan and UBSan;
@@ -136,7 +180,7 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_COMMON) $(EXT_SRC) $(EXT_HDR) |
 
 $(BUILD)/fuzz-replay/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_COMMON) tests/fuzz/driver.c $(EXT_OBJ) $(BUILD)/.flags
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -DMQ_SRCDIR='"$(CURDIR)"' -Iext -Itests/fuzz -o $@ $< tests/fuzz/fuzz_db.c \
+	$(CC) $(CFLAGS_ALL) $(EXTRA_LDFLAGS) -DMQ_SRCDIR='"$(CURDIR)"' -Iext -Itests/fuzz -o $@ $< tests/fuzz/fuzz_db.c \
 	    tests/fuzz/driver.c $(EXT_OBJ) -lsqlite3 $(LDLIBS_EXT)
 
 deps-fuzz:
@@ -146,7 +190,7 @@ fuzz: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 test-fuzz-replay: $(REPLAY_BIN)
-	@sh tests/run-fuzz-replay.sh $(REPLAY_BIN)
+	@$(RUN_ENV) sh tests/run-fuzz-replay.sh $(REPLAY_BIN)
 
 clean:
 	rm -rf $(BUILD)

@@ -223,7 +223,9 @@ __declspec(dllexport)
 #endif
 int sqlite3_mqlite_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi)
 {
-    SQLITE_EXTENSION_INIT2(pApi);
+    /* Every connection that loads mqlite comes here; writing the same pointer
+    ** again from another thread would still be a data race, so write once. */
+    if (sqlite3_api != pApi) SQLITE_EXTENSION_INIT2(pApi);
     mq_conn *conn = sqlite3_malloc(sizeof *conn);
     if (!conn) return SQLITE_NOMEM;
     memset(conn, 0, sizeof *conn);

@@ -353,7 +353,7 @@ static void make_lead(out *o, long long id, double start, double span, double ho
     for (int i = 0; i < nsyl; i++) strcat(company, syl[between(0, (long)(sizeof syl / sizeof *syl) - 1)]);
     company[0] = (char)(company[0] - 32);
     char domain[64];
-    snprintf(domain, sizeof domain, "%s.%s", company, chance(0.7) ? "com" : "io");
+    snprintf(domain, sizeof domain, "%.59s.%s", company, chance(0.7) ? "com" : "io");
     for (char *p = domain; *p; p++) if (*p >= 'A' && *p <= 'Z') *p = (char)(*p + 32);
     strcat(company, suffix[between(0, (long)(sizeof suffix / sizeof *suffix) - 1)]);
     snprintf(email, sizeof email, "%s%lld@%s", first[between(0, 15)], id,

@@ -7,6 +7,13 @@
 -- a bad date found later in a report is much harder to trace than one refused here.
 -- Foreign keys are enforced only on connections that say PRAGMA foreign_keys=ON
 -- (the scripts do).
+--
+-- Everything in this schema (CHECKs, triggers, views) uses only functions that
+-- are SQLITE_INNOCUOUS, so it works with PRAGMA trusted_schema=OFF, which the
+-- scripts set: a database from someone else then cannot make them call a
+-- function with side effects. That is why the JSON columns are checked by
+-- shape (an object's braces) and not with json_valid(), which SQLite 3.40 does
+-- not mark innocuous; the importer checks the JSON itself.
 
 CREATE TABLE IF NOT EXISTS campaigns (
     id          TEXT PRIMARY KEY NOT NULL,          -- the key leads.campaign refers to
@@ -34,7 +41,7 @@ CREATE TABLE IF NOT EXISTS leads (
     source          TEXT,
     campaign        TEXT REFERENCES campaigns(id) ON UPDATE CASCADE ON DELETE SET NULL,
     owner           TEXT,
-    attrs           TEXT CHECK (attrs IS NULL OR json_valid(attrs))  -- anything else, as a JSON object
+    attrs           TEXT CHECK (attrs IS NULL OR attrs GLOB '{*}')  -- anything else, as a JSON object
 );
 CREATE INDEX IF NOT EXISTS leads_created ON leads(created_at);
 
@@ -44,7 +51,7 @@ CREATE TABLE IF NOT EXISTS events (
     type         TEXT NOT NULL CHECK (length(type) > 0),   -- whitepaper_download, demo_request, ...
     occurred_at  TEXT NOT NULL CHECK (datetime(occurred_at) IS NOT NULL),
     campaign     TEXT REFERENCES campaigns(id) ON UPDATE CASCADE ON DELETE SET NULL,
-    props        TEXT CHECK (props IS NULL OR json_valid(props))
+    props        TEXT CHECK (props IS NULL OR props GLOB '{*}')
 );
 -- score_leads() and engagement_score() read a lead's events in this order.
 CREATE INDEX IF NOT EXISTS events_lead ON events(lead_id, occurred_at);
@@ -90,7 +97,7 @@ CREATE TABLE IF NOT EXISTS scores (
     engagement   REAL NOT NULL,
     grade        TEXT,
     stage        TEXT,
-    explanation  TEXT CHECK (explanation IS NULL OR json_valid(explanation))
+    explanation  TEXT CHECK (explanation IS NULL OR explanation GLOB '[[]*]')
 );
 CREATE INDEX IF NOT EXISTS scores_lead ON scores(lead_id, rule, scored_at);
 

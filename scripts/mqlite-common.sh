@@ -120,13 +120,16 @@ mq_pct() {
 # mq_run DB: runs the SQL on stdin against DB with the extension loaded, the
 # bound parameters, foreign keys on and .bail on. sqlite3's "Runtime error
 # near line N:" prefix is replaced by the subcommand's name.
+# trusted_schema=OFF: the database may come from someone else, and a view or
+# trigger in it must not reach a function with side effects (the shell's
+# edit() runs a command); mqlite's schema needs only innocuous functions.
 mq_run() {
     db=$1
     ext=$(mq_ext)
     err=$(mktemp)
     rc=0
     {
-        printf '.bail on\n.load %s\nPRAGMA foreign_keys = ON;\n' "$(mq_dot_arg "$ext")"
+        printf '.bail on\n.load %s\nPRAGMA foreign_keys = ON;\nPRAGMA trusted_schema = OFF;\n' "$(mq_dot_arg "$ext")"
         printf '%s' "$MQ_PARAMS"
         cat
     } | "$MQ_SQLITE" -batch "$db" 2>"$err" || rc=$?

@@ -7,7 +7,7 @@ set -eu
 pass=0 fail=0
 for bin in "$@"; do
     t=${bin##*/fuzz_}
-    if "$bin" "tests/fuzz/corpus/$t" "tests/fuzz/regress/$t" >/dev/null; then pass=$((pass + 1))
+    if ${MQLITE_UNDER:+sh "$MQLITE_UNDER"} "$bin" "tests/fuzz/corpus/$t" "tests/fuzz/regress/$t" >/dev/null; then pass=$((pass + 1))
     else fail=$((fail + 1)); echo "FAIL fuzz replay $t"; fi
 done
 echo "fuzz replay: $pass passed, $fail failed"

@@ -4,7 +4,8 @@
 set -eu
 pass=0 fail=0
 for t in "$@"; do
-    if "$t"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $t"; fi
+    # MQLITE_UNDER: a wrapper such as tests/valgrind-run.sh (make check-valgrind)
+    if ${MQLITE_UNDER:+sh "$MQLITE_UNDER"} "$t"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $t"; fi
 done
 echo "unit: $pass passed, $fail failed"
 [ -n "${MQLITE_COUNTS:-}" ] && echo "$pass $fail" >>"$MQLITE_COUNTS"

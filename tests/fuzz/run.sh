@@ -1,6 +1,6 @@
 #!/bin/sh
 # run.sh — `make fuzz`: runs each libFuzzer target for SECONDS, two at a time
-# (the machines have two cores), growing build/fuzz/corpus-TARGET from the
+# (the machines have two cores; FUZZ_JOBS=1 for one at a time), growing build/fuzz/corpus-TARGET from the
 # seeds in tests/fuzz/corpus/TARGET. A crash stops its target and leaves
 # build/fuzz/crash-TARGET-*; keep it in tests/fuzz/regress/TARGET/ once fixed.
 # Prints one line per target: seconds, executions, corpus size, crashes.
@@ -17,10 +17,10 @@ run_one() {
         -print_final_stats=1 -artifact_prefix="$B/crash-$t-" \
         "$B/corpus-$t" "tests/fuzz/corpus/$t" >"$B/log-$t.txt" 2>&1 || true
 }
-set -- "$@"
+# FUZZ_JOBS=1 leaves a core free for other work
 while [ $# -gt 0 ]; do
     run_one "$1" &
-    if [ $# -gt 1 ]; then run_one "$2" & shift; fi
+    if [ $# -gt 1 ] && [ "${FUZZ_JOBS:-2}" -gt 1 ]; then run_one "$2" & shift; fi
     shift
     wait
 done

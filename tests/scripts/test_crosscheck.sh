@@ -3,11 +3,14 @@
 # same rule written by hand in SQL (tests/bench/b2b_case.sql), lead by lead, on
 # 5,000 generated leads: an independent check of decay, caps, rounding and fit.
 set -eu
+mqgen=${MQGEN:-build/mqgen}
+sqlite=${SQLITE3:-sqlite3}
+ext=${MQLITE_EXT:-build/mqlite.so}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-build/mqgen --leads 5000 --seed 7 --db "$tmp/x.db" 2>/dev/null
+"$mqgen" --leads 5000 --seed 7 --db "$tmp/x.db" 2>/dev/null
 case_sql=$(grep -v '^--' tests/bench/b2b_case.sql | sed 's/;$//')
-got=$(sqlite3 "$tmp/x.db" ".load build/mqlite" \
+got=$("$sqlite" "$tmp/x.db" ".load $ext" \
     "INSERT INTO mqlite_rules(name, source) VALUES ('b2b', readfile('samples/rules/b2b.lua'))" \
     ".parameter set :as_of \"'2026-01-01'\"" \
     "CREATE TEMP TABLE c AS $case_sql" \
