@@ -2,7 +2,10 @@
 #
 #   make          build build/mqlite.so (the SQLite extension) and build/mqgen
 #   make demo     build a sample database and print scored leads with reasons
-#   make test     unit tests (cmocka), SQL tests and script tests, with -Werror
+#   make test     unit tests (cmocka), SQL, script, Python, fuzz-replay and thread
+#                 tests, with -Werror
+#   make check-asan / check-valgrind / check-threads / check-crash / fuzz
+#                 the reliability runs (see README, Reliability); make bench
 #
 # Missing Debian packages are installed with apt-get when run as root;
 # otherwise the exact apt-get line is printed and the build stops.
@@ -34,7 +37,7 @@ CORE_OBJ := $(BUILD)/ext/mqtime.o $(BUILD)/ext/ruleprog.o $(BUILD)/ext/luarule.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps deps-test deps-fuzz deps-valgrind check-asan check-valgrind check-threads check-crash test-threads demo test test-unit test-sql test-scripts test-fuzz-replay fuzz bench clean FORCE
+.PHONY: test-browser screenshot test-python all deps deps-test deps-fuzz deps-valgrind check-asan check-valgrind check-threads check-crash test-threads demo test test-unit test-sql test-scripts test-fuzz-replay fuzz bench clean FORCE
 
 all: deps $(BUILD)/mqlite.so $(BUILD)/mqgen
 
@@ -93,12 +96,14 @@ demo: all
 	@rm -f $(DEMO_DB)
 	@$(BUILD)/mqgen --leads 2000 --seed 42 --db $(DEMO_DB)
 	@$(SQLITE3) -bail $(DEMO_DB) ".load $(BUILD)/mqlite" ".read samples/demo.sql"
+	@MQLITE_EXT=$(CURDIR)/$(BUILD)/mqlite.so scripts/mqlite report $(DEMO_DB) --rule b2b --as-of 2026-06-01 --out $(BUILD)/demo-report.html
+	@echo "The same data as a page with charts: $(BUILD)/demo-report.html"
 
 # ---- tests ------------------------------------------------------------------
 test: deps-test
 	@$(MAKE) --no-print-directory WERROR=-Werror all
 	@rm -f $(BUILD)/test-counts
-	@MQLITE_COUNTS=$(CURDIR)/$(BUILD)/test-counts $(MAKE) --no-print-directory WERROR=-Werror test-unit test-sql test-scripts test-fuzz-replay test-threads
+	@MQLITE_COUNTS=$(CURDIR)/$(BUILD)/test-counts $(MAKE) --no-print-directory WERROR=-Werror test-unit test-sql test-scripts test-python test-fuzz-replay test-threads
 	@awk '{ p += $$1; f += $$2 } END { printf "total: %d passed, %d failed\n", p, f }' $(BUILD)/test-counts
 
 # RUN_ENV: what check-asan and check-valgrind put in front of each runner.
@@ -122,6 +127,19 @@ $(BUILD)/bench/nohook/mqlite.so: $(EXT_SRC) $(EXT_HDR) | deps
 
 bench: all $(BUILD)/bench/nohook/mqlite.so
 	@sh tests/bench/bench.sh
+
+# ---- the report in a browser -------------------------------------------------------
+# make test runs test_browser.sh too, which skips itself without Chromium;
+# test-browser installs Chromium first. screenshot refreshes the README's picture.
+test-browser: all
+	@$(call ensure_pkgs,chromium)
+	@$(RUN_ENV) sh tests/scripts/test_browser.sh
+
+screenshot: test-browser
+	@mkdir -p docs && cp $(BUILD)/demo-report.png docs/demo-report.png
+
+test-python: $(BUILD)/mqlite.so $(BUILD)/mqgen
+	@$(RUN_ENV) sh tests/run-python.sh
 
 # ---- sanitizers and valgrind ---------------------------------------------------------
 # make check-asan: the whole suite against a build with AddressSanitizer and

@@ -112,6 +112,13 @@ mq_table_end() {
     return 0
 }
 
+# mq_bar FRACTION WIDTH: SQL for a bar of WIDTH blocks at 1.0, so a table in
+# the terminal shows its shape; a sliver for anything above 0 that would
+# round to nothing. Used only in --format table.
+mq_bar() {
+    printf "CASE WHEN (%s) IS NULL OR (%s) <= 0 THEN '' WHEN round((%s) * %s) < 1 THEN '▏' ELSE replace(printf('%%.*c', CAST(round(min(%s, 1.0) * %s) AS INTEGER), '#'), '#', '█') END" "$1" "$1" "$1" "$2" "$1" "$2"
+}
+
 # SQL that shows a fraction as a percentage for people, as is for programs.
 mq_pct() {
     printf "iif(:human, iif((%s) IS NULL, NULL, printf('%%.1f %%%%', 100.0 * (%s))), (%s))" "$1" "$1" "$1"
