@@ -6,10 +6,12 @@
 **
 ** Functions: lead_score, lead_explain, lead_grade, lead_qualify, lead_stage and
 ** the aggregate engagement_score. They run the rule's Lua, which the database
-** supplies, so none is SQLITE_INNOCUOUS; none is SQLITE_DIRECTONLY either, so
-** that a user's own views and triggers may score (with PRAGMA trusted_schema=OFF,
-** SQLite keeps them out of a stranger's views, which is what it is for). Nor are
-** they DETERMINISTIC: the same call gives another result once the rule changes.
+** supplies, so they are SQLITE_DIRECTONLY: a view, trigger or CHECK in a
+** database made by someone else cannot make them run, whatever trusted_schema
+** says (sandboxed, a rule is still CPU spent on someone else's behalf). Scores
+** that a view should show are stored with `mqlite score` in the scores table.
+** Nor are they DETERMINISTIC: the same call gives another result once the rule
+** changes.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -275,8 +277,8 @@ int mq_register_score(sqlite3 *db, mq_conn *conn)
     };
     int rc = SQLITE_OK;
     for (size_t i = 0; i < sizeof scalars / sizeof *scalars && rc == SQLITE_OK; i++)
-        rc = mq_create_function(db, conn, scalars[i].name, scalars[i].nargs, 0, scalars[i].fn, NULL, NULL);
+        rc = mq_create_function(db, conn, scalars[i].name, scalars[i].nargs, SQLITE_DIRECTONLY, scalars[i].fn, NULL, NULL);
     for (int n = 3; n <= 5 && rc == SQLITE_OK; n++)
-        rc = mq_create_function(db, conn, "engagement_score", n, 0, NULL, engage_step, engage_final);
+        rc = mq_create_function(db, conn, "engagement_score", n, SQLITE_DIRECTONLY, NULL, engage_step, engage_final);
     return rc;
 }

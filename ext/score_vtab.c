@@ -60,6 +60,8 @@ static int sl_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
         "CREATE TABLE x(lead_id INTEGER, score REAL, fit REAL, engagement REAL, grade TEXT,"
         " stage TEXT, explanation TEXT, rule HIDDEN, as_of HIDDEN)");
     if (rc != SQLITE_OK) return rc;
+    /* it runs the rule's Lua: never from a view or trigger (see score.c) */
+    sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
     sl_vtab *v = sqlite3_malloc(sizeof *v);
     if (!v) return SQLITE_NOMEM;
     memset(v, 0, sizeof *v);

@@ -20,7 +20,7 @@ ir() {
 base=$(ir sqlite3 "$db" ".load build/mqlite" "SELECT count(*), sum(length(attrs)) FROM leads")
 lua=$(ir sqlite3 "$db" ".load build/mqlite" "SELECT stage, count(*), sum(score) FROM score_leads('ref', '2026-04-01') GROUP BY stage")
 luaf=$(ir sqlite3 "$db" ".load build/mqlite" "SELECT stage, count(*), sum(score) FROM score_leads('ref_lua', '2026-04-01') GROUP BY stage")
-case=$(ir sh -c "sqlite3 '$db' < tests/bench/ref_case.sql")
+case=$(ir sqlite3 "$db" ".read tests/bench/ref_case.sql")
 per() { awk -v a="$1" -v b="$base" 'BEGIN { printf "%.0f", (a - b) / 100000 }'; }
 printf 'instructions (callgrind Ir) over 100,000 leads, and per lead above a plain scan:\n'
 printf '  %-44s %14s\n' "plain scan (baseline)" "$base"

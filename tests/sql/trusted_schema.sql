@@ -1,9 +1,9 @@
 -- trusted_schema.sql — a database made by someone else. With PRAGMA
 -- trusted_schema=OFF (what the scripts set), its views, triggers and CHECKs may
 -- call only SQLITE_INNOCUOUS functions: mqlite's pure and read-only ones are
--- (stage_*, rates, median, funnel() ...); those that run a rule's Lua are not
--- (lead_score, score_leads ...); mqlite_limit is SQLITE_DIRECTONLY, refused in
--- a schema even when trusted_schema is ON.
+-- (stage_*, rates, median, funnel() ...). Those that run a rule's Lua
+-- (lead_score, score_leads ...) and mqlite_limit are SQLITE_DIRECTONLY: refused
+-- in a view or trigger even when trusted_schema is ON.
 .read schema/mqlite.sql
 INSERT INTO leads(id, created_at, attrs) VALUES (1, '2025-01-01', '{"a": 1}');
 INSERT INTO stage_history(lead_id, stage, entered_at) VALUES (1, 'IQL', '2025-01-01'), (1, 'MQL', '2025-01-05');
@@ -32,6 +32,7 @@ UPDATE mqlite_rules SET source = 'fit("a", 20, { a = 1 })' WHERE name = 'r';
 SELECT 'direct calls still work', lead_score('r', '{"a": 1}');
 PRAGMA trusted_schema = ON;
 SELECT 'trusted', * FROM v_score;
+SELECT * FROM v_score_leads;
 SELECT * FROM v_limit;
 INSERT INTO audit VALUES (2);
 SELECT 'limits unchanged', mqlite_limit('memory') = 64 * 1024 * 1024;
