@@ -159,7 +159,7 @@ check-valgrind: deps-valgrind
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/vg OPT="-O1 -g" all
 	@rm -rf $(BUILD)/vg/logs && mkdir -p $(BUILD)/vg/logs
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/vg OPT="-O1 -g" \
-	    RUN_EXTRA="SQLITE3=$(CURDIR)/tests/valgrind-sqlite3.sh MQLITE_VG_LOGS=$(CURDIR)/$(BUILD)/vg/logs MQLITE_UNDER=$(CURDIR)/tests/valgrind-sqlite3.sh" test
+	    RUN_EXTRA="SQLITE3=$(CURDIR)/tests/valgrind-sqlite3.sh MQLITE_VG_LOGS=$(CURDIR)/$(BUILD)/vg/logs MQLITE_UNDER=$(CURDIR)/tests/valgrind-run.sh" test
 	@sh tests/valgrind-verdict.sh $(BUILD)/vg/logs
 
 deps-valgrind:

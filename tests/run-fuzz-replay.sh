@@ -7,7 +7,10 @@ set -eu
 pass=0 fail=0
 for bin in "$@"; do
     t=${bin##*/fuzz_}
-    if ${MQLITE_UNDER:+sh "$MQLITE_UNDER"} "$bin" "tests/fuzz/corpus/$t" "tests/fuzz/regress/$t" >/dev/null; then pass=$((pass + 1))
+    extra=""
+    [ "$t" = rule ] && extra=samples/rules      # the sample rules are seeds too
+    # shellcheck disable=SC2086 # extra is one word or none
+    if ${MQLITE_UNDER:+sh "$MQLITE_UNDER"} "$bin" "tests/fuzz/corpus/$t" "tests/fuzz/regress/$t" $extra >/dev/null; then pass=$((pass + 1))
     else fail=$((fail + 1)); echo "FAIL fuzz replay $t"; fi
 done
 echo "fuzz replay: $pass passed, $fail failed"

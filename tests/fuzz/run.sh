@@ -10,12 +10,15 @@ set -eu
 secs=$1
 shift
 B=build/fuzz
+# Seeds kept elsewhere in the tree: the sample rules for the rule target.
+seeds() { [ "$1" = rule ] && echo samples/rules; return 0; }
 run_one() {
     t=$1
     mkdir -p "$B/corpus-$t"
+    # shellcheck disable=SC2046 # seeds gives one directory or none
     "$B/fuzz_$t" -max_total_time="$secs" -max_len=4096 -timeout=20 -rss_limit_mb=2048 \
         -print_final_stats=1 -artifact_prefix="$B/crash-$t-" \
-        "$B/corpus-$t" "tests/fuzz/corpus/$t" >"$B/log-$t.txt" 2>&1 || true
+        "$B/corpus-$t" "tests/fuzz/corpus/$t" $(seeds "$t") >"$B/log-$t.txt" 2>&1 || true
 }
 # FUZZ_JOBS=1 leaves a core free for other work
 while [ $# -gt 0 ]; do

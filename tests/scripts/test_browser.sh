@@ -7,6 +7,11 @@
 set -eu
 browser=""
 for b in chromium chromium-browser; do command -v "$b" >/dev/null 2>&1 && { browser=$b; break; }; done
+if [ -n "${MQLITE_UNDER:-}" ]; then
+    # under valgrind (check-valgrind) the report's SQL is test_report.sh's job
+    echo "test_browser: skipped under $MQLITE_UNDER"
+    exit 0
+fi
 if [ -z "$browser" ]; then
     echo "test_browser: skipped: chromium is missing (make test-browser installs it)"
     exit 0
