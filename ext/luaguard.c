@@ -2,68 +2,21 @@
 ** luaguard.c — the guards of luaguard.h: worst-case cost estimates for the
 ** library calls that loop in C, charged to the rule's instruction budget.
 **
-** Estimates are upper bounds, deliberately simple: a pattern with q
-** repetition items (*, +, -, ?, %b, back-references) over n bytes can take
-** up to (n+1)^(q+1) matcher steps from all start positions. Ordinary rule
-** patterns (a title, a domain, a trim) on ordinary fields cost a few thousand;
-** the bombs cost 10^20 and more, and are refused before they start.
+** Estimates are upper bounds (patcost.c has the one for patterns). Ordinary
+** rule patterns on ordinary fields cost a few thousand steps; the bombs cost
+** 10^20 and more, and are refused before they start.
 */
 #include "luaguard.h"
+#include "patcost.h"
 
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
-#include <math.h>
 #include <string.h>
 
 /* Matcher steps per instruction of budget: a step is a character test, a
 ** small fraction of what one Lua VM instruction costs. */
-#define STEPS_PER_INSTRUCTION 16.0
-
-/* Same test as lstrlib: without these, find is a plain substring search. */
-static int has_specials(const char *p, size_t m)
-{
-    for (size_t i = 0; i < m; i++)
-        if (strchr("^$*+?.([%-", p[i]) && p[i] != '\0') return 1;
-    return 0;
-}
-
-/* Index just past the set that starts at p[i] == '['. */
-static size_t skip_set(const char *p, size_t m, size_t i)
-{
-    i++;
-    if (i < m && p[i] == '^') i++;
-    if (i < m && p[i] == ']') i++;          /* a leading ']' is a member */
-    while (i < m && p[i] != ']') i += p[i] == '%' ? 2 : 1;
-    return i + 1;
-}
-
-/* Worst-case matcher steps of pattern p (m bytes) over n bytes of subject. */
-static double pattern_steps(const char *p, size_t m, size_t n, int plain)
-{
-    if (plain || !has_specials(p, m)) return ((double)n + 1) * ((double)m + 1);
-    size_t i = 0;
-    int anchored = m > 0 && p[0] == '^';
-    int q = 0;
-    if (anchored) i++;
-    size_t first = i;
-    while (i < m) {
-        char c = p[i];
-        if (c == '%' && i + 1 < m) {
-            char d = p[i + 1];
-            if (d == 'b') { q++; i += 4; continue; }
-            if (d >= '0' && d <= '9') q++;
-            i += 2;
-        } else if (c == '[') {
-            i = skip_set(p, m, i);
-        } else {
-            if ((c == '*' || c == '+' || c == '-' || c == '?') && i > first) q++;
-            i++;
-        }
-    }
-    double starts = anchored ? 1.0 : (double)n + 1;
-    return starts * pow((double)n + 1, q) * ((double)m + 1);
-}
+#define STEPS_PER_INSTRUCTION 64.0
 
 /* Calls the original with the guard's arguments. Its own errors would carry
 ** no line (the caller one level up is this C function), so the rule's line is
@@ -99,7 +52,7 @@ static int guarded_pattern(lua_State *L)
     luaL_checklstring(L, 1, &n);
     const char *p = luaL_checklstring(L, 2, &m);
     int plain = strcmp(fn, "string.find") == 0 && lua_toboolean(L, 4);
-    double steps = pattern_steps(p, m, n, plain);
+    double steps = mq_pattern_steps(p, m, n, plain);
     mq_guard_charge(L, steps / STEPS_PER_INSTRUCTION, fn, "the pattern could take too long on this text; use fewer repetitions (*, +, -, ?) or a shorter text");
     return call_original(L);
 }

@@ -108,9 +108,12 @@ SELECT lead_score('pack', '{}');
 -- Ordinary patterns on ordinary fields stay well inside the budget.
 INSERT INTO mqlite_rules(name, source) VALUES
   ('words',     'fit("three words", 1, function(l) local n = 0 for _ in (l.title or ""):gmatch("%a+") do n = n + 1 end return n >= 3 end)'),
-  ('trim',      'fit("trimmed", 1, function(l) return (l.title or ""):match("^%s*(.-)%s*$") == "VP Sales" end)');
+  ('trim',      'fit("trimmed", 1, function(l) return (l.title or ""):match("^%s*(.-)%s*$") == "VP Sales" end)'),
+  ('notes',     'fit("size in the notes", 1, function(l) return (l.notes or ""):match("(%d+)%s*employees") == "250" end)');
 SELECT 'words', lead_score('words', '{"title": "VP of Sales"}'), lead_score('words', '{"title": "CEO"}');
 SELECT 'trim', lead_score('trim', '{"title": "  VP Sales  "}');
-SELECT 'hostile rules', count(*) FROM mqlite_rules WHERE name NOT IN ('victim', 'words', 'trim');
+-- 2,000 bytes of notes: %d+, %s* and "e" never match the same character
+SELECT 'notes', lead_score('notes', json_object('notes', printf('%.*c', 1980, 'x') || ' 250 employees'));
+SELECT 'hostile rules', count(*) FROM mqlite_rules WHERE name NOT IN ('victim', 'words', 'trim', 'notes');
 SELECT 'no file written', readfile('/tmp/mqlite-pwned') IS NULL;
 SELECT 'still usable', lead_score('victim', '{"a": "yes"}'), mqlite_debug() ->> '$.memory_used' < 8000000;
