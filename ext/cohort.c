@@ -37,10 +37,18 @@ enum { N_ENTERED, N_CONVERTED, N_NEGATIVE, N_NAIVE };
 typedef enum { P_WEEK, P_MONTH, P_QUARTER, P_YEAR } period_kind;
 
 /* The period holding t: its label, start and end (unix seconds). */
+#define MAX_PERIODS 10000
+
 static void period_of(double t, period_kind k, char label[24], double *start, double *end)
 {
+    char buf[32] = "out of range";
+    if (!(t >= MQ_TIME_MIN && t < MQ_TIME_MAX)) {   /* callers check their dates; this keeps loops moving */
+        snprintf(label, 24, "%s", buf);
+        *start = t;
+        *end = t + 366 * 86400.0;
+        return;
+    }
     long long days = (long long)floor(t / 86400.0);
-    char buf[32];
     if (k == P_WEEK) {
         long long monday = days - (((days + 3) % 7) + 7) % 7;   /* 1970-01-01 was a Thursday */
         *start = (double)monday * 86400.0;
@@ -170,6 +178,13 @@ static int cohort_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, ch
         for (int i = 0; i < b.n; i++) {
             if (!has_start && b.b[i]->key < lo) lo = b.b[i]->key;
             if (!has_stop && b.b[i]->key > hi) hi = b.b[i]->key;
+        }
+        /* a report, not a calendar: 10,000 weeks are 190 years */
+        static const double shortest[] = {7, 28, 89, 365};
+        if (hi > lo && (hi - lo) / (shortest[pk] * 86400.0) > MAX_PERIODS) {
+            *err = sqlite3_mprintf("%s: from the first to the last date are more than %d periods; "
+                                   "narrow the dates or use a longer period", fn, MAX_PERIODS);
+            goto fail;
         }
         for (double x = lo; x <= hi; x = pe) {
             period_of(x, pk, label, &ps, &pe);

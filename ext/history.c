@@ -156,15 +156,15 @@ int mq_time_value(sqlite3_value *v, const char *fn, int argn, double *out, int *
     switch (sqlite3_value_type(v)) {
     case SQLITE_NULL: return 0;
     case SQLITE_INTEGER:
-    case SQLITE_FLOAT: *out = sqlite3_value_double(v); *has = 1; return 0;
+    case SQLITE_FLOAT: *out = sqlite3_value_double(v); *has = 1; break;
     case SQLITE_TEXT:
-        if (mq_time_parse((const char *)sqlite3_value_text(v), (size_t)sqlite3_value_bytes(v), out) == 0) {
-            *has = 1;
-            return 0;
-        }
+        *has = mq_time_parse((const char *)sqlite3_value_text(v), (size_t)sqlite3_value_bytes(v), out) == 0;
         break;
     default: break;
     }
-    *err = mq_arg_message(fn, argn, "an ISO-8601 date or unix seconds", v);
+    /* Reports label periods by date: a time past year 9999 has none. */
+    if (*has && *out >= MQ_TIME_MIN && *out < MQ_TIME_MAX) return 0;
+    *has = 0;
+    *err = mq_arg_message(fn, argn, "an ISO-8601 date or unix seconds (years 0 to 9999)", v);
     return -1;
 }

@@ -167,7 +167,7 @@ int mq_date_parse(const char *s, size_t n, mq_datefmt fmt, double *out)
 int mq_time_format(double t, char buf[32])
 {
     /* years 0..9999 only; beyond, the conversion to long long would overflow */
-    if (!isfinite(t) || t < -62167219200.0 || t >= 253402300800.0) return -1;
+    if (!isfinite(t) || t < MQ_TIME_MIN || t >= MQ_TIME_MAX) return -1;
     long long secs = (long long)floor(t);
     long long days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
     long long rem = secs - days * 86400;

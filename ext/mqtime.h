@@ -28,6 +28,10 @@ int mq_date_parse(const char *s, size_t n, mq_datefmt fmt, double *out);
 /* Days since 1970-01-01 of a proleptic Gregorian date (month 1..12). */
 long long mq_days_from_civil(long long y, unsigned m, unsigned d);
 
+/* The times mqlite can write as dates: years 0 to 9999. */
+#define MQ_TIME_MIN (-62167219200.0)       /* 0000-01-01 */
+#define MQ_TIME_MAX 253402300800.0         /* 10000-01-01, excluded */
+
 /* Formats unix seconds as "YYYY-MM-DD HH:MM:SS" (UTC, seconds truncated) into
 ** buf, which must hold 32 bytes. Returns 0, or -1 when the year is outside
 ** 0..9999. */

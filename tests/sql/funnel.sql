@@ -75,3 +75,11 @@ SELECT * FROM cohort_conversion('MQL', 'SQL', 'fortnight');
 SELECT * FROM speed_to_lead(NULL, 0);
 INSERT INTO stage_history(lead_id, stage, entered_at) VALUES (1006, 'Negotiation Won', '2025-03-02');
 SELECT * FROM funnel();
+-- Dates a report cannot label, and more periods than a report should print
+-- (a fuzzer's find: this once filled billions of empty weeks).
+DELETE FROM stage_history WHERE lead_id = 1006;
+SELECT count(*) FROM cohort_conversion('MQL', 'SQL', 'week', 90, NULL, '2000-01-01', '9000-01-01');
+SELECT count(*) FROM cohort_conversion('MQL', 'SQL', 'year', 90, NULL, '2000-01-01', '9000-01-01');
+SELECT count(*) FROM cohort_conversion('MQL', 'SQL', 'month', 90, NULL, 1e15);
+SELECT count(*) FROM funnel(NULL, 253402300800);
+SELECT count(*) FROM speed_to_lead('sales_contact', 24, NULL, -1e300);
