@@ -101,6 +101,17 @@ double mq_pattern_steps(const char *p, size_t m, size_t n, int plain)
     double np = (double)n + 1;
     if (plain || !special) return np * ((double)m + 1);
 
+    /* A first bound that counts every repetition as multiplying: when even
+    ** that is small (a short field), the finer one below is not worth its
+    ** class tables, which cost more than such a match. */
+    int anchored0 = m > 0 && p[0] == '^', all = 0;
+    for (size_t j = 0; j < m; j++) {
+        if (p[j] == '%') { all += j + 1 < m && (p[j + 1] == 'b' || isdigit((unsigned char)p[j + 1])); j++; }
+        else all += j > 0 && strchr("*+-?", p[j]) != NULL;
+    }
+    double rough = (anchored0 ? 1.0 : np) * np * (all + 1) * pow(np, all);
+    if (rough <= 1e6) return rough;
+
     item it[MAX_ITEMS];
     int ni = 0, wide = 0;
     size_t i = 0;
