@@ -18,29 +18,14 @@
 ** small fraction of what one Lua VM instruction costs. */
 #define STEPS_PER_INSTRUCTION 64.0
 
-/* Calls the original with the guard's arguments. Its own errors would carry
-** no line (the caller one level up is this C function), so the rule's line is
-** put in front of those that do not already name a place in the rule. */
+/* Calls the original with the guard's arguments. (An error it raises names no
+** line; luarule.c's message handler adds the rule's.) */
 static int call_original(lua_State *L)
 {
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
-    int status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
-    if (status == LUA_OK) return lua_gettop(L);
-    if (status == LUA_ERRRUN && lua_type(L, -1) == LUA_TSTRING) {
-        luaL_where(L, 1);
-        size_t wn;
-        const char *where = lua_tolstring(L, -1, &wn);
-        const char *msg = lua_tostring(L, -2);
-        const char *colon = wn > 2 ? memchr(where, ':', wn) : NULL;
-        if (colon && strncmp(msg, where, (size_t)(colon - where) + 1) == 0) {
-            lua_pop(L, 1);                 /* already says where */
-        } else {
-            lua_insert(L, -2);
-            lua_concat(L, 2);
-        }
-    }
-    return lua_error(L);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
 }
 
 /* find, match, gmatch and gsub: subject at 1, pattern at 2. gmatch is charged

@@ -140,10 +140,25 @@ static void arm(mq_engine *e)
 }
 
 /* Message handler: turns any error object into a string without running
-** its metamethods (a hostile __tostring could loop or error again). */
+** its metamethods (a hostile __tostring could loop or error again), and puts
+** the rule's line in front of a message that names no place: errors raised
+** by library functions written in C (string.rep, the guards) say nothing of
+** where the rule called them. */
 static int msgh(lua_State *L)
 {
-    if (lua_type(L, 1) == LUA_TSTRING) return 1;
+    if (lua_type(L, 1) == LUA_TSTRING) {
+        lua_Debug ar;
+        for (int level = 1; lua_getstack(L, level, &ar); level++) {
+            if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0) continue;
+            size_t sn = strlen(ar.short_src);
+            const char *msg = lua_tostring(L, 1);
+            if (strncmp(msg, ar.short_src, sn) == 0 && msg[sn] == ':' && isdigit((unsigned char)msg[sn + 1]))
+                return 1;                      /* it says where already */
+            lua_pushfstring(L, "%s:%d: %s", ar.short_src, ar.currentline, msg);
+            return 1;
+        }
+        return 1;
+    }
     if (lua_type(L, 1) == LUA_TNUMBER) {
         lua_pushstring(L, lua_tostring(L, 1));
         return 1;
