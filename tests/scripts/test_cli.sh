@@ -128,4 +128,21 @@ check err-value "$M" funnel "$db" --from
 check err-format "$M" funnel "$db" --format pdf
 check err-number "$M" sla "$db" --hours soon
 check err-sub scripts/mqlite frobnicate
+# A database made with the older schema, whose JSON CHECKs used json_valid():
+# a connection that sets trusted_schema=OFF first cannot read it; init upgrades it.
+sed -e "s/attrs GLOB '{\*}'/json_valid(attrs)/" -e "s/props GLOB '{\*}'/json_valid(props)/" \
+    -e "s/explanation GLOB '\[\[\]\*\]'/json_valid(explanation)/" schema/mqlite.sql >"$tmp/old.sql"
+[ "$(grep -c 'OR json_valid(' "$tmp/old.sql")" = 3 ] || { echo "FAIL: could not make the old schema"; fail=1; }
+sqlite3 "$tmp/old.db" <"$tmp/old.sql"
+sqlite3 "$tmp/old.db" "INSERT INTO campaigns(id) VALUES ('c1'); INSERT INTO leads(created_at, campaign, attrs) VALUES ('2025-01-01', 'c1', '{\"a\": 1}')"
+readable() { sqlite3 "$tmp/old.db" "PRAGMA trusted_schema = OFF" "SELECT count(*) FROM leads" 2>&1; }
+[ "$(readable)" = "Error: in prepare, malformed database schema (leads) - unsafe use of json_valid() (11)" ] ||
+    { echo "FAIL: old schema: $(readable)"; fail=1; }
+[ "$($M init "$tmp/old.db" | head -n 1)" = "mqlite init: upgraded the JSON checks of $tmp/old.db to work with trusted_schema=OFF" ] ||
+    { echo "FAIL: init did not upgrade the old schema"; fail=1; }
+[ "$($M campaigns "$tmp/old.db" --format csv | tail -n 1 | cut -d, -f1,11)" = "c1,1" ] || { echo "FAIL: old schema after upgrade"; fail=1; }
+[ "$(sqlite3 "$tmp/old.db" "PRAGMA integrity_check")" = ok ] || { echo "FAIL: old schema: integrity after upgrade"; fail=1; }
+[ "$(readable)" = 1 ] || { echo "FAIL: old schema after upgrade: $(readable)"; fail=1; }
+[ "$($M init "$tmp/old.db")" = "mqlite init: $tmp/old.db is ready: 1 leads, 0 rules" ] || { echo "FAIL: a second init changed something"; fail=1; }
+
 exit "$fail"
