@@ -41,9 +41,9 @@ typedef enum { P_WEEK, P_MONTH, P_QUARTER, P_YEAR } period_kind;
 
 static void period_of(double t, period_kind k, char label[24], double *start, double *end)
 {
-    char buf[32] = "out of range";
+    char buf[32] = "";
     if (!(t >= MQ_TIME_MIN && t < MQ_TIME_MAX)) {   /* callers check their dates; this keeps loops moving */
-        snprintf(label, 24, "%s", buf);
+        snprintf(label, 24, "out of range");
         *start = t;
         *end = t + 366 * 86400.0;
         return;

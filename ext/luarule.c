@@ -626,7 +626,7 @@ static void default_reason(lua_State *L, mq_evrule *e)
 /* Shared by event() and signal(): options at index opts (0 if none). */
 static void event_options(lua_State *L, mq_rule *r, mq_evrule *e, int opts, const char *fn)
 {
-    double v;
+    double v = 0;   /* set by opt_number; luaL_error does not return */
     if (opt_number(L, opts, fn, "cap", &v)) {
         if (v <= 0) luaL_error(L, "%s: option cap must be above 0", fn);
         e->cap = v;
@@ -753,7 +753,7 @@ static int dsl_decay(lua_State *L)
     static const char *const known[] = {"half_life_days", NULL};
     mq_rule *r = builder(L, "decay");
     int opts = check_opts(L, 1, "decay", known);
-    double v;
+    double v = 0;   /* set by opt_number; luaL_error does not return */
     if (!opt_number(L, opts, "decay", "half_life_days", &v) || v <= 0)
         luaL_error(L, "decay: half_life_days expected a number of days above 0");
     r->prog.default_half_life = v;
@@ -794,7 +794,7 @@ static int dsl_group(lua_State *L)
     char *name = check_text(L, 1, "group", "name");
     int g = group_index(L, r, name, strlen(name));
     free(name);
-    double v;
+    double v = 0;   /* set by opt_number; luaL_error does not return */
     if (opt_number(L, opts, "group", "cap", &v)) {
         if (v <= 0) luaL_error(L, "group: option cap must be above 0");
         r->prog.groups[g].cap = v;
