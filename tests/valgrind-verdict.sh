@@ -11,7 +11,7 @@ for log in "$dir"/vg.*.log; do
     # -q leaves a log empty unless something went wrong
     if [ -s "$log" ]; then
         bad=$((bad + 1))
-        echo "valgrind: $log"
+        echo "valgrind: $log: $(cat "${log%.log}.cmd" 2>/dev/null)"
         head -40 "$log"
     fi
 done
