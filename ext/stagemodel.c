@@ -2,6 +2,7 @@
 ** stagemodel.c — stage lookup by name or alias, and moves along the path.
 */
 #include "stagemodel.h"
+#include "utf8text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -138,21 +139,24 @@ void mq_stages_rank_label(const mq_stages *m, int r, char *buf, size_t len)
 
 void mq_stages_list(const mq_stages *m, char *buf, size_t len)
 {
-    size_t used = 0;
-    buf[0] = 0;
-    for (int i = 0; i < m->n; i++) {
-        size_t need = strlen(m->st[i].name) + (i ? 2 : 0);
-        if (used + need + 4 > len) {
-            strcpy(buf + used, ", …");
-            return;
-        }
-        if (i) {
-            strcpy(buf + used, ", ");
-            used += 2;
-        }
-        strcpy(buf + used, m->st[i].name);
-        used += strlen(m->st[i].name);
+    /* Joined in full first, then cut by the one helper that knows where a
+    ** character ends: counting room for ", …" by hand once wrote two bytes
+    ** past a 512-byte buffer (issue 11, item 5). */
+    size_t total = 1;
+    for (int i = 0; i < m->n; i++) total += strlen(m->st[i].name) + 2;
+    char *all = malloc(total), *o = all;
+    if (!all) {
+        mq_utf8_excerpt_str(buf, len, "(out of memory)");
+        return;
     }
+    for (int i = 0; i < m->n; i++) {
+        if (i) { memcpy(o, ", ", 2); o += 2; }
+        size_t k = strlen(m->st[i].name);
+        memcpy(o, m->st[i].name, k);
+        o += k;
+    }
+    mq_utf8_excerpt(buf, len, all, (size_t)(o - all));
+    free(all);
 }
 
 mq_stages *mq_stages_default(void)

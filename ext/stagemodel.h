@@ -56,7 +56,8 @@ int mq_stages_next(const mq_stages *m, int i);
 int mq_stages_is_forward(const mq_stages *m, int a, int b);
 /* Names of the main-path stages of rank r, joined by '/' into buf. */
 void mq_stages_rank_label(const mq_stages *m, int r, char *buf, size_t len);
-/* Comma-separated names of all stages, for error messages. */
+/* Comma-separated names of all stages, for error messages: valid UTF-8 in
+** buf (len >= 4), cut at a character boundary with "…" when it is too long. */
 void mq_stages_list(const mq_stages *m, char *buf, size_t len);
 
 #endif
