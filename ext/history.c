@@ -33,26 +33,31 @@ int mq_history_open(mq_history *h, mq_conn *conn, const char *fn, const char *gr
     memset(h, 0, sizeof *h);
     h->conn = conn;
     h->fn = fn;
+    h->what = group_col ? "stage_history or leads" : "stage_history";
     char *err = NULL;
+    if (mq_reentered(conn, fn, &err)) return fail(h, err);
     if (!(h->m = mq_conn_stages(conn, &err))) {
         fail(h, err ? sqlite3_mprintf("%s: %s", fn, err) : NULL);
         sqlite3_free(err);
         return -1;
     }
     for (int i = 0; i < h->m->n; i++)
-        if (h->m->st[i].rank >= MQ_MAX_RANK || h->m->st[i].rank < 0)
+        if (h->m->st[i].rank >= MQ_MAX_RANK || h->m->st[i].rank < 0) {
+            char q[61];
             return fail(h, sqlite3_mprintf("%s: stage '%s' has rank %d; ranks must be from 0 to %d", fn,
-                                           h->m->st[i].name, h->m->st[i].rank, MQ_MAX_RANK - 1));
+                                           mq_utf8_excerpt_str(q, sizeof q, h->m->st[i].name), h->m->st[i].rank,
+                                           MQ_MAX_RANK - 1));
+        }
     char *sql = group_col
         ? sqlite3_mprintf("SELECT h.lead_id, h.stage, h.entered_at, l.\"%w\" FROM stage_history h"
                           " LEFT JOIN leads l ON l.id = h.lead_id ORDER BY h.lead_id", group_col)
         : sqlite3_mprintf("SELECT lead_id, stage, entered_at, NULL FROM stage_history ORDER BY lead_id");
     if (!sql) return fail(h, NULL);
-    int rc = sqlite3_prepare_v2(conn->db, sql, -1, &h->st, NULL);
+    int rc = mq_prepare(conn, h->what, sql, &h->st);
     sqlite3_free(sql);
     if (rc != SQLITE_OK)
         return fail(h, sqlite3_mprintf("%s: %s (is schema/mqlite.sql loaded?)", fn, sqlite3_errmsg(conn->db)));
-    rc = sqlite3_step(h->st);
+    rc = mq_step(conn, h->what, h->st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return fail(h, sqlite3_mprintf("%s: reading stage_history: %s", fn, sqlite3_errmsg(conn->db)));
     h->row = rc == SQLITE_ROW;
@@ -108,16 +113,19 @@ int mq_history_next(mq_history *h)
         int nlen = sqlite3_column_bytes(h->st, 1);
         int k = name ? resolve(h, name, nlen) : -1;
         if (k < 0) {
-            char known[512];
+            char known[512], q[61];
             mq_stages_list(h->m, known, sizeof known);
-            return fail(h, sqlite3_mprintf("%s: stage '%.60s' of lead %lld is not a known stage (%s); add it to "
-                                           "mqlite_stages or mqlite_stage_aliases", h->fn, name ? name : "NULL",
-                                           (long long)h->lead, known));
+            return fail(h, sqlite3_mprintf("%s: stage '%s' of lead %lld is not a known stage (%s); add it to "
+                                           "mqlite_stages or mqlite_stage_aliases", h->fn,
+                                           mq_utf8_excerpt(q, sizeof q, name, (size_t)nlen), (long long)h->lead, known));
         }
         double t;
-        if (!ts || mq_time_parse(ts, (size_t)sqlite3_column_bytes(h->st, 2), &t) != 0)
+        if (!ts || mq_time_parse(ts, (size_t)sqlite3_column_bytes(h->st, 2), &t) != 0) {
+            char qn[61], qt[61];
             return fail(h, sqlite3_mprintf("%s: lead %lld entered '%s' at '%s', which is not a date", h->fn,
-                                           (long long)h->lead, h->m->st[k].name, ts ? ts : "NULL"));
+                                           (long long)h->lead, mq_utf8_excerpt_str(qn, sizeof qn, h->m->st[k].name),
+                                           mq_utf8_excerpt(qt, sizeof qt, ts, (size_t)sqlite3_column_bytes(h->st, 2))));
+        }
         if (h->n == h->cap) {
             int ncap = h->cap ? h->cap * 2 : 16;
             mq_hentry *e = sqlite3_realloc64(h->e, (sqlite3_uint64)ncap * sizeof *e);
@@ -128,7 +136,7 @@ int mq_history_next(mq_history *h)
         h->e[h->n].stage = k;
         h->e[h->n].t = t;
         h->n++;
-        int rc = sqlite3_step(h->st);
+        int rc = mq_step(h->conn, h->what, h->st);
         if (rc != SQLITE_ROW && rc != SQLITE_DONE)
             return fail(h, sqlite3_mprintf("%s: reading stage_history: %s", h->fn, sqlite3_errmsg(h->conn->db)));
         h->row = rc == SQLITE_ROW;

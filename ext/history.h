@@ -18,6 +18,7 @@ typedef struct mq_hentry {
 typedef struct mq_history {
     mq_conn *conn;
     const char *fn;
+    const char *what;      /* the tables read, for the re-entry guard */
     mq_stages *m;
     sqlite3_stmt *st;
     int row;               /* st holds a row not yet consumed */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "mqtime.h"
+#include "utf8text.h"
 
 void mq_json_value(const void *jv, mq_value *out)
 {
@@ -54,9 +55,12 @@ static json_t *lookup(const json_t *obj, const char *name, size_t len)
 static void lead_get(void *self, int slot, const char *name, size_t len, mq_value *out)
 {
     (void)slot;
-    const mq_json_lead *jl = self;
+    mq_json_lead *jl = self;
     json_t *v = lookup(jl->root, name, len);
     if (!v) v = lookup(jl->attrs, name, len);
+    /* looked for in attrs that are not JSON: the caller reports it, rather
+    ** than score the lead as if the field were missing */
+    if (!v && jl->attrs_text) jl->attrs_read_bad = 1;
     mq_json_value(v, out);
 }
 
@@ -91,7 +95,10 @@ int mq_json_lead_open(mq_json_lead *jl, const char *text, size_t n, char *err, s
     memset(jl, 0, sizeof *jl);
     json_t *root = json_loadb(text, n, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
     if (!root) {
-        snprintf(err, errlen, "invalid JSON at line %d, column %d: %s", je.line, je.column, je.text);
+        /* jansson quotes the input near the error, bad bytes and all, cut at
+        ** its own 160 bytes: pass it on as valid UTF-8 */
+        int k = snprintf(err, errlen, "invalid JSON at line %d, column %d: ", je.line, je.column);
+        if (k >= 0 && (size_t)k + 4 <= errlen) mq_utf8_excerpt_str(err + k, errlen - (size_t)k, je.text);
         return -1;
     }
     if (!json_is_object(root)) {
@@ -105,9 +112,13 @@ int mq_json_lead_open(mq_json_lead *jl, const char *text, size_t n, char *err, s
         jl->attrs = attrs;
     } else if (json_is_string(attrs)) {
         /* attrs straight from the leads table is JSON text inside the JSON. */
-        json_t *parsed = json_loadb(json_string_value(attrs), json_string_length(attrs), 0, &je);
+        json_t *parsed = json_loadb(json_string_value(attrs), json_string_length(attrs), JSON_DECODE_ANY, &je);
         if (json_is_object(parsed)) jl->attrs = jl->attrs_owned = parsed;
-        else json_decref(parsed);
+        json_decref(json_is_object(parsed) ? NULL : parsed);
+        if (!parsed) {
+            jl->attrs_text = json_string_value(attrs);
+            jl->attrs_n = json_string_length(attrs);
+        }
     }
     jl->src.get = lead_get;
     jl->src.self = jl;
@@ -119,6 +130,19 @@ void mq_json_lead_close(mq_json_lead *jl)
     json_decref(jl->attrs_owned);
     json_decref(jl->root);
     memset(jl, 0, sizeof *jl);
+}
+
+int mq_json_check(const char *text, size_t n, char *err, size_t errlen)
+{
+    json_error_t je;
+    json_t *j = json_loadb(text ? text : "", text ? n : 0, JSON_DECODE_ANY, &je);
+    if (j) {
+        json_decref(j);
+        return 0;
+    }
+    int k = snprintf(err, errlen, "line %d, column %d: ", je.line, je.column);
+    if (k >= 0 && (size_t)k + 4 <= errlen) mq_utf8_excerpt_str(err + k, errlen - (size_t)k, je.text);
+    return -1;
 }
 
 /* A time from JSON: ISO text or unix seconds. */
@@ -183,9 +207,10 @@ void mq_lazy_json_get(mq_lazy_json *lj, const char *name, size_t len, mq_value *
         lj->parsed = 1;
         if (lj->text && lj->n) {
             json_error_t je;
-            json_t *root = json_loadb(lj->text, lj->n, 0, &je);
+            json_t *root = json_loadb(lj->text, lj->n, JSON_DECODE_ANY, &je);
             if (json_is_object(root)) lj->root = root;
             else json_decref(root);
+            lj->bad = root == NULL;
         }
     }
     mq_json_value(lookup(lj->root, name, len), out);
@@ -211,4 +236,5 @@ void mq_lazy_json_free(mq_lazy_json *lj)
     json_decref(lj->root);
     lj->root = NULL;
     lj->parsed = 0;
+    lj->bad = 0;
 }

@@ -18,6 +18,9 @@ typedef struct mq_json_lead {
     void *root;            /* json_t *, the lead object */
     void *attrs;           /* json_t *, its attributes object or NULL */
     void *attrs_owned;     /* attrs parsed from text, freed with the lead */
+    const char *attrs_text;   /* attrs given as text that is not valid JSON, */
+    size_t attrs_n;           /* or NULL */
+    int attrs_read_bad;    /* a field was looked for in such attrs */
     mq_source src;
 } mq_json_lead;
 
@@ -26,6 +29,11 @@ typedef struct mq_json_lead {
 ** column 7: ...". */
 int mq_json_lead_open(mq_json_lead *jl, const char *text, size_t n, char *err, size_t errlen);
 void mq_json_lead_close(mq_json_lead *jl);
+
+/* Checks that text is valid JSON: 0, or -1 with err = "line L, column C: what
+** jansson says" (valid UTF-8, cut to errlen). For the error that names a lead
+** whose attrs are not JSON. */
+int mq_json_check(const char *text, size_t n, char *err, size_t errlen);
 
 /* Reads "as_of" into *as_of when present: 1 found, 0 absent, -1 invalid. */
 int mq_json_lead_as_of(const mq_json_lead *jl, double *as_of);
@@ -44,12 +52,14 @@ mq_source mq_json_object_source(const void *obj);
 
 /* A JSON object given as text that is parsed only if a field is read (event
 ** props, the attrs column): most rules never look at them. Text that is not a
-** JSON object reads as an object without fields. */
+** JSON object reads as an object without fields; when it is not JSON at all,
+** `bad` is set too, for the caller to report (a lead's attrs). */
 typedef struct mq_lazy_json {
     const char *text;
     size_t n;
     void *root;
     int parsed;
+    int bad;               /* parsed, and the text was not valid JSON */
     mq_source src;
 } mq_lazy_json;
 

@@ -37,6 +37,32 @@ void mq_conn_release(void *p)
     sqlite3_free(c);
 }
 
+int mq_prepare(mq_conn *c, const char *what, const char *sql, sqlite3_stmt **st)
+{
+    const char *prev = c->reading;
+    c->reading = what;
+    int rc = sqlite3_prepare_v2(c->db, sql, -1, st, NULL);
+    c->reading = prev;
+    return rc;
+}
+
+int mq_step(mq_conn *c, const char *what, sqlite3_stmt *st)
+{
+    const char *prev = c->reading;
+    c->reading = what;
+    int rc = sqlite3_step(st);
+    c->reading = prev;
+    return rc;
+}
+
+int mq_reentered(const mq_conn *c, const char *fn, char **err)
+{
+    if (!c->reading) return 0;
+    *err = fn ? sqlite3_mprintf("%s: %s may not call mqlite functions (re-entered)", fn, c->reading)
+              : sqlite3_mprintf("%s may not call mqlite functions (re-entered)", c->reading);
+    return -1;
+}
+
 int mq_create_function(sqlite3 *db, mq_conn *conn, const char *name, int nargs, int flags,
                        void (*xFunc)(sqlite3_context *, int, sqlite3_value **),
                        void (*xStep)(sqlite3_context *, int, sqlite3_value **),
@@ -61,9 +87,12 @@ const char *mq_type_name(sqlite3_value *v)
 
 char *mq_arg_message(const char *fn, int i, const char *what, sqlite3_value *v)
 {
-    if (sqlite3_value_type(v) == SQLITE_TEXT)
-        return sqlite3_mprintf("%s: argument %d expected %s, found TEXT '%.40s'", fn, i, what,
-                               (const char *)sqlite3_value_text(v));
+    if (sqlite3_value_type(v) == SQLITE_TEXT) {
+        char q[41];           /* up to 40 bytes of the text, cut between characters */
+        return sqlite3_mprintf("%s: argument %d expected %s, found TEXT '%s'", fn, i, what,
+                               mq_utf8_excerpt(q, sizeof q, (const char *)sqlite3_value_text(v),
+                                               (size_t)sqlite3_value_bytes(v)));
+    }
     return sqlite3_mprintf("%s: argument %d expected %s, found %s", fn, i, what, mq_type_name(v));
 }
 

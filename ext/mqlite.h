@@ -16,6 +16,7 @@ SQLITE_EXTENSION_INIT3
 
 #include "luarule.h"
 #include "stagemodel.h"
+#include "utf8text.h"
 
 #define MQLITE_VERSION "0.1.0"
 
@@ -34,6 +35,9 @@ typedef struct mq_conn {
     mq_stages *stages;
     unsigned stages_version;
     sqlite3_int64 stages_changes;
+    /* The table an mqlite function is reading right now (set around each
+    ** prepare and step of it), NULL when none: see mq_reentered. */
+    const char *reading;
 } mq_conn;
 
 void mq_conn_retain(mq_conn *c);
@@ -55,6 +59,21 @@ int mq_register_speed(sqlite3 *db, mq_conn *conn);
 ** mqlite_stage_aliases when the database has them, else the default pipeline.
 ** NULL with *err (sqlite3_malloc'd) when they cannot be read. */
 mq_stages *mq_conn_stages(mq_conn *c, char **err);
+
+/* Re-entry guard (issue 11, item 4). A view named mqlite_stages,
+** mqlite_stage_aliases, mqlite_rules, stage_history, leads or events, or a
+** generated column of one, can call an mqlite function that reads that same
+** table, which calls the view again, until the C stack overflows;
+** trusted_schema=OFF does not stop it, since the stage functions and reports
+** are INNOCUOUS. So mqlite reads through mq_prepare and mq_step, which note
+** the table being read on the connection, and every function that reads asks
+** mq_reentered first: while mqlite is reading, no mqlite function may read. */
+int mq_prepare(mq_conn *c, const char *what, const char *sql, sqlite3_stmt **st);
+int mq_step(mq_conn *c, const char *what, sqlite3_stmt *st);
+/* 0 when c is not reading. Else -1 with *err = "fn: TABLE may not call mqlite
+** functions (re-entered)" (sqlite3_malloc'd, NULL when memory is short; fn
+** NULL leaves out "fn: "). */
+int mq_reentered(const mq_conn *c, const char *fn, char **err);
 
 /* Registers a scalar or aggregate function with conn as its user data. */
 int mq_create_function(sqlite3 *db, mq_conn *conn, const char *name, int nargs, int flags,

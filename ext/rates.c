@@ -130,9 +130,12 @@ static void fn_email_benchmark(sqlite3_context *ctx, int argc, sqlite3_value **a
         if (strcasecmp(m, "click_to_open_rate") == 0 || strcasecmp(m, "ctor") == 0)
             sqlite3_result_error(ctx, "email_benchmark: there is no published range for click_to_open_rate; "
                                       "compare it with your own history", -1);
-        else
+        else {
+            char q[41];
             error_fmt(ctx, sqlite3_mprintf("email_benchmark: unknown metric '%s'; expected 'open_rate' (or 'open') "
-                                           "or 'click_rate' (or 'click', 'click_through', 'ctr')", m));
+                                           "or 'click_rate' (or 'click', 'click_through', 'ctr')",
+                                           mq_utf8_excerpt(q, sizeof q, m, (size_t)sqlite3_value_bytes(argv[0]))));
+        }
         return;
     }
     double v;

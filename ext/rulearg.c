@@ -28,7 +28,8 @@ mq_rule *mq_rule_lookup(mq_conn *conn, const char *fn, const char *name, char **
         mq_rule_retain(conn->last_rule);
         return conn->last_rule;
     }
-    int rc = sqlite3_prepare_v2(conn->db, "SELECT source FROM mqlite_rules WHERE name = ?1", -1, &st, NULL);
+    if (mq_reentered(conn, fn, err)) return NULL;
+    int rc = mq_prepare(conn, "mqlite_rules", "SELECT source FROM mqlite_rules WHERE name = ?1", &st);
     if (rc != SQLITE_OK) {
         const char *why = sqlite3_errmsg(conn->db);
         if (strstr(why, "no such table"))
@@ -39,7 +40,7 @@ mq_rule *mq_rule_lookup(mq_conn *conn, const char *fn, const char *name, char **
         return NULL;
     }
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
+    rc = mq_step(conn, "mqlite_rules", st);
     /* BLOB too: readfile() in the sqlite3 shell returns one. */
     int ct = rc == SQLITE_ROW ? sqlite3_column_type(st, 0) : SQLITE_NULL;
     if (ct == SQLITE_TEXT || ct == SQLITE_BLOB) {
@@ -51,9 +52,11 @@ mq_rule *mq_rule_lookup(mq_conn *conn, const char *fn, const char *name, char **
         if (!r) *err = sqlite3_mprintf("%s: %s", fn, cerr ? cerr : "out of memory");
         free(cerr);
     } else if (rc == SQLITE_ROW) {
-        *err = sqlite3_mprintf("%s: rule '%s' has no source text in mqlite_rules", fn, name);
+        char q[MQ_EXCERPT_SIZE];
+        *err = sqlite3_mprintf("%s: rule '%s' has no source text in mqlite_rules", fn, mq_utf8_excerpt_str(q, sizeof q, name));
     } else if (rc == SQLITE_DONE) {
-        *err = sqlite3_mprintf("%s: no rule named '%s' in mqlite_rules", fn, name);
+        char q[MQ_EXCERPT_SIZE];
+        *err = sqlite3_mprintf("%s: no rule named '%s' in mqlite_rules", fn, mq_utf8_excerpt_str(q, sizeof q, name));
     } else {
         *err = sqlite3_mprintf("%s: cannot read mqlite_rules: %s", fn, sqlite3_errmsg(conn->db));
     }

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "utf8text.h"
+
 void mq_prog_init(mq_prog *p)
 {
     memset(p, 0, sizeof *p);
@@ -488,13 +490,15 @@ char *mq_result_json(const mq_prog *p, const mq_result *r)
     if (!arr) return NULL;
     for (int i = 0; i < r->nitems; i++) {
         const mq_item *it = &r->items[i];
-        char buf[256];
+        /* the rule's text is cut between characters (utf8text.h) so that the
+        ** line fits buf whole and jansson gets valid UTF-8 */
+        char buf[256], q[200];
         const char *reason = it->reason;
         if (it->kind == MQI_CAP) {
-            snprintf(buf, sizeof buf, "cap: %s at most %g points", it->what, it->limit);
+            snprintf(buf, sizeof buf, "cap: %s at most %g points", mq_utf8_excerpt_str(q, sizeof q, it->what), it->limit);
             reason = buf;
         } else if ((it->kind == MQI_EVENT || it->kind == MQI_SIGNAL) && it->count > 1) {
-            snprintf(buf, sizeof buf, "%s (%d times)", it->reason, it->count);
+            snprintf(buf, sizeof buf, "%s (%d times)", mq_utf8_excerpt_str(q, sizeof q, it->reason), it->count);
             reason = buf;
         }
         json_t *o = json_object();

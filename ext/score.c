@@ -51,7 +51,7 @@ static int score_args(sqlite3_context *ctx, const char *fn, sqlite3_value **argv
     }
     const mq_prog *p = mq_rule_prog(rl);
     mq_json_lead jl;
-    char jerr[200];
+    char jerr[320];
     if (mq_json_lead_open(&jl, (const char *)sqlite3_value_text(argv[1]),
                           (size_t)sqlite3_value_bytes(argv[1]), jerr, sizeof jerr) != 0) {
         char *msg = sqlite3_mprintf("%s: argument 2: %s", fn, jerr);
@@ -84,6 +84,16 @@ static int score_args(sqlite3_context *ctx, const char *fn, sqlite3_value **argv
     if (use_events) mq_engage_free(&eng);
     if (rc != 0) {
         set_error(ctx, fn, "", err);
+        goto fail;
+    }
+    if (jl.attrs_read_bad) {
+        /* the rule read a field from attrs that are not JSON: an error, as
+        ** score_leads() gives, not a score as if the field were missing */
+        char where[200];
+        mq_json_check(jl.attrs_text, jl.attrs_n, where, sizeof where);
+        char *msg = sqlite3_mprintf("%s: argument 2: \"attrs\" is not valid JSON (%s)", fn, where);
+        sqlite3_result_error(ctx, msg ? msg : "out of memory", -1);
+        sqlite3_free(msg);
         goto fail;
     }
     mq_json_lead_close(&jl);
@@ -171,8 +181,11 @@ static void fn_lead_stage(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     if (argc == 3 && sqlite3_value_type(argv[2]) == SQLITE_TEXT) {
         grade = mq_prog_grade_index(p, (const char *)sqlite3_value_text(argv[2]), (size_t)sqlite3_value_bytes(argv[2]));
         if (grade < 0) {
+            char q[41];
             char *msg = sqlite3_mprintf("%s: grade '%s' is not in the grade scale of rule '%s'", fn,
-                                        sqlite3_value_text(argv[2]), mq_rule_name(rule));
+                                        mq_utf8_excerpt(q, sizeof q, (const char *)sqlite3_value_text(argv[2]),
+                                                        (size_t)sqlite3_value_bytes(argv[2])),
+                                        mq_rule_name(rule));
             sqlite3_result_error(ctx, msg ? msg : "out of memory", -1);
             sqlite3_free(msg);
             goto done;

@@ -12,6 +12,7 @@
 ** read directly; the attrs JSON is parsed only for a lead whose rule asks for a
 ** field that is not a column. The explanation is built only when selected.
 */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +47,7 @@ typedef struct sl_cursor {
     double as_of;
     int has_as_of;
     int *slotcol;               /* program field -> leads column, -1 for attrs */
+    int attrs_ok_col;           /* column "attrs is NULL or valid JSON", -1 when not selected */
     mq_engage eng;
     int eng_ready;
     mq_result res;
@@ -203,15 +205,39 @@ static int set_err(sl_cursor *c, char *msg)
     return msg ? SQLITE_ERROR : SQLITE_NOMEM;
 }
 
+/* The error for a lead whose attrs the rule reads but which are not JSON
+** (the schema's CHECK lets '{bad}' in): which lead, by id and external_id,
+** where the JSON breaks, and what to do. */
+static int bad_attrs(sl_cursor *c)
+{
+    char where[200], ext[MQ_EXCERPT_SIZE] = "";
+    mq_json_check((const char *)sqlite3_column_text(c->leads, NLEAD_COLS - 1),
+                  (size_t)sqlite3_column_bytes(c->leads, NLEAD_COLS - 1), where, sizeof where);
+    sqlite3_stmt *st = NULL;
+    if (mq_prepare(c->conn, "leads", "SELECT external_id FROM leads WHERE id = ?1", &st) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, c->lead_id);
+        if (mq_step(c->conn, "leads", st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+            char q[MQ_EXCERPT_SIZE - 20];
+            snprintf(ext, sizeof ext, " (external_id '%s')",
+                     mq_utf8_excerpt(q, sizeof q, (const char *)sqlite3_column_text(st, 0),
+                                     (size_t)sqlite3_column_bytes(st, 0)));
+        }
+    }
+    sqlite3_finalize(st);
+    return set_err(c, sqlite3_mprintf("score_leads: lead %lld%s: attrs is not valid JSON (%s); "
+                                      "correct it or set it to NULL", (long long)c->lead_id, ext, where));
+}
+
 /* Moves to the next lead and scores it. */
 static int sl_next(sqlite3_vtab_cursor *cur)
 {
     sl_cursor *c = (sl_cursor *)cur;
-    int rc = sqlite3_step(c->leads);
+    int rc = mq_step(c->conn, "leads", c->leads);
     if (rc == SQLITE_DONE) { c->eof = 1; return SQLITE_OK; }
     if (rc != SQLITE_ROW)
         return set_err(c, sqlite3_mprintf("score_leads: reading leads: %s", sqlite3_errmsg(c->conn->db)));
     c->lead_id = sqlite3_column_int64(c->leads, 0);
+    if (c->attrs_ok_col >= 0 && !sqlite3_column_int(c->leads, c->attrs_ok_col)) return bad_attrs(c);
     mq_lazy_json_free(&c->attrs);
     c->attrs.text = NULL;
     const mq_prog *p = mq_rule_prog(c->rule);
@@ -223,9 +249,12 @@ static int sl_next(sqlite3_vtab_cursor *cur)
         if (lid == c->lead_id && sqlite3_column_type(c->events, 1) == SQLITE_TEXT) {
             double t;
             const char *ts = (const char *)sqlite3_column_text(c->events, 2);
-            if (!ts || mq_time_parse(ts, (size_t)sqlite3_column_bytes(c->events, 2), &t) != 0)
+            if (!ts || mq_time_parse(ts, (size_t)sqlite3_column_bytes(c->events, 2), &t) != 0) {
+                char q[61];
                 return set_err(c, sqlite3_mprintf("score_leads: event of lead %lld has a bad occurred_at '%s'",
-                                                  (long long)lid, ts ? ts : "NULL"));
+                                                  (long long)lid,
+                                                  mq_utf8_excerpt(q, sizeof q, ts, (size_t)sqlite3_column_bytes(c->events, 2))));
+            }
             mq_lazy_json props;
             mq_lazy_json_init(&props, (const char *)sqlite3_column_text(c->events, 3),
                               (size_t)sqlite3_column_bytes(c->events, 3));
@@ -238,7 +267,7 @@ static int sl_next(sqlite3_vtab_cursor *cur)
                 return r2;
             }
         }
-        rc = sqlite3_step(c->events);
+        rc = mq_step(c->conn, "events", c->events);
         if (rc == SQLITE_DONE) c->ev_valid = 0;
         else if (rc != SQLITE_ROW)
             return set_err(c, sqlite3_mprintf("score_leads: reading events: %s", sqlite3_errmsg(c->conn->db)));
@@ -248,12 +277,13 @@ static int sl_next(sqlite3_vtab_cursor *cur)
         free(err);
         return r2;
     }
+    if (c->attrs.bad) return bad_attrs(c);
     return SQLITE_OK;
 }
 
-static int prepare(sl_cursor *c, const char *sql, sqlite3_stmt **st, int by_lead, sqlite3_int64 lead)
+static int prepare(sl_cursor *c, const char *sql, sqlite3_stmt **st, int by_events, int by_lead, sqlite3_int64 lead)
 {
-    int rc = sqlite3_prepare_v2(c->conn->db, sql, -1, st, NULL);
+    int rc = mq_prepare(c->conn, by_events ? "events" : "leads", sql, st);
     if (rc != SQLITE_OK)
         return set_err(c, sqlite3_mprintf("score_leads: %s (is schema/mqlite.sql loaded?)", sqlite3_errmsg(c->conn->db)));
     if (by_lead) sqlite3_bind_int64(*st, 1, lead);
@@ -269,6 +299,7 @@ static int sl_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
     if (sqlite3_value_type(argv[a]) != SQLITE_TEXT)
         return set_err(c, mq_arg_message("score_leads", 1, "a rule name (TEXT)", argv[a]));
     char *err = NULL;
+    if (mq_reentered(c->conn, "score_leads", &err)) return set_err(c, err);
     c->rule = mq_rule_lookup(c->conn, "score_leads", (const char *)sqlite3_value_text(argv[a++]), &err);
     if (!c->rule) return set_err(c, err);
     c->as_of = mq_time_now();
@@ -305,12 +336,19 @@ static int sl_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
     for (int i = 0; i < p->nfields; i++) {
         if (c->slotcol[i] >= 0 || strpbrk(p->fields[i], "\"\\")) continue;
         c->slotcol[i] = NLEAD_COLS + nextra++;
-        sqlite3_str_appendf(sql, ", json_extract(attrs, ?%d)", nextra + 1);
+        /* json_extract() fails the whole statement on one bad attrs, naming
+        ** no lead: extract only from valid JSON, and say which lead it was */
+        sqlite3_str_appendf(sql, ", CASE WHEN json_valid(attrs) THEN json_extract(attrs, ?%d) END", nextra + 1);
+    }
+    c->attrs_ok_col = -1;
+    if (nextra) {
+        c->attrs_ok_col = NLEAD_COLS + nextra;
+        sqlite3_str_appendall(sql, ", attrs IS NULL OR json_valid(attrs)");
     }
     sqlite3_str_appendall(sql, by_lead ? " FROM leads WHERE id = ?1" : " FROM leads ORDER BY id");
     char *q = sqlite3_str_finish(sql);
     if (!q) return SQLITE_NOMEM;
-    int rc = prepare(c, q, &c->leads, by_lead, lead);
+    int rc = prepare(c, q, &c->leads, 0, by_lead, lead);
     sqlite3_free(q);
     for (int i = 0; rc == SQLITE_OK && i < p->nfields; i++) {
         if (c->slotcol[i] < NLEAD_COLS) continue;
@@ -322,9 +360,9 @@ static int sl_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
     if (p->nevs) {
         rc = prepare(c, by_lead
             ? "SELECT lead_id, type, occurred_at, props FROM events WHERE lead_id = ?1"
-            : "SELECT lead_id, type, occurred_at, props FROM events ORDER BY lead_id", &c->events, by_lead, lead);
+            : "SELECT lead_id, type, occurred_at, props FROM events ORDER BY lead_id", &c->events, 1, by_lead, lead);
         if (rc != SQLITE_OK) return rc;
-        rc = sqlite3_step(c->events);
+        rc = mq_step(c->conn, "events", c->events);
         if (rc != SQLITE_ROW && rc != SQLITE_DONE)
             return set_err(c, sqlite3_mprintf("score_leads: reading events: %s", sqlite3_errmsg(c->conn->db)));
         c->ev_valid = rc == SQLITE_ROW;

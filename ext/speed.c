@@ -66,13 +66,18 @@ static int speed_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, cha
         goto fail;
     }
     int mql_rank = h.m->st[mql].rank;
-    if (sqlite3_prepare_v2(conn->db, "SELECT lead_id, occurred_at FROM events WHERE type = ?1 ORDER BY lead_id",
-                           -1, &ev, NULL) != SQLITE_OK) {
+    if (mq_prepare(conn, "events", "SELECT lead_id, occurred_at FROM events WHERE type = ?1 ORDER BY lead_id",
+                   &ev) != SQLITE_OK) {
         *err = sqlite3_mprintf("%s: %s", fn, sqlite3_errmsg(conn->db));
         goto fail;
     }
     sqlite3_bind_text(ev, 1, touch, -1, SQLITE_TRANSIENT);
-    ev_row = sqlite3_step(ev) == SQLITE_ROW;
+    rc = mq_step(conn, "events", ev);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        *err = sqlite3_mprintf("%s: reading events: %s", fn, sqlite3_errmsg(conn->db));
+        goto fail;
+    }
+    ev_row = rc == SQLITE_ROW;
     if (!group && !mq_buckets_get(&b, NULL)) goto nomem;
     double reach[MQ_MAX_RANK];
     while ((rc = mq_history_next(&h)) == 1) {
@@ -88,7 +93,7 @@ static int speed_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, cha
                 if (t >= at) { if (isnan(first_after) || t < first_after) first_after = t; }
                 else before = 1;
             }
-            int s = sqlite3_step(ev);
+            int s = mq_step(conn, "events", ev);
             if (s != SQLITE_ROW && s != SQLITE_DONE) {
                 *err = sqlite3_mprintf("%s: reading events: %s", fn, sqlite3_errmsg(conn->db));
                 goto fail;

@@ -23,12 +23,13 @@ static char *load_err(sqlite3 *db, const char *what)
 }
 
 /* Reads the model from the database; NULL with *err on failure. */
-static mq_stages *load(sqlite3 *db, char **err)
+static mq_stages *load(mq_conn *c, char **err)
 {
+    sqlite3 *db = c->db;
     sqlite3_stmt *st = NULL;
     *err = NULL;
-    int rc = sqlite3_prepare_v2(db, "SELECT name, rank, kind, terminal, on_path FROM mqlite_stages ORDER BY rank, rowid",
-                                -1, &st, NULL);
+    int rc = mq_prepare(c, "mqlite_stages", "SELECT name, rank, kind, terminal, on_path FROM mqlite_stages ORDER BY rank, rowid",
+                        &st);
     if (rc != SQLITE_OK) {
         if (strstr(sqlite3_errmsg(db), "no such table")) return mq_stages_default();
         *err = load_err(db, "mqlite_stages");
@@ -36,7 +37,7 @@ static mq_stages *load(sqlite3 *db, char **err)
     }
     mq_stages *m = mq_stages_new();
     if (!m) { sqlite3_finalize(st); return NULL; }
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = mq_step(c, "mqlite_stages", st)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(st, 0);
         if (!name) continue;
         if (mq_stages_add(m, name, sqlite3_column_int(st, 1), (const char *)sqlite3_column_text(st, 2),
@@ -54,18 +55,24 @@ static mq_stages *load(sqlite3 *db, char **err)
         *err = sqlite3_mprintf("mqlite_stages has no stages");
         goto fail;
     }
-    rc = sqlite3_prepare_v2(db, "SELECT alias, stage FROM mqlite_stage_aliases", -1, &st, NULL);
+    rc = mq_prepare(c, "mqlite_stage_aliases", "SELECT alias, stage FROM mqlite_stage_aliases", &st);
     if (rc != SQLITE_OK) return m;             /* no aliases table: none */
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = mq_step(c, "mqlite_stage_aliases", st)) == SQLITE_ROW) {
         const char *alias = (const char *)sqlite3_column_text(st, 0), *stage = (const char *)sqlite3_column_text(st, 1);
         if (!alias || !stage) continue;
         if (mq_stages_alias(m, alias, stage) != 0) {
-            *err = sqlite3_mprintf("mqlite_stage_aliases: alias '%s' names '%s', which is not in mqlite_stages", alias, stage);
+            char qa[61], qs[61];
+            *err = sqlite3_mprintf("mqlite_stage_aliases: alias '%s' names '%s', which is not in mqlite_stages",
+                                   mq_utf8_excerpt_str(qa, sizeof qa, alias), mq_utf8_excerpt_str(qs, sizeof qs, stage));
             sqlite3_finalize(st);
             goto fail;
         }
     }
     sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        *err = load_err(db, "mqlite_stage_aliases");
+        goto fail;
+    }
     return m;
 fail:
     mq_stages_release(m);
@@ -79,7 +86,8 @@ mq_stages *mq_conn_stages(mq_conn *c, char **err)
     sqlite3_int64 changes = sqlite3_total_changes64(c->db);
     *err = NULL;
     if (!c->stages || version != c->stages_version || changes != c->stages_changes) {
-        mq_stages *m = load(c->db, err);
+        if (mq_reentered(c, NULL, err)) return NULL;
+        mq_stages *m = load(c, err);
         if (!m) return NULL;
         mq_stages_release(c->stages);
         c->stages = m;
@@ -119,10 +127,11 @@ static int stage_arg(sqlite3_context *ctx, const char *fn, const mq_stages *m, s
     const char *s = (const char *)sqlite3_value_text(argv[i]);
     int k = mq_stages_find(m, s, (size_t)sqlite3_value_bytes(argv[i]));
     if (k < 0) {
-        char known[512];
+        char known[512], q[61];
         mq_stages_list(m, known, sizeof known);
-        char *msg = sqlite3_mprintf("%s: unknown stage '%.60s'; known stages are %s "
-                                    "(add others to mqlite_stages or mqlite_stage_aliases)", fn, s, known);
+        char *msg = sqlite3_mprintf("%s: unknown stage '%s'; known stages are %s "
+                                    "(add others to mqlite_stages or mqlite_stage_aliases)", fn,
+                                    mq_utf8_excerpt(q, sizeof q, s, (size_t)sqlite3_value_bytes(argv[i])), known);
         if (msg) sqlite3_result_error(ctx, msg, -1);
         else sqlite3_result_error_nomem(ctx);
         sqlite3_free(msg);
