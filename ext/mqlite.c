@@ -10,12 +10,31 @@
 **
 ** Each family of functions lives in its own file and is registered from the
 ** table below; a failure to register any of them fails the load.
+**
+** Loading registers everything or nothing, and never replaces a function the
+** host already has (issue 11, item 6). Loaded by `SELECT load_extension(...)`,
+** the load runs inside a statement, where SQLite refuses to redefine a
+** function ("database is locked"); it then unloads the library while the
+** functions registered before the failure still point into it, and the next
+** call crashes. So the families are registered twice over: first with
+** conn->checking set, which registers nothing and only asks, name by name,
+** whether the host has it already; then for real, only if no name clashed.
+** median and percentile, which SQLite 3.47+ may have built in, are registered
+** only where the host has none (MQ_IF_FREE; mqlite_median and
+** mqlite_percentile always are). mqlite_version is registered last, so a
+** connection that has it has all of mqlite: loading again does nothing. If a
+** registration still fails half-way (out of memory), the library is pinned in
+** memory, so that what was registered stays callable.
 */
+#define _GNU_SOURCE           /* dladdr, RTLD_NOLOAD, RTLD_NODELETE */
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT1
 #define SQLITE_EXTENSION_INIT_DONE
 #include "mqlite.h"
 
+#ifndef _WIN32
+#include <dlfcn.h>
+#endif
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,15 +82,93 @@ int mq_reentered(const mq_conn *c, const char *fn, char **err)
     return -1;
 }
 
+/* The probes below leave "no such function" as the connection's error, and
+** sqlite3_open() fails when an automatic extension (sqlite3_auto_extension)
+** leaves any error behind: a statement that prepares clears it. */
+static void clear_error(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    sqlite3_prepare_v2(db, "SELECT 1", -1, &st, NULL);
+    sqlite3_finalize(st);
+}
+
+/* 1 when the host has a function of this name, with any number of
+** arguments, 0 when not, -1 when memory is short. Preparing a call with none works with every build of SQLite
+** (pragma_function_list may be compiled out): "no such function" means free;
+** success or "wrong number of arguments" means taken. */
+static int function_taken(sqlite3 *db, const char *name)
+{
+    sqlite3_stmt *st = NULL;
+    char *sql = sqlite3_mprintf("SELECT %s()", name);
+    if (!sql) return -1;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    sqlite3_free(sql);
+    sqlite3_finalize(st);
+    int taken = rc == SQLITE_NOMEM ? -1 : rc == SQLITE_OK || strncmp(sqlite3_errmsg(db), "no such function", 16) != 0;
+    clear_error(db);
+    return taken;
+}
+
+/* 1 when the host has a virtual table module of this name (0 when not, -1
+** when memory is short): from
+** pragma_module_list where the build has it, else by naming it as a
+** table-valued function ("no such table" means free; a real table of that
+** name, "... is not a function", is not a module). */
+static int module_taken(sqlite3 *db, const char *name)
+{
+    sqlite3_stmt *st = NULL;
+    int taken;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_module_list WHERE name = ?1 COLLATE NOCASE", -1, &st, NULL) ==
+        SQLITE_OK) {
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        taken = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+        sqlite3_finalize(st);
+        clear_error(db);
+        return taken;
+    }
+    char *sql = sqlite3_mprintf("SELECT * FROM %s()", name);
+    if (!sql) return -1;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    sqlite3_free(sql);
+    sqlite3_finalize(st);
+    const char *msg = sqlite3_errmsg(db);
+    taken = rc == SQLITE_NOMEM ? -1
+          : rc == SQLITE_OK || (strncmp(msg, "no such table", 13) != 0 && !strstr(msg, "is not a function"));
+    clear_error(db);
+    return taken;
+}
+
 int mq_create_function(sqlite3 *db, mq_conn *conn, const char *name, int nargs, int flags,
                        void (*xFunc)(sqlite3_context *, int, sqlite3_value **),
                        void (*xStep)(sqlite3_context *, int, sqlite3_value **),
                        void (*xFinal)(sqlite3_context *))
 {
+    int taken = conn->checking || (flags & MQ_IF_FREE) ? function_taken(db, name) : 0;
+    if (taken < 0) return SQLITE_NOMEM;
+    if (conn->checking) {
+        if ((flags & MQ_IF_FREE) || !taken) return SQLITE_OK;
+        conn->clash = name;
+        return SQLITE_ERROR;
+    }
+    if (taken) return SQLITE_OK;            /* MQ_IF_FREE, and the host has one */
     mq_conn_retain(conn);
     /* On failure SQLite calls the destructor itself, releasing the reference. */
-    return sqlite3_create_function_v2(db, name, nargs, SQLITE_UTF8 | flags, conn,
+    return sqlite3_create_function_v2(db, name, nargs, SQLITE_UTF8 | (flags & ~MQ_IF_FREE), conn,
                                       xFunc, xStep, xFinal, mq_conn_release);
+}
+
+int mq_create_module(sqlite3 *db, mq_conn *conn, const char *name, const sqlite3_module *module, void *aux,
+                     void (*destroy)(void *))
+{
+    if (conn->checking) {
+        destroy(aux);
+        int taken = module_taken(db, name);
+        if (taken <= 0) return taken < 0 ? SQLITE_NOMEM : SQLITE_OK;
+        conn->clash = name;
+        return SQLITE_ERROR;
+    }
+    return sqlite3_create_module_v2(db, name, module, aux, destroy);
 }
 
 const char *mq_type_name(sqlite3_value *v)
@@ -218,23 +315,25 @@ static void fn_limit(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 int mq_register_meta(sqlite3 *db, mq_conn *conn)
 {
     const int pure = SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
-    int rc = mq_create_function(db, conn, "mqlite_version", 0, pure, fn_version, NULL, NULL);
-    if (rc == SQLITE_OK) rc = mq_create_function(db, conn, "mqlite_lua_version", 0, pure, fn_lua_version, NULL, NULL);
+    int rc = mq_create_function(db, conn, "mqlite_lua_version", 0, pure, fn_lua_version, NULL, NULL);
     if (rc == SQLITE_OK) rc = mq_create_function(db, conn, "mqlite_debug", 0, SQLITE_INNOCUOUS, fn_debug, NULL, NULL);
     /* Changing limits from a view or trigger of someone else's database would
     ** let that database lift the sandbox's caps: direct calls only. */
     for (int n = 1; n <= 2 && rc == SQLITE_OK; n++)
         rc = mq_create_function(db, conn, "mqlite_limit", n, SQLITE_DIRECTONLY, fn_limit, NULL, NULL);
+    /* last of all (meta is the last family): its presence means a complete load */
+    if (rc == SQLITE_OK) rc = mq_create_function(db, conn, "mqlite_version", 0, pure, fn_version, NULL, NULL);
     return rc;
 }
 
 /* ---- entry point ------------------------------------------------------------------- */
 
+int sqlite3_mqlite_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi);
+
 static const struct {
     const char *family;
     mq_register_fn reg;
 } families[] = {
-    {"meta", mq_register_meta},
     {"score", mq_register_score},
     {"score_leads", mq_register_score_vtab},
     {"rates", mq_register_rates},
@@ -243,9 +342,42 @@ static const struct {
     {"funnel", mq_register_funnel},
     {"cohort_conversion", mq_register_cohort},
     {"speed_to_lead", mq_register_speed},
+    {"meta", mq_register_meta},            /* last: mqlite_version marks a complete load */
 };
 
-int sqlite3_mqlite_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi);
+/* 1 when this connection has mqlite loaded already (its mqlite_version), 0
+** when not; -1 with *pzErrMsg when another version of it is. */
+static int loaded_before(sqlite3 *db, char **pzErrMsg)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT mqlite_version()", -1, &st, NULL) != SQLITE_OK) {
+        clear_error(db);
+        return 0;
+    }
+    int rc = sqlite3_step(st) == SQLITE_ROW ? 1 : 0;
+    const char *v = rc ? (const char *)sqlite3_column_text(st, 0) : NULL;
+    if (rc && (!v || strcmp(v, MQLITE_VERSION) != 0)) {
+        *pzErrMsg = sqlite3_mprintf("mqlite: mqlite %s is already loaded in this connection; cannot load %s beside it",
+                                    v ? v : "(unknown)", MQLITE_VERSION);
+        rc = -1;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Keeps this library in memory for the life of the process: SQLite unloads
+** an extension whose init fails, and functions registered before the failure
+** would be left pointing into unmapped code. dlopen with RTLD_NOLOAD finds
+** the copy already loaded; RTLD_NODELETE makes the unloading a no-op. */
+static void pin_library(void)
+{
+#ifndef _WIN32
+    Dl_info info;
+    union { int (*f)(sqlite3 *, char **, const sqlite3_api_routines *); void *p; } self;
+    self.f = sqlite3_mqlite_init;
+    if (dladdr(self.p, &info) && info.dli_fname) dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
+#endif
+}
 
 #ifdef _WIN32
 __declspec(dllexport)
@@ -255,6 +387,8 @@ int sqlite3_mqlite_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines
     /* Every connection that loads mqlite comes here; writing the same pointer
     ** again from another thread would still be a data race, so write once. */
     if (sqlite3_api != pApi) SQLITE_EXTENSION_INIT2(pApi);
+    int before = loaded_before(db, pzErrMsg);
+    if (before != 0) return before > 0 ? SQLITE_OK : SQLITE_ERROR;   /* loading twice is harmless */
     mq_conn *conn = sqlite3_malloc(sizeof *conn);
     if (!conn) return SQLITE_NOMEM;
     memset(conn, 0, sizeof *conn);
@@ -265,11 +399,25 @@ int sqlite3_mqlite_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines
         *pzErrMsg = sqlite3_mprintf("mqlite: cannot create the Lua state (out of memory)");
         return SQLITE_NOMEM;
     }
+    /* first pass: register nothing, look for a name the host has */
     int rc = SQLITE_OK;
+    conn->checking = 1;
     for (size_t i = 0; i < sizeof families / sizeof *families && rc == SQLITE_OK; i++) {
         rc = families[i].reg(db, conn);
         if (rc != SQLITE_OK)
+            *pzErrMsg = conn->clash
+                ? sqlite3_mprintf("mqlite: this SQLite already has a function or table named %s; mqlite registered "
+                                  "nothing rather than replace it", conn->clash)
+                : sqlite3_mprintf("mqlite: checking %s failed: %s", families[i].family, sqlite3_errstr(rc));
+    }
+    conn->checking = 0;
+    /* second pass: register */
+    for (size_t i = 0; i < sizeof families / sizeof *families && rc == SQLITE_OK; i++) {
+        rc = families[i].reg(db, conn);
+        if (rc != SQLITE_OK) {
             *pzErrMsg = sqlite3_mprintf("mqlite: registering %s failed: %s", families[i].family, sqlite3_errstr(rc));
+            pin_library();
+        }
     }
     mq_conn_release(conn);     /* the registrations hold their own references */
     return rc;

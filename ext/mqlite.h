@@ -38,6 +38,11 @@ typedef struct mq_conn {
     /* The table an mqlite function is reading right now (set around each
     ** prepare and step of it), NULL when none: see mq_reentered. */
     const char *reading;
+    /* Loading (mqlite.c): while `checking`, mq_create_function and
+    ** mq_create_module register nothing and only look for a name the host
+    ** already has; the first such name is kept in `clash`. */
+    int checking;
+    const char *clash;
 } mq_conn;
 
 void mq_conn_retain(mq_conn *c);
@@ -75,11 +80,22 @@ int mq_step(mq_conn *c, const char *what, sqlite3_stmt *st);
 ** NULL leaves out "fn: "). */
 int mq_reentered(const mq_conn *c, const char *fn, char **err);
 
+/* A flag of mq_create_function, never passed to SQLite: register the
+** function only when the host has none of that name (median, percentile);
+** without it, a name the host has fails the whole load. */
+#define MQ_IF_FREE 0x40000000
+
 /* Registers a scalar or aggregate function with conn as its user data. */
 int mq_create_function(sqlite3 *db, mq_conn *conn, const char *name, int nargs, int flags,
                        void (*xFunc)(sqlite3_context *, int, sqlite3_value **),
                        void (*xStep)(sqlite3_context *, int, sqlite3_value **),
                        void (*xFinal)(sqlite3_context *));
+
+/* Registers an eponymous virtual table (a table-valued function), as
+** sqlite3_create_module_v2 (destroy(aux) is called when it is not
+** registered), with the same checking as above. */
+int mq_create_module(sqlite3 *db, mq_conn *conn, const char *name, const sqlite3_module *module, void *aux,
+                     void (*destroy)(void *));
 
 /* "INTEGER", "REAL", "TEXT", "BLOB" or "NULL", for error messages. */
 const char *mq_type_name(sqlite3_value *v);

@@ -1,8 +1,16 @@
 /*
-** percentile.c — the aggregates median(x) and percentile(x, p).
+** percentile.c — the aggregates mqlite_median(x) and mqlite_percentile(x, p),
+** also named median(x) and percentile(x, p) where the host has none.
 **
 **     SELECT median(days_between(mql_at, sql_at)) FROM handoffs;
-**     SELECT percentile(hours_to_contact, 90) FROM speed;
+**     SELECT mqlite_percentile(hours_to_contact, 90) FROM speed;
+**
+** Naming: SQLite 3.47 and later can be built with its own median and
+** percentile (SQLITE_ENABLE_PERCENTILE; better-sqlite3 12 is). mqlite never
+** replaces a function the host has (see mqlite.c), so it registers median and
+** percentile only when the host has no function of that name, and always
+** registers the same aggregates as mqlite_median and mqlite_percentile, the
+** names to use where mqlite's own rules (below) must apply.
 **
 ** p runs from 0 to 100, as in SQLite's own ext/misc/percentile.c, and the value
 ** is interpolated between the two nearest ranks. NULLs are ignored; no value
@@ -31,7 +39,9 @@ static void step(sqlite3_context *ctx, sqlite3_value *v, double p, const char *f
         a->p = p;
         a->has_p = 1;
     } else if (a->p != p) {
-        sqlite3_result_error(ctx, "percentile: p must be the same for every row", -1);
+        char *msg = sqlite3_mprintf("%s: p must be the same for every row", fn);
+        sqlite3_result_error(ctx, msg ? msg : "out of memory", -1);
+        sqlite3_free(msg);
         a->failed = 1;
         return;
     }
@@ -52,32 +62,36 @@ static void step(sqlite3_context *ctx, sqlite3_value *v, double p, const char *f
     a->x[a->n++] = x;
 }
 
-static void median_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+static void median_with(sqlite3_context *ctx, sqlite3_value **argv, const char *fn)
 {
-    (void)argc;
-    step(ctx, argv[0], 50, "median");
+    step(ctx, argv[0], 50, fn);
 }
 
-static void percentile_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+static void percentile_with(sqlite3_context *ctx, sqlite3_value **argv, const char *fn)
 {
-    (void)argc;
     double p;
     if (!mq_value_number(argv[1], &p)) {
         pct_agg *a = sqlite3_aggregate_context(ctx, sizeof *a);
         if (a) a->failed = 1;
-        mq_arg_error(ctx, "percentile", 2, "a percentile from 0 to 100", argv[1]);
+        mq_arg_error(ctx, fn, 2, "a percentile from 0 to 100", argv[1]);
         return;
     }
     if (p < 0 || p > 100) {
         pct_agg *a = sqlite3_aggregate_context(ctx, sizeof *a);
         if (a) a->failed = 1;
-        char *msg = sqlite3_mprintf("percentile: p must be from 0 to 100, found %g", p);
+        char *msg = sqlite3_mprintf("%s: p must be from 0 to 100, found %g", fn, p);
         sqlite3_result_error(ctx, msg ? msg : "out of memory", -1);
         sqlite3_free(msg);
         return;
     }
-    step(ctx, argv[0], p, "percentile");
+    step(ctx, argv[0], p, fn);
 }
+
+/* The errors name the function as it was called. */
+static void median_step(sqlite3_context *c, int n, sqlite3_value **v) { (void)n; median_with(c, v, "median"); }
+static void mq_median_step(sqlite3_context *c, int n, sqlite3_value **v) { (void)n; median_with(c, v, "mqlite_median"); }
+static void percentile_step(sqlite3_context *c, int n, sqlite3_value **v) { (void)n; percentile_with(c, v, "percentile"); }
+static void mq_percentile_step(sqlite3_context *c, int n, sqlite3_value **v) { (void)n; percentile_with(c, v, "mqlite_percentile"); }
 
 static void final(sqlite3_context *ctx)
 {
@@ -96,7 +110,9 @@ static void final(sqlite3_context *ctx)
 int mq_register_percentile(sqlite3 *db, mq_conn *conn)
 {
     const int flags = SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
-    int rc = mq_create_function(db, conn, "median", 1, flags, NULL, median_step, final);
-    if (rc == SQLITE_OK) rc = mq_create_function(db, conn, "percentile", 2, flags, NULL, percentile_step, final);
+    int rc = mq_create_function(db, conn, "mqlite_median", 1, flags, NULL, mq_median_step, final);
+    if (rc == SQLITE_OK) rc = mq_create_function(db, conn, "mqlite_percentile", 2, flags, NULL, mq_percentile_step, final);
+    if (rc == SQLITE_OK) rc = mq_create_function(db, conn, "median", 1, flags | MQ_IF_FREE, NULL, median_step, final);
+    if (rc == SQLITE_OK) rc = mq_create_function(db, conn, "percentile", 2, flags | MQ_IF_FREE, NULL, percentile_step, final);
     return rc;
 }

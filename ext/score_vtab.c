@@ -421,5 +421,5 @@ static sqlite3_module score_leads_module = {
 int mq_register_score_vtab(sqlite3 *db, mq_conn *conn)
 {
     mq_conn_retain(conn);
-    return sqlite3_create_module_v2(db, "score_leads", &score_leads_module, conn, mq_conn_release);
+    return mq_create_module(db, conn, "score_leads", &score_leads_module, conn, mq_conn_release);
 }

@@ -251,5 +251,5 @@ int mq_register_tablefn(sqlite3 *db, mq_conn *conn, const mq_tablefn *spec)
     a->conn = conn;
     a->spec = spec;
     mq_conn_retain(conn);
-    return sqlite3_create_module_v2(db, spec->name, &tf_module, a, aux_free);
+    return mq_create_module(db, conn, spec->name, &tf_module, a, aux_free);
 }
