@@ -47,7 +47,10 @@ typedef struct sl_cursor {
     double as_of;
     int has_as_of;
     int *slotcol;               /* program field -> leads column, -1 for attrs */
-    int attrs_ok_col;           /* column "attrs is NULL or valid JSON", -1 when not selected */
+    int extracts;               /* the statement has json_extract(attrs, ...) columns */
+    int started;                /* a lead was read (lead_id is the last one) */
+    int by_lead;                /* one lead only, by_lead_id */
+    sqlite3_int64 by_lead_id;
     mq_engage eng;
     int eng_ready;
     mq_result res;
@@ -205,27 +208,54 @@ static int set_err(sl_cursor *c, char *msg)
     return msg ? SQLITE_ERROR : SQLITE_NOMEM;
 }
 
-/* The error for a lead whose attrs the rule reads but which are not JSON
+/* The error for lead `id`, whose attrs the rule reads but which are not JSON
 ** (the schema's CHECK lets '{bad}' in): which lead, by id and external_id,
 ** where the JSON breaks, and what to do. */
-static int bad_attrs(sl_cursor *c)
+static int bad_attrs(sl_cursor *c, sqlite3_int64 id)
 {
-    char where[200], ext[MQ_EXCERPT_SIZE] = "";
-    mq_json_check((const char *)sqlite3_column_text(c->leads, NLEAD_COLS - 1),
-                  (size_t)sqlite3_column_bytes(c->leads, NLEAD_COLS - 1), where, sizeof where);
+    char where[200] = "?", ext[MQ_EXCERPT_SIZE] = "";
     sqlite3_stmt *st = NULL;
-    if (mq_prepare(c->conn, "leads", "SELECT external_id FROM leads WHERE id = ?1", &st) == SQLITE_OK) {
-        sqlite3_bind_int64(st, 1, c->lead_id);
-        if (mq_step(c->conn, "leads", st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-            char q[MQ_EXCERPT_SIZE - 20];
-            snprintf(ext, sizeof ext, " (external_id '%s')",
-                     mq_utf8_excerpt(q, sizeof q, (const char *)sqlite3_column_text(st, 0),
-                                     (size_t)sqlite3_column_bytes(st, 0)));
+    if (mq_prepare(c->conn, "leads", "SELECT external_id, attrs FROM leads WHERE id = ?1", &st) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, id);
+        if (mq_step(c->conn, "leads", st) == SQLITE_ROW) {
+            if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+                char q[MQ_EXCERPT_SIZE - 20];
+                snprintf(ext, sizeof ext, " (external_id '%s')",
+                         mq_utf8_excerpt(q, sizeof q, (const char *)sqlite3_column_text(st, 0),
+                                         (size_t)sqlite3_column_bytes(st, 0)));
+            }
+            mq_json_check((const char *)sqlite3_column_text(st, 1), (size_t)sqlite3_column_bytes(st, 1), where,
+                          sizeof where);
         }
     }
     sqlite3_finalize(st);
     return set_err(c, sqlite3_mprintf("score_leads: lead %lld%s: attrs is not valid JSON (%s); "
-                                      "correct it or set it to NULL", (long long)c->lead_id, ext, where));
+                                      "correct it or set it to NULL", (long long)id, ext, where));
+}
+
+/* After the leads statement failed: when it extracts from attrs, SQLite's
+** json_extract() fails the whole statement on one bad value, naming no lead.
+** The lead it failed on is the first after the last one read (the scan is in
+** id order) whose attrs are not JSON: found only now, the scan itself pays
+** nothing for the check. 1 and *id when there is one. */
+static int failed_on_attrs(sl_cursor *c, sqlite3_int64 *id)
+{
+    if (!c->extracts) return 0;
+    sqlite3_stmt *st = NULL;
+    int found = 0;
+    if (mq_prepare(c->conn, "leads",
+                   c->by_lead ? "SELECT id FROM leads WHERE id = ?1 AND attrs IS NOT NULL AND NOT json_valid(attrs)"
+                              : "SELECT id FROM leads WHERE (?2 OR id > ?1) AND attrs IS NOT NULL AND NOT json_valid(attrs)"
+                                " ORDER BY id LIMIT 1", &st) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, c->by_lead ? c->by_lead_id : c->lead_id);
+        if (!c->by_lead) sqlite3_bind_int(st, 2, !c->started);
+        if (mq_step(c->conn, "leads", st) == SQLITE_ROW) {
+            *id = sqlite3_column_int64(st, 0);
+            found = 1;
+        }
+    }
+    sqlite3_finalize(st);
+    return found;
 }
 
 /* Moves to the next lead and scores it. */
@@ -234,10 +264,17 @@ static int sl_next(sqlite3_vtab_cursor *cur)
     sl_cursor *c = (sl_cursor *)cur;
     int rc = mq_step(c->conn, "leads", c->leads);
     if (rc == SQLITE_DONE) { c->eof = 1; return SQLITE_OK; }
-    if (rc != SQLITE_ROW)
-        return set_err(c, sqlite3_mprintf("score_leads: reading leads: %s", sqlite3_errmsg(c->conn->db)));
+    if (rc != SQLITE_ROW) {
+        char *msg = sqlite3_mprintf("score_leads: reading leads: %s", sqlite3_errmsg(c->conn->db));
+        sqlite3_int64 bad;
+        if (failed_on_attrs(c, &bad)) {
+            sqlite3_free(msg);
+            return bad_attrs(c, bad);
+        }
+        return set_err(c, msg);
+    }
     c->lead_id = sqlite3_column_int64(c->leads, 0);
-    if (c->attrs_ok_col >= 0 && !sqlite3_column_int(c->leads, c->attrs_ok_col)) return bad_attrs(c);
+    c->started = 1;
     mq_lazy_json_free(&c->attrs);
     c->attrs.text = NULL;
     const mq_prog *p = mq_rule_prog(c->rule);
@@ -277,7 +314,7 @@ static int sl_next(sqlite3_vtab_cursor *cur)
         free(err);
         return r2;
     }
-    if (c->attrs.bad) return bad_attrs(c);
+    if (c->attrs.bad) return bad_attrs(c, c->lead_id);
     return SQLITE_OK;
 }
 
@@ -336,15 +373,12 @@ static int sl_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
     for (int i = 0; i < p->nfields; i++) {
         if (c->slotcol[i] >= 0 || strpbrk(p->fields[i], "\"\\")) continue;
         c->slotcol[i] = NLEAD_COLS + nextra++;
-        /* json_extract() fails the whole statement on one bad attrs, naming
-        ** no lead: extract only from valid JSON, and say which lead it was */
-        sqlite3_str_appendf(sql, ", CASE WHEN json_valid(attrs) THEN json_extract(attrs, ?%d) END", nextra + 1);
+        sqlite3_str_appendf(sql, ", json_extract(attrs, ?%d)", nextra + 1);
     }
-    c->attrs_ok_col = -1;
-    if (nextra) {
-        c->attrs_ok_col = NLEAD_COLS + nextra;
-        sqlite3_str_appendall(sql, ", attrs IS NULL OR json_valid(attrs)");
-    }
+    c->extracts = nextra > 0;           /* see failed_on_attrs */
+    c->started = 0;
+    c->by_lead = by_lead;
+    c->by_lead_id = lead;
     sqlite3_str_appendall(sql, by_lead ? " FROM leads WHERE id = ?1" : " FROM leads ORDER BY id");
     char *q = sqlite3_str_finish(sql);
     if (!q) return SQLITE_NOMEM;

@@ -113,6 +113,12 @@ case_ 14.5 1 "1|10.0
 score_leads: lead 2: attrs is not valid JSON (line 1, column 4: string or '}' expected near 'bad'); correct it or set it to NULL" \
     "$crm" "UPDATE leads SET external_id = NULL" "SELECT lead_id, score FROM score_leads('declared')"
 
+# one lead by id: the bad one is named, the others score
+case_ 14.6 1 "1|10.0
+score_leads: lead 2 (external_id 'crm-2'): attrs is not valid JSON (line 1, column 4: string or '}' expected near 'bad'); correct it or set it to NULL" \
+    "$crm" "SELECT lead_id, score FROM score_leads('declared') WHERE lead_id = 1" \
+    "SELECT lead_id, score FROM score_leads('declared') WHERE lead_id = 2"
+
 # ---- item 15: messages cut between characters -------------------------------------
 # 59 ASCII bytes then 'é': a cut at 60 bytes fell inside the 'é'
 long="'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxé'"
