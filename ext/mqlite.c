@@ -93,9 +93,10 @@ static void clear_error(sqlite3 *db)
 }
 
 /* 1 when the host has a function of this name, with any number of
-** arguments, 0 when not, -1 when memory is short. Preparing a call with none works with every build of SQLite
-** (pragma_function_list may be compiled out): "no such function" means free;
-** success or "wrong number of arguments" means taken. */
+** arguments, 0 when not, -1 when memory is short. Preparing a call with no
+** arguments works with every build of SQLite (pragma_function_list may be
+** compiled out): "no such function" means free; success or "wrong number of
+** arguments" means taken. */
 static int function_taken(sqlite3 *db, const char *name)
 {
     sqlite3_stmt *st = NULL;
@@ -109,11 +110,10 @@ static int function_taken(sqlite3 *db, const char *name)
     return taken;
 }
 
-/* 1 when the host has a virtual table module of this name (0 when not, -1
-** when memory is short): from
-** pragma_module_list where the build has it, else by naming it as a
-** table-valued function ("no such table" means free; a real table of that
-** name, "... is not a function", is not a module). */
+/* 1 when the host has a virtual table module of this name, 0 when not, -1
+** when memory is short: from pragma_module_list where the build has it, else
+** by naming it as a table-valued function ("no such table" means free; a real
+** table of that name, "... is not a function", is not a module). */
 static int module_taken(sqlite3 *db, const char *name)
 {
     sqlite3_stmt *st = NULL;
