@@ -5,10 +5,11 @@
 ** host's own), to load mqlite the way an application or datasette does:
 ** through SQL, `SELECT load_extension(...)`, inside a running statement.
 **
-**     host [--define NAME]... SQL...
+**     host [--define NAME | --module NAME]... SQL...
 **         runs each SQL argument on one in-memory connection, printing rows as
 **         a|b|c and errors as "error: MESSAGE"; --define registers a function
-**         NAME of the host's own first (a name clash).
+**         NAME of the host's own first, --module an (empty) table-valued
+**         function NAME (a name clash).
 **     host --oom-sweep EXT STRIDE
 **         loads EXT on a fresh connection again and again, the Nth memory
 **         allocation of the load failing (N = 1, 1 + STRIDE, ...), until a
@@ -35,6 +36,39 @@ static void host_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     (void)argc; (void)argv;
     sqlite3_result_text(ctx, "the host's own", -1, SQLITE_STATIC);
 }
+
+/* An eponymous virtual table with one column and no rows. */
+static int e_connect(sqlite3 *db, void *a, int c, const char *const *v, sqlite3_vtab **pp, char **e)
+{
+    (void)a; (void)c; (void)v; (void)e;
+    int rc = sqlite3_declare_vtab(db, "CREATE TABLE x(a)");
+    if (rc == SQLITE_OK && !(*pp = sqlite3_malloc(sizeof **pp))) rc = SQLITE_NOMEM;
+    if (rc == SQLITE_OK) memset(*pp, 0, sizeof **pp);
+    return rc;
+}
+static int e_best(sqlite3_vtab *t, sqlite3_index_info *i) { (void)t; (void)i; return SQLITE_OK; }
+static int e_disconnect(sqlite3_vtab *t) { sqlite3_free(t); return SQLITE_OK; }
+static int e_open(sqlite3_vtab *t, sqlite3_vtab_cursor **pp)
+{
+    (void)t;
+    if (!(*pp = sqlite3_malloc(sizeof **pp))) return SQLITE_NOMEM;
+    memset(*pp, 0, sizeof **pp);
+    return SQLITE_OK;
+}
+static int e_close(sqlite3_vtab_cursor *c) { sqlite3_free(c); return SQLITE_OK; }
+static int e_filter(sqlite3_vtab_cursor *c, int n, const char *s, int a, sqlite3_value **v)
+{
+    (void)c; (void)n; (void)s; (void)a; (void)v;
+    return SQLITE_OK;
+}
+static int e_next(sqlite3_vtab_cursor *c) { (void)c; return SQLITE_OK; }
+static int e_eof(sqlite3_vtab_cursor *c) { (void)c; return 1; }
+static int e_column(sqlite3_vtab_cursor *c, sqlite3_context *x, int i) { (void)c; (void)x; (void)i; return SQLITE_OK; }
+static int e_rowid(sqlite3_vtab_cursor *c, sqlite3_int64 *r) { (void)c; *r = 0; return SQLITE_OK; }
+static sqlite3_module empty_module = {
+    .xConnect = e_connect, .xBestIndex = e_best, .xDisconnect = e_disconnect, .xOpen = e_open, .xClose = e_close,
+    .xFilter = e_filter, .xNext = e_next, .xEof = e_eof, .xColumn = e_column, .xRowid = e_rowid,
+};
 
 /* ---- failing allocations ------------------------------------------------------ */
 static sqlite3_mem_methods base;
@@ -104,6 +138,10 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--define") == 0 && i + 1 < argc) {
             sqlite3_create_function(db, argv[++i], 1, SQLITE_UTF8, NULL, host_fn, NULL, NULL);
+            continue;
+        }
+        if (strcmp(argv[i], "--module") == 0 && i + 1 < argc) {
+            sqlite3_create_module(db, argv[++i], &empty_module, NULL);
             continue;
         }
         char *err = NULL;

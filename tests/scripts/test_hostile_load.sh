@@ -88,13 +88,18 @@ error: no such function: mqlite_version
 error: no such function: lead_score
 the host's own" \
     --define stage_rank "$load" "SELECT mqlite_version()" "SELECT lead_score('b2b', '{}')" "SELECT stage_rank('MQL')"
-# 6.4 every allocation of the load failing in turn: refused cleanly, or
+# 6.4 the same for a table-valued function the host has
+run 6.4 "error: error during initialization: mqlite: this SQLite already has a function or table named funnel; mqlite registered nothing rather than replace it
+error: no such function: stage_rank
+0" \
+    --module funnel "$load" "SELECT stage_rank('MQL')" "SELECT count(*) FROM funnel"
+# 6.5 every allocation of the load failing in turn: refused cleanly, or
 # half-way with the library pinned so what was registered still works
 rc=0
 timeout 120 ${MQLITE_UNDER:+sh "$MQLITE_UNDER"} "$host" --oom-sweep "$ext" 1 >"$tmp/sweep" 2>&1 || rc=$?
-[ "$rc" = 0 ] || { fail=1; echo "FAIL hostile_load 6.4: exit $rc"; }
+[ "$rc" = 0 ] || { fail=1; echo "FAIL hostile_load 6.5: exit $rc"; }
 n=$((n + 1))
-grep -q '^oom sweep: [0-9]* failure points' "$tmp/sweep" || { fail=1; echo "FAIL hostile_load 6.4:"; cat "$tmp/sweep"; }
+grep -q '^oom sweep: [0-9]* failure points' "$tmp/sweep" || { fail=1; echo "FAIL hostile_load 6.5:"; cat "$tmp/sweep"; }
 
 echo "hostile_load: $n cases against SQLite $version: $(cat "$tmp/sweep")"
 [ "$fail" = 0 ]
