@@ -107,6 +107,36 @@ mq_param_opt() {
     if [ -n "$2" ]; then mq_param "$1" "$2"; else mq_param_null "$1"; fi
 }
 
+# Checks of what the user gave, run before the subcommand's SQL and worded
+# for the command line ("--as-of expects a date ..."), so no message names an
+# SQL function and its argument number. mq_check COND MESSAGE: the run stops
+# with MESSAGE when the SQL condition COND holds (a TEMP trigger raises it).
+# (RAISE takes only a literal: one trigger per check, chosen by its number.)
+MQ_CHECKS="" MQ_NCHECK=0
+mq_check() {
+    MQ_NCHECK=$((MQ_NCHECK + 1))
+    MQ_CHECKS="${MQ_CHECKS}CREATE TEMP TRIGGER mq_check_$MQ_NCHECK BEFORE INSERT ON mq_check WHEN NEW.k = $MQ_NCHECK
+BEGIN SELECT raise(FAIL, $(mq_sql_literal "$2")); END;
+INSERT INTO temp.mq_check SELECT $MQ_NCHECK WHERE $1;
+"
+}
+# mq_param_date NAME VALUE OPTION: an optional date, bound to :NAME and checked.
+mq_param_date() {
+    mq_param_opt "$1" "$2"
+    [ -z "$2" ] || mq_check "mqlite_date(:$1) IS NULL" \
+        "$3 expects a date (YYYY-MM-DD, an ISO-8601 date and time, or unix seconds; years 0 to 9999), found '$2'"
+}
+# mq_check_rule NAME [PARAM]: the rule bound to :PARAM (rule) is in mqlite_rules.
+mq_check_rule() {
+    mq_check "NOT EXISTS (SELECT 1 FROM mqlite_rules WHERE name = :${2:-rule})" \
+        "no rule named '$1' (mqlite rule DB list shows the rules)"
+}
+# mq_check_stage NAME OPTION VALUE: the stage bound to :NAME is known.
+mq_check_stage() {
+    mq_check "stage_lookup(:$1) IS NULL" \
+        "$2 expects a stage (target, IQL, nurture, MQL, PQL, SQL, disqualified, meeting, proposal, won, lost, or one of mqlite_stages), found '$3'"
+}
+
 # --format: table (default), csv, json, markdown or html.
 mq_set_format() {
     case $1 in
@@ -247,6 +277,10 @@ mq_run() {
         printf '.bail on\nPRAGMA trusted_schema = OFF;\n.timeout %s\nPRAGMA foreign_keys = ON;\n' "$((mq_wait_s * 1000))"
         printf '.load %s\n' "$(mq_dot_path "$mq_ext_path")"
         printf '%s' "$MQ_PARAMS"
+        if [ -n "$MQ_CHECKS" ]; then
+            printf 'CREATE TEMP TABLE mq_check(k INTEGER);\n'
+            printf '%s' "$MQ_CHECKS"
+        fi
         if [ $# -ge 2 ]; then "$2"; else cat; fi
     } >"$MQ_TMP/in.sql"
     mkfifo "$MQ_TMP/out"
@@ -288,7 +322,7 @@ mq_run() {
     if [ "$mq_rc" -ne 0 ] || [ -s "$MQ_TMP/err" ]; then
         sed -e 's/^Runtime error near line [0-9]*: //' -e 's/^Parse error near line [0-9]*: //' \
             -e 's/^Error: near line [0-9]*: //' \
-            -e 's/^Error: //' -e '/^  /d' -e "s|^|$mq_prog: |" "$MQ_TMP/err" >&2
+            -e 's/^Error: //' -e '/^  /d' -e 's/ ([0-9]*)$//' -e "s|^|$mq_prog: |" "$MQ_TMP/err" >&2
     fi
     if [ "$mq_crc" -ne 0 ]; then
         # a reader that went away (| head) is not an error to report
