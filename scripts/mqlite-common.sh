@@ -79,19 +79,29 @@ mq_sql_literal() {
     printf "'%s'" "$(printf '%s' "$1" | sed "s/'/''/g")"
 }
 
+# mq_bind NAME SQL: SQL that binds the SQL literal SQL to :NAME. It writes the
+# shell's parameter table with SQL rather than with .parameter set, whose
+# errors (say "database is locked") go to stdout, into a redirected CSV.
+mq_bind() {
+    printf "INSERT OR REPLACE INTO temp.sqlite_parameters(key, value) VALUES (':%s', %s);\n" "$1" "$2"
+}
+
 # mq_param NAME VALUE: binds VALUE as text to :NAME. The value is made an SQL
-# string literal before .parameter set sees it, so no text a user types is
-# ever taken as SQL (the shell would otherwise evaluate it as an expression).
+# string literal, so no text a user types is ever taken as SQL. Line breaks
+# and tabs are refused: no option needs them, and output formats split on them.
 mq_param() {
     case $2 in
         *"$MQ_NL"* | *"$MQ_CR"* | *"$MQ_TAB"*)
+            if [ "$1" = file ]; then
+                mq_usage_error "a file name must not contain line breaks or tabs"
+            fi
             mq_usage_error "the value for --$(printf '%s' "$1" | tr _ -) must not contain line breaks or tabs" ;;
     esac
-    MQ_PARAMS="$MQ_PARAMS.parameter set :$1 $(mq_dot_arg "$(mq_sql_literal "$2")")
+    MQ_PARAMS="$MQ_PARAMS$(mq_bind "$1" "$(mq_sql_literal "$2")")
 "
 }
 mq_param_null() {
-    MQ_PARAMS="$MQ_PARAMS.parameter set :$1 NULL
+    MQ_PARAMS="$MQ_PARAMS$(mq_bind "$1" NULL)
 "
 }
 # mq_param_num NAME VALUE OPTION: a non-negative decimal number, checked here.
@@ -99,7 +109,7 @@ mq_param_num() {
     case $2 in
         '' | *[!0-9.]* | *.*.* | .) mq_usage_error "$3 expects a number, found '$2'" ;;
     esac
-    MQ_PARAMS="$MQ_PARAMS.parameter set :$1 $2
+    MQ_PARAMS="$MQ_PARAMS$(mq_bind "$1" "$2")
 "
 }
 # mq_param_opt NAME VALUE: text, or NULL when empty.
@@ -150,11 +160,11 @@ mq_set_format() {
 # the numbers as they are, for the programs that read them.
 mq_mode() {
     case $MQ_FORMAT in
-        table) printf '.headers on\n.mode table --wrap 0\n.parameter set :human 1\n' ;;
-        csv) printf '.headers on\n.mode csv\n.parameter set :human 0\n' ;;
-        json) printf '.mode json\n.parameter set :human 0\n' ;;
-        markdown) printf '.headers on\n.mode markdown --wrap 0\n.parameter set :human 1\n' ;;
-        html) printf '.headers on\n.mode html\n.parameter set :human 1\n' ;;
+        table) printf '.headers on\n.mode table --wrap 0\n' && mq_bind human 1 ;;
+        csv) printf '.headers on\n.mode csv\n' && mq_bind human 0 ;;
+        json) printf '.mode json\n' && mq_bind human 0 ;;
+        markdown) printf '.headers on\n.mode markdown --wrap 0\n' && mq_bind human 1 ;;
+        html) printf '.headers on\n.mode html\n' && mq_bind human 1 ;;
     esac
 }
 
@@ -276,7 +286,7 @@ mq_run() {
     {
         printf '.bail on\nPRAGMA trusted_schema = OFF;\n.timeout %s\nPRAGMA foreign_keys = ON;\n' "$((mq_wait_s * 1000))"
         printf '.load %s\n' "$(mq_dot_path "$mq_ext_path")"
-        printf '%s' "$MQ_PARAMS"
+        printf '.parameter init\n%s' "$MQ_PARAMS"
         if [ -n "$MQ_CHECKS" ]; then
             printf 'CREATE TEMP TABLE mq_check(k INTEGER);\n'
             printf '%s' "$MQ_CHECKS"
