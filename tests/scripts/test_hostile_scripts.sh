@@ -37,6 +37,7 @@ mkdir "$tmp/w"
 # ---- 1. one sqlite3 invocation, one preamble ---------------------------------
 # Any other line that starts sqlite3 (or names it outside a comment or a
 # message) is a way around trusted_schema=OFF.
+# shellcheck disable=SC2016 # the $ in these patterns are the scripts' own
 others=$(grep -nE 'sqlite3|SQLITE3|MQ_SQLITE' "$S"/mqlite "$S"/mqlite-* |
     grep -vE '^[^:]+:[0-9]+:[[:space:]]*#' |
     grep -vE ':[[:space:]]*MQ_SQLITE=\$\{SQLITE3:-sqlite3\}$' |
@@ -44,6 +45,7 @@ others=$(grep -nE 'sqlite3|SQLITE3|MQ_SQLITE' "$S"/mqlite "$S"/mqlite-* |
     grep -vE "(mq_die|printf|echo) .*(the sqlite3 shell|passed to sqlite3)" |
     grep -vE "sqlite3's own .import" || true)
 [ -z "$others" ] || bad "sqlite3 run outside mq_run's preamble: $others"
+# shellcheck disable=SC2016 # as above
 n=$(grep -c '"\$MQ_SQLITE" -init /dev/null -batch -bail' "$S/mqlite-common.sh" || true)
 [ "$n" = 1 ] || bad "mq_run starts sqlite3 $n times, expected once"
 grep -q "PRAGMA trusted_schema = OFF" "$S/mqlite-common.sh" || bad "no trusted_schema=OFF in the preamble"
