@@ -276,7 +276,10 @@ trap 'mq_on_signal HUP 129' HUP
 # reaches mq_on_signal while sqlite3 runs (mq_value captures a result).
 # sqlite3's output passes through cat, whose status says whether every byte
 # was written (sqlite3 ignores a full disk); errors go to stderr only, after
-# the run, without sqlite3's "Runtime error near line N:" prefix.
+# the run, without sqlite3's "Runtime error near line N:" prefix, its " (19)"
+# code, or the SQL function in front of a rule's error ("rule 'x' line 1: ...").
+# Timed out: exit 124 (an open transaction is rolled back; init's schema
+# statements before it stay).
 mq_run() {
     mq_db=$(mq_path "$1")
     mq_ext_path=$(mq_ext)
@@ -326,13 +329,14 @@ mq_run() {
     if [ -f "$MQ_TMP/timedout" ]; then
         rm -rf "$MQ_TMP"
         MQ_TMP=""
-        printf '%s: stopped after %s s, the time limit (--timeout or MQLITE_TIMEOUT); nothing was changed\n' "$mq_prog" "$mq_limit" >&2
+        printf '%s: stopped after %s s, the time limit (--timeout or MQLITE_TIMEOUT)\n' "$mq_prog" "$mq_limit" >&2
         exit 124
     fi
     if [ "$mq_rc" -ne 0 ] || [ -s "$MQ_TMP/err" ]; then
         sed -e 's/^Runtime error near line [0-9]*: //' -e 's/^Parse error near line [0-9]*: //' \
             -e 's/^Error: near line [0-9]*: //' \
-            -e 's/^Error: //' -e '/^  /d' -e 's/ ([0-9]*)$//' -e "s|^|$mq_prog: |" "$MQ_TMP/err" >&2
+            -e 's/^Error: //' -e '/^  /d' -e 's/ ([0-9]*)$//' \
+            -e "s/^\(lead_[a-z]*\|score_leads\): \(rule '\)/\2/" -e "s|^|$mq_prog: |" "$MQ_TMP/err" >&2
     fi
     if [ "$mq_crc" -ne 0 ]; then
         # a reader that went away (| head) is not an error to report

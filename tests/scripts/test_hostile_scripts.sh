@@ -141,7 +141,7 @@ cp "$db" "$tmp/loop.db"
 t0=$(date +%s)
 ran timeout -s KILL 30 "$M" report "$tmp/loop.db" --timeout 1 --out "$tmp/loop.html"
 want_rc 124 "report --timeout 1 on an endless view"
-same "$tmp/err" "mqlite report: stopped after 1 s, the time limit (--timeout or MQLITE_TIMEOUT); nothing was changed"
+same "$tmp/err" "mqlite report: stopped after 1 s, the time limit (--timeout or MQLITE_TIMEOUT)"
 [ $(($(date +%s) - t0)) -le 6 ] || bad "report --timeout 1 took $(($(date +%s) - t0)) s"
 [ ! -e "$tmp/loop.html" ] || bad "a timed-out report wrote its file"
 [ -z "$(find "$tmp" -name 'loop.html.tmp.*')" ] || bad "a timed-out report left a temporary file"
@@ -166,11 +166,11 @@ ran "$M" funnel "$db" --format csv --wait 0
 want_rc 1 "funnel --wait 0 on a locked database"
 same "$tmp/err" "mqlite funnel: database is locked"
 same "$tmp/out" ""
-t0=$(date +%s)
+# the holder still holds the lock when funnel starts, so funnel has to wait
+kill -0 "$holder" 2>/dev/null || bad "the lock holder ended too soon (slow machine?)"
 ran "$M" funnel "$db" --format csv
 want_rc 0 "funnel waiting for a lock (default --wait)"
 grep -q '^MQL/PQL,3,0.75,' "$tmp/out" || bad "funnel after the wait: $(cat "$tmp/out")"
-[ $(($(date +%s) - t0)) -ge 1 ] || bad "funnel did not wait for the lock"
 wait "$holder" || :
 # score: a reader keeps COMMIT from getting its lock; no success line is printed
 hold DEFERRED 1.5 "$db"
