@@ -49,6 +49,10 @@ mq_need_db() {
 # breaks written \n and \r (the shell reads them back), so a name cannot end
 # the dot-command and start another.
 mq_dot_arg() {
+    case $1 in
+        *[\\\"]* | *"$MQ_NL"* | *"$MQ_CR"*) ;;
+        *) printf '"%s"' "$1"; return 0 ;;
+    esac
     printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g' |
         awk 'BEGIN { ORS = "" } { gsub(/\r/, "\\r"); if (NR > 1) print "\\n"; print }')"
 }
@@ -220,7 +224,9 @@ mq_seconds() {
         '' | *[!0-9]*) mq_usage_error "$2 expects whole seconds, found '$1'" ;;
     esac
     [ "${#1}" -le 6 ] || mq_usage_error "$2 expects at most 999999 seconds, found '$1'"
-    printf '%s' "$1" | sed 's/^0*\(.\)/\1/'
+    mq_s=$1
+    while [ "${#mq_s}" -gt 1 ] && [ "${mq_s#0}" != "$mq_s" ]; do mq_s=${mq_s#0}; done
+    printf '%s' "$mq_s"
 }
 # mq_time_opt OPTION VALUE: --wait and --timeout, which every subcommand takes.
 mq_time_opt() {
