@@ -134,6 +134,12 @@ BEGIN SELECT raise(FAIL, $(mq_sql_literal "$2")); END;
 INSERT INTO temp.mq_check SELECT $MQ_NCHECK WHERE $1;
 "
 }
+# Every run: a stranger's database may declare one of its tables a zipfile
+# virtual table (a module of the sqlite3 shell), which reads and writes zip
+# files anywhere on disk when the table is read or written, trusted_schema
+# or not. mqlite refuses such a database.
+mq_check "EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%' AND sql LIKE '%zipfile%')" \
+    "the database declares a zipfile virtual table, which reads and writes files on disk; mqlite does not open it"
 # mq_param_date NAME VALUE OPTION: an optional date, bound to :NAME and checked.
 mq_param_date() {
     mq_param_opt "$1" "$2"
@@ -332,7 +338,8 @@ mq_run() {
         wait "$MQ_WD" 2>/dev/null || :
         MQ_WD=""
     fi
-    if [ -f "$MQ_TMP/timedout" ]; then
+    # (a run that finished as the limit struck is not reported as stopped)
+    if [ -f "$MQ_TMP/timedout" ] && [ "$mq_rc" -ne 0 ]; then
         rm -rf "$MQ_TMP"
         MQ_TMP=""
         printf '%s: stopped after %s s, the time limit (--timeout or MQLITE_TIMEOUT)\n' "$mq_prog" "$mq_limit" >&2

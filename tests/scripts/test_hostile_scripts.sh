@@ -93,6 +93,17 @@ ran "$M" campaigns "$tmp/rf.db"
 want_rc 1 "campaigns on a view calling readfile()"
 grep -q '^mqlite campaigns: unsafe use of readfile()$' "$tmp/err" || bad "campaigns with readfile() in a view: $(cat "$tmp/err")"
 
+# a table declared as the shell's zipfile virtual table reads and writes files
+# even with trusted_schema=OFF (the control writes one): refused
+"$SQ" "$tmp/zip.db" "CREATE VIRTUAL TABLE mqlite_rules USING zipfile('$tmp/w/rules.zip')"
+"$SQ" "$tmp/zip.db" "PRAGMA trusted_schema = OFF; INSERT INTO mqlite_rules(name, data) VALUES ('x', 'y')"
+[ -f "$tmp/w/rules.zip" ] || bad "control: a zipfile table did not write its file"
+rm -f "$tmp/w/rules.zip"
+ran "$M" rule "$tmp/zip.db" list
+want_rc 1 "rule list on a zipfile table"
+same "$tmp/err" "mqlite rule: the database declares a zipfile virtual table, which reads and writes files on disk; mqlite does not open it"
+[ ! -f "$tmp/w/rules.zip" ] || bad "rule list wrote through a zipfile table"
+
 # ~/.sqliterc (which could hold a .shell) is not read: sqlite3 finds the home
 # directory through getpwuid(), not $HOME, so a test cannot plant one without
 # writing the real home; the grep above holds mq_run to -init /dev/null.
