@@ -327,19 +327,20 @@ mq_run() {
         ) </dev/null >/dev/null 2>&1 &
         MQ_WD=$!
     fi
+    # 2>/dev/null: the shell would print "Terminated" for a sqlite3 we ended
     mq_rc=0
-    wait "$MQ_CHILD" || mq_rc=$?
+    wait "$MQ_CHILD" 2>/dev/null || mq_rc=$?
     MQ_CHILD=""
     mq_crc=0
-    wait "$MQ_CAT" || mq_crc=$?
+    wait "$MQ_CAT" 2>/dev/null || mq_crc=$?
     MQ_CAT=""
     if [ -n "$MQ_WD" ]; then
         kill "$MQ_WD" 2>/dev/null || :
         wait "$MQ_WD" 2>/dev/null || :
         MQ_WD=""
     fi
-    # (a run that finished as the limit struck is not reported as stopped)
-    if [ -f "$MQ_TMP/timedout" ] && [ "$mq_rc" -ne 0 ]; then
+    # (sqlite3 interrupted between two statements exits 0: the marker decides)
+    if [ -f "$MQ_TMP/timedout" ]; then
         rm -rf "$MQ_TMP"
         MQ_TMP=""
         printf '%s: stopped after %s s, the time limit (--timeout or MQLITE_TIMEOUT)\n' "$mq_prog" "$mq_limit" >&2
