@@ -273,7 +273,9 @@ if mkdir "$tmp/mnt" && mount -t tmpfs -o size=256k tmpfs "$tmp/mnt" 2>/dev/null;
     cp "$mnt/r.html" "$tmp/good.html"
     # fill the disk, leaving less room than a page needs
     cat /dev/zero >"$mnt/fill" 2>/dev/null || :
-    ran "$M" report "$db" --out "$mnt/r.html"
+    cp "$db" "$tmp/disk.db"
+    ran "$M" report "$tmp/disk.db" --out "$mnt/r.html"
+    forget_vg "$tmp/disk.db"
     want_rc 1 "report --out on a full disk"
     same "$tmp/err" "mqlite report: cannot write $mnt/r.html (left unchanged): No space left on device"
     cmp -s "$mnt/r.html" "$tmp/good.html" || bad "a full disk replaced the last good report"
