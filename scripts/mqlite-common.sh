@@ -293,11 +293,12 @@ trap 'mq_on_signal HUP 129' HUP
 # Timed out: exit 124 (an open transaction is rolled back; init's schema
 # statements before it stay).
 mq_run() {
-    mq_db=$(mq_path "$1")
-    mq_ext_path=$(mq_ext)
-    mq_wait_s=$(mq_seconds "$MQ_WAIT" "--wait (or MQLITE_WAIT)")
-    mq_limit=$(mq_seconds "$MQ_TIMEOUT" "--timeout (or MQLITE_TIMEOUT)")
-    MQ_TMP=$(mktemp -d "${TMPDIR:-/tmp}/mqlite.XXXXXX")
+    # (|| exit: a caller may run mq_run where set -e does not apply)
+    mq_db=$(mq_path "$1") || exit 1
+    mq_ext_path=$(mq_ext) || exit 1
+    mq_wait_s=$(mq_seconds "$MQ_WAIT" "--wait (or MQLITE_WAIT)") || exit 2
+    mq_limit=$(mq_seconds "$MQ_TIMEOUT" "--timeout (or MQLITE_TIMEOUT)") || exit 2
+    MQ_TMP=$(mktemp -d "${TMPDIR:-/tmp}/mqlite.XXXXXX") || mq_die "cannot make a temporary directory in ${TMPDIR:-/tmp}"
     {
         printf '.bail on\nPRAGMA trusted_schema = OFF;\n.timeout %s\nPRAGMA foreign_keys = ON;\n' "$((mq_wait_s * 1000))"
         printf '.load %s\n' "$(mq_dot_path "$mq_ext_path")"
@@ -350,7 +351,8 @@ mq_run() {
         sed -e 's/^Runtime error near line [0-9]*: //' -e 's/^Parse error near line [0-9]*: //' \
             -e 's/^Error: near line [0-9]*: //' \
             -e 's/^Error: //' -e '/^  /d' -e 's/ ([0-9]*)$//' \
-            -e "s/^\(lead_[a-z]*\|score_leads\): \(rule '\)/\2/" -e "s|^|$mq_prog: |" "$MQ_TMP/err" >&2
+            -e "s/^lead_[a-z]*: \(rule '\)/\1/" -e "s/^score_leads: \(rule '\)/\1/" \
+            -e "s|^|$mq_prog: |" "$MQ_TMP/err" >&2
     fi
     if [ "$mq_crc" -ne 0 ]; then
         # a reader that went away (| head) is not an error to report
