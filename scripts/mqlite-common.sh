@@ -1,5 +1,7 @@
 # mqlite-common.sh — what every mqlite subcommand shares: finding the
-# extension, binding user values as parameters, output formats, and errors.
+# extension, binding user values as parameters, output formats, errors, and
+# the one place that runs the sqlite3 shell (mq_run: its preamble, the busy
+# wait, the time limit, signals, and checked output).
 # Sourced (not run) by scripts/mqlite-*; POSIX sh.
 # shellcheck shell=sh
 
@@ -11,6 +13,10 @@ MQ_SQLITE=${SQLITE3:-sqlite3}
 MQ_SCHEMA="$MQ_ROOT/schema/mqlite.sql"
 MQ_PARAMS=""
 MQ_FORMAT=table
+MQ_NL='
+'
+MQ_CR=$(printf '\r')
+MQ_TAB=$(printf '\t')
 
 # Errors: a message on stderr and exit 1 (2 for a wrong command line).
 mq_die() {
@@ -39,9 +45,37 @@ mq_need_db() {
     [ -f "$1" ] || mq_die "no database $1 (create one with: mqlite init $1)"
 }
 
-# A dot-command argument: double-quoted, with \ and " escaped.
+# A dot-command argument: double-quoted, with \ and " escaped, and line
+# breaks written \n and \r (the shell reads them back), so a name cannot end
+# the dot-command and start another.
 mq_dot_arg() {
-    printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"
+    case $1 in
+        *[\\\"]* | *"$MQ_NL"* | *"$MQ_CR"*) ;;
+        *) printf '"%s"' "$1"; return 0 ;;
+    esac
+    printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g' |
+        awk 'BEGIN { ORS = "" } { gsub(/\r/, "\\r"); if (NR > 1) print "\\n"; print }')"
+}
+
+# mq_path FILE: FILE as the sqlite3 shell takes it for a plain file name. A
+# relative name that starts with anything but a letter, digit, '_' or '.', or
+# that holds a ':', gets ./ in front, so '|cmd' is not a pipe (.import,
+# .output, .once, .read), '-x' is not an option, and 'file:x' is not a URI (a
+# database argument, ATTACH); other names are left as they are, so messages
+# name them as the user wrote them. Every path a user gives goes through it
+# (or mq_dot_path).
+mq_path() {
+    case $1 in
+        '') mq_die "a file name is empty" ;;
+        /*) printf '%s' "$1" ;;
+        [!A-Za-z0-9_.]* | *:*) printf './%s' "$1" ;;
+        *) printf '%s' "$1" ;;
+    esac
+}
+# mq_dot_path FILE: FILE as the argument of a dot-command (.import, .read,
+# .load, .output, .once): mq_path, then quoted.
+mq_dot_path() {
+    mq_dot_arg "$(mq_path "$1")"
 }
 
 # An SQL string literal: single-quoted, with ' doubled.
@@ -49,23 +83,29 @@ mq_sql_literal() {
     printf "'%s'" "$(printf '%s' "$1" | sed "s/'/''/g")"
 }
 
+# mq_bind NAME SQL: SQL that binds the SQL literal SQL to :NAME. It writes the
+# shell's parameter table with SQL rather than with .parameter set, whose
+# errors (say "database is locked") go to stdout, into a redirected CSV.
+mq_bind() {
+    printf "INSERT OR REPLACE INTO temp.sqlite_parameters(key, value) VALUES (':%s', %s);\n" "$1" "$2"
+}
+
 # mq_param NAME VALUE: binds VALUE as text to :NAME. The value is made an SQL
-# string literal before .parameter set sees it, so no text a user types is
-# ever taken as SQL (the shell would otherwise evaluate it as an expression).
-MQ_NL='
-'
-MQ_CR=$(printf '\r')
-MQ_TAB=$(printf '\t')
+# string literal, so no text a user types is ever taken as SQL. Line breaks
+# and tabs are refused: no option needs them, and output formats split on them.
 mq_param() {
     case $2 in
         *"$MQ_NL"* | *"$MQ_CR"* | *"$MQ_TAB"*)
+            if [ "$1" = file ]; then
+                mq_usage_error "a file name must not contain line breaks or tabs"
+            fi
             mq_usage_error "the value for --$(printf '%s' "$1" | tr _ -) must not contain line breaks or tabs" ;;
     esac
-    MQ_PARAMS="$MQ_PARAMS.parameter set :$1 $(mq_dot_arg "$(mq_sql_literal "$2")")
+    MQ_PARAMS="$MQ_PARAMS$(mq_bind "$1" "$(mq_sql_literal "$2")")
 "
 }
 mq_param_null() {
-    MQ_PARAMS="$MQ_PARAMS.parameter set :$1 NULL
+    MQ_PARAMS="$MQ_PARAMS$(mq_bind "$1" NULL)
 "
 }
 # mq_param_num NAME VALUE OPTION: a non-negative decimal number, checked here.
@@ -73,12 +113,48 @@ mq_param_num() {
     case $2 in
         '' | *[!0-9.]* | *.*.* | .) mq_usage_error "$3 expects a number, found '$2'" ;;
     esac
-    MQ_PARAMS="$MQ_PARAMS.parameter set :$1 $2
+    MQ_PARAMS="$MQ_PARAMS$(mq_bind "$1" "$2")
 "
 }
 # mq_param_opt NAME VALUE: text, or NULL when empty.
 mq_param_opt() {
     if [ -n "$2" ]; then mq_param "$1" "$2"; else mq_param_null "$1"; fi
+}
+
+# Checks of what the user gave, run before the subcommand's SQL and worded
+# for the command line ("--as-of expects a date ..."), so no message names an
+# SQL function and its argument number. mq_check COND MESSAGE: the run stops
+# with MESSAGE when the SQL condition COND holds (a TEMP trigger raises it).
+# (RAISE takes only a literal: one trigger per check, chosen by its number.)
+MQ_CHECKS="" MQ_NCHECK=0
+mq_check() {
+    MQ_NCHECK=$((MQ_NCHECK + 1))
+    MQ_CHECKS="${MQ_CHECKS}CREATE TEMP TRIGGER mq_check_$MQ_NCHECK BEFORE INSERT ON mq_check WHEN NEW.k = $MQ_NCHECK
+BEGIN SELECT raise(FAIL, $(mq_sql_literal "$2")); END;
+INSERT INTO temp.mq_check SELECT $MQ_NCHECK WHERE $1;
+"
+}
+# Every run: a stranger's database may declare one of its tables a zipfile
+# virtual table (a module of the sqlite3 shell), which reads and writes zip
+# files anywhere on disk when the table is read or written, trusted_schema
+# or not. mqlite refuses such a database.
+mq_check "EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%' AND sql LIKE '%zipfile%')" \
+    "the database declares a zipfile virtual table, which reads and writes files on disk; mqlite does not open it"
+# mq_param_date NAME VALUE OPTION: an optional date, bound to :NAME and checked.
+mq_param_date() {
+    mq_param_opt "$1" "$2"
+    [ -z "$2" ] || mq_check "mqlite_date(:$1) IS NULL" \
+        "$3 expects a date (YYYY-MM-DD, an ISO-8601 date and time, or unix seconds; years 0 to 9999), found '$2'"
+}
+# mq_check_rule NAME [PARAM]: the rule bound to :PARAM (rule) is in mqlite_rules.
+mq_check_rule() {
+    mq_check "NOT EXISTS (SELECT 1 FROM mqlite_rules WHERE name = :${2:-rule})" \
+        "no rule named '$1' (mqlite rule DB list shows the rules)"
+}
+# mq_check_stage NAME OPTION VALUE: the stage bound to :NAME is known.
+mq_check_stage() {
+    mq_check "stage_lookup(:$1) IS NULL" \
+        "$2 expects a stage (target, IQL, nurture, MQL, PQL, SQL, disqualified, meeting, proposal, won, lost, or one of mqlite_stages), found '$3'"
 }
 
 # --format: table (default), csv, json, markdown or html.
@@ -94,11 +170,11 @@ mq_set_format() {
 # the numbers as they are, for the programs that read them.
 mq_mode() {
     case $MQ_FORMAT in
-        table) printf '.headers on\n.mode table --wrap 0\n.parameter set :human 1\n' ;;
-        csv) printf '.headers on\n.mode csv\n.parameter set :human 0\n' ;;
-        json) printf '.mode json\n.parameter set :human 0\n' ;;
-        markdown) printf '.headers on\n.mode markdown --wrap 0\n.parameter set :human 1\n' ;;
-        html) printf '.headers on\n.mode html\n.parameter set :human 1\n' ;;
+        table) printf '.headers on\n.mode table --wrap 0\n' && mq_bind human 1 ;;
+        csv) printf '.headers on\n.mode csv\n' && mq_bind human 0 ;;
+        json) printf '.mode json\n' && mq_bind human 0 ;;
+        markdown) printf '.headers on\n.mode markdown --wrap 0\n' && mq_bind human 1 ;;
+        html) printf '.headers on\n.mode html\n' && mq_bind human 1 ;;
     esac
 }
 
@@ -124,31 +200,184 @@ mq_pct() {
     printf "iif(:human, iif((%s) IS NULL, NULL, printf('%%.1f %%%%', 100.0 * (%s))), (%s))" "$1" "$1" "$1"
 }
 
-# mq_run DB: runs the SQL on stdin against DB with the extension loaded, the
-# bound parameters, foreign keys on and .bail on. sqlite3's "Runtime error
-# near line N:" prefix is replaced by the subcommand's name.
-# trusted_schema=OFF: the database may come from someone else, and a view or
-# trigger in it must not reach a function with side effects (the shell's
-# edit() runs a command); mqlite's schema needs only innocuous functions.
+# ---- running sqlite3 --------------------------------------------------------
+# mq_run is the one place that starts the sqlite3 shell (tests/scripts/
+# test_hostile_scripts.sh fails on any other). The database may come from a
+# stranger, so before anything reads its schema:
+#   -init /dev/null           ~/.sqliterc is not read (it could hold .shell)
+#   .bail on                  the first error stops the run
+#   PRAGMA trusted_schema=OFF a view or trigger may call only innocuous
+#                             functions: not the shell's edit() (runs a
+#                             command), readfile(), writefile()
+#   .timeout                  wait --wait seconds for a lock held by another
+#                             run before "database is locked"
+#   foreign keys on, then the extension and the bound parameters.
+# The database name goes through mq_path, so 'file:x' is a file, not a URI.
+
+# Time limits, in whole seconds: --wait (or $MQLITE_WAIT) for a lock, default
+# 10; --timeout (or $MQLITE_TIMEOUT) for the whole run, 0 for none; each
+# subcommand sets its default in mq_timeout_default before sourcing this file.
+: "${mq_timeout_default:=0}"
+MQ_WAIT=${MQLITE_WAIT:-10}
+MQ_TIMEOUT=${MQLITE_TIMEOUT:-$mq_timeout_default}
+MQ_CHILD="" MQ_CAT="" MQ_WD="" MQ_TMP="" MQ_CLEAN=""
+# what a failed write names (the report sets its file)
+MQ_OUT_NAME=""
+
+# mq_seconds VALUE WHAT: VALUE as whole seconds, or a usage error.
+mq_seconds() {
+    case $1 in
+        '' | *[!0-9]*) mq_usage_error "$2 expects whole seconds, found '$1'" ;;
+    esac
+    [ "${#1}" -le 6 ] || mq_usage_error "$2 expects at most 999999 seconds, found '$1'"
+    mq_s=$1
+    while [ "${#mq_s}" -gt 1 ] && [ "${mq_s#0}" != "$mq_s" ]; do mq_s=${mq_s#0}; done
+    printf '%s' "$mq_s"
+}
+# mq_time_opt OPTION VALUE: --wait and --timeout, which every subcommand takes.
+mq_time_opt() {
+    [ $# -ge 2 ] || mq_usage_error "$1 needs a value"
+    case $1 in
+        --wait) MQ_WAIT=$2 ;;
+        --timeout) MQ_TIMEOUT=$2 ;;
+    esac
+}
+# mq_stop PID: asks sqlite3 to stop (SIGINT: it interrupts the statement and
+# rolls back), then, if it has not after 2 s (a C loop that does not see the
+# interrupt), ends it (SIGTERM, then SIGKILL); an open transaction is rolled
+# back by the next connection either way.
+mq_stop() {
+    kill -INT "$1" 2>/dev/null || return 0
+    (
+        n=0
+        while [ "$n" -lt 4 ]; do
+            sleep 1
+            kill -0 "$1" 2>/dev/null || exit 0
+            n=$((n + 1))
+            [ "$n" = 2 ] && kill -TERM "$1" 2>/dev/null
+        done
+        kill -KILL "$1" 2>/dev/null
+    ) </dev/null >/dev/null 2>&1 &
+}
+
+# SIGINT, SIGTERM, SIGHUP: stop sqlite3 first and wait for it, so nothing
+# commits after the run says it stopped; remove the run's temporary files
+# (and the subcommand's, listed in MQ_CLEAN); exit 128 + the signal's number,
+# which runs the subcommand's EXIT trap.
+mq_on_signal() {
+    trap '' INT TERM HUP
+    if [ -n "$MQ_CHILD" ]; then
+        mq_stop "$MQ_CHILD"
+        wait "$MQ_CHILD" 2>/dev/null || :
+    fi
+    [ -z "$MQ_CAT" ] || wait "$MQ_CAT" 2>/dev/null || :
+    [ -z "$MQ_WD" ] || kill "$MQ_WD" 2>/dev/null || :
+    [ -z "$MQ_TMP" ] || rm -rf "$MQ_TMP"
+    # shellcheck disable=SC2086 # MQ_CLEAN: paths from mktemp, without spaces
+    [ -z "$MQ_CLEAN" ] || rm -f $MQ_CLEAN
+    printf '%s: stopped by SIG%s\n' "$mq_prog" "$1" >&2
+    exit "$2"
+}
+trap 'mq_on_signal INT 130' INT
+trap 'mq_on_signal TERM 143' TERM
+trap 'mq_on_signal HUP 129' HUP
+
+# mq_run DB [FUNCTION]: runs the SQL that FUNCTION prints (else the SQL on
+# stdin) against DB with the preamble above. Call it from the script's own
+# shell, not as part of a pipeline or $(...), so a signal to the script
+# reaches mq_on_signal while sqlite3 runs (mq_value captures a result).
+# sqlite3's output passes through cat, whose status says whether every byte
+# was written (sqlite3 ignores a full disk); errors go to stderr only, after
+# the run, without sqlite3's "Runtime error near line N:" prefix, its " (19)"
+# code, or the SQL function in front of a rule's error ("rule 'x' line 1: ...").
+# Timed out: exit 124 (an open transaction is rolled back; init's schema
+# statements before it stay).
 mq_run() {
-    db=$1
-    ext=$(mq_ext)
-    err=$(mktemp)
-    rc=0
+    # (|| exit: a caller may run mq_run where set -e does not apply)
+    mq_db=$(mq_path "$1") || exit 1
+    mq_ext_path=$(mq_ext) || exit 1
+    mq_wait_s=$(mq_seconds "$MQ_WAIT" "--wait (or MQLITE_WAIT)") || exit 2
+    mq_limit=$(mq_seconds "$MQ_TIMEOUT" "--timeout (or MQLITE_TIMEOUT)") || exit 2
+    MQ_TMP=$(mktemp -d "${TMPDIR:-/tmp}/mqlite.XXXXXX") || mq_die "cannot make a temporary directory in ${TMPDIR:-/tmp}"
     {
-        printf '.bail on\n.load %s\nPRAGMA foreign_keys = ON;\nPRAGMA trusted_schema = OFF;\n' "$(mq_dot_arg "$ext")"
-        printf '%s' "$MQ_PARAMS"
-        cat
-    } | "$MQ_SQLITE" -batch "$db" 2>"$err" || rc=$?
-    if [ "$rc" -ne 0 ] || [ -s "$err" ]; then
+        printf '.bail on\nPRAGMA trusted_schema = OFF;\n.timeout %s\nPRAGMA foreign_keys = ON;\n' "$((mq_wait_s * 1000))"
+        printf '.load %s\n' "$(mq_dot_path "$mq_ext_path")"
+        printf '.parameter init\n%s' "$MQ_PARAMS"
+        if [ -n "$MQ_CHECKS" ]; then
+            printf 'CREATE TEMP TABLE mq_check(k INTEGER);\n'
+            printf '%s' "$MQ_CHECKS"
+        fi
+        if [ $# -ge 2 ]; then "$2"; else cat; fi
+    } >"$MQ_TMP/in.sql"
+    mkfifo "$MQ_TMP/out"
+    cat "$MQ_TMP/out" 2>"$MQ_TMP/cat.err" &
+    MQ_CAT=$!
+    # the one sqlite3 invocation in scripts/
+    "$MQ_SQLITE" -init /dev/null -batch -bail "$mq_db" <"$MQ_TMP/in.sql" >"$MQ_TMP/out" 2>"$MQ_TMP/err" &
+    MQ_CHILD=$!
+    if [ "$mq_limit" -gt 0 ]; then
+        (
+            n=0
+            while [ "$n" -lt "$mq_limit" ]; do
+                sleep 1
+                kill -0 "$MQ_CHILD" 2>/dev/null || exit 0
+                n=$((n + 1))
+            done
+            : >"$MQ_TMP/timedout"
+            mq_stop "$MQ_CHILD"
+        ) </dev/null >/dev/null 2>&1 &
+        MQ_WD=$!
+    fi
+    # 2>/dev/null: the shell would print "Terminated" for a sqlite3 we ended
+    mq_rc=0
+    wait "$MQ_CHILD" 2>/dev/null || mq_rc=$?
+    MQ_CHILD=""
+    mq_crc=0
+    wait "$MQ_CAT" 2>/dev/null || mq_crc=$?
+    MQ_CAT=""
+    if [ -n "$MQ_WD" ]; then
+        kill "$MQ_WD" 2>/dev/null || :
+        wait "$MQ_WD" 2>/dev/null || :
+        MQ_WD=""
+    fi
+    # (sqlite3 interrupted between two statements exits 0: the marker decides)
+    if [ -f "$MQ_TMP/timedout" ]; then
+        rm -rf "$MQ_TMP"
+        MQ_TMP=""
+        printf '%s: stopped after %s s, the time limit (--timeout or MQLITE_TIMEOUT)\n' "$mq_prog" "$mq_limit" >&2
+        exit 124
+    fi
+    if [ "$mq_rc" -ne 0 ] || [ -s "$MQ_TMP/err" ]; then
         sed -e 's/^Runtime error near line [0-9]*: //' -e 's/^Parse error near line [0-9]*: //' \
             -e 's/^Error: near line [0-9]*: //' \
-            -e 's/^Error: //' -e '/^  /d' -e "s|^|$mq_prog: |" "$err" >&2
-        rm -f "$err"
-        [ "$rc" -ne 0 ] && exit 1
-        return 0
+            -e 's/^Error: //' -e '/^  /d' -e 's/ ([0-9]*)$//' \
+            -e "s/^lead_[a-z]*: \(rule '\)/\1/" -e "s/^score_leads: \(rule '\)/\1/" \
+            -e "s|^|$mq_prog: |" "$MQ_TMP/err" >&2
     fi
-    rm -f "$err"
+    if [ "$mq_crc" -ne 0 ]; then
+        # a reader that went away (| head) is not an error to report
+        if [ "$mq_crc" -ne 141 ]; then
+            printf '%s: cannot write %s: %s\n' "$mq_prog" "${MQ_OUT_NAME:-the output}" \
+                "$(sed -e 's/^cat: //' -e 's/^write error: //' "$MQ_TMP/cat.err" | head -n 1)" >&2
+        fi
+        rm -rf "$MQ_TMP"
+        MQ_TMP=""
+        exit 1
+    fi
+    rm -rf "$MQ_TMP"
+    MQ_TMP=""
+    [ "$mq_rc" -eq 0 ] || exit 1
+}
+
+# mq_value DB [FUNCTION]: mq_run, with the output (without its last line
+# break) in MQ_OUT instead of on stdout.
+mq_value() {
+    mq_vf=$(mktemp "${TMPDIR:-/tmp}/mqlite.XXXXXX")
+    MQ_CLEAN="$MQ_CLEAN $mq_vf"
+    mq_run "$@" >"$mq_vf"
+    # shellcheck disable=SC2034 # read by the subcommands
+    MQ_OUT=$(cat "$mq_vf")
+    rm -f "$mq_vf"
 }
 
 # Whether stderr is a terminal (progress lines are for people, not cron).
