@@ -114,10 +114,11 @@ static int function_taken(sqlite3 *db, const char *name)
 ** when memory is short: from pragma_module_list where the build has it, else
 ** by naming it as a table-valued function ("no such table" means free; a real
 ** table of that name, "... is not a function", is not a module). */
-static int module_taken(sqlite3 *db, const char *name)
+static int module_taken(sqlite3 *db, mq_conn *conn, const char *name)
 {
     sqlite3_stmt *st = NULL;
     int taken;
+    if (conn->schema_unreadable) return 0;
     if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_module_list WHERE name = ?1 COLLATE NOCASE", -1, &st, NULL) ==
         SQLITE_OK) {
         sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
@@ -127,6 +128,20 @@ static int module_taken(sqlite3 *db, const char *name)
         clear_error(db);
         return taken;
     }
+    /* Naming a table reads the schema, which fails while another connection
+    ** holds a lock or when the schema cannot load with trusted_schema=OFF (a
+    ** database whose CHECKs call functions that are not innocuous: `mqlite
+    ** init` must still load mqlite to upgrade it). Then no probe can answer,
+    ** and the name is taken as free: functions, which are checked without the
+    ** schema, are what hosts actually share names with. */
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema LIMIT 0", -1, &st, NULL) != SQLITE_OK) {
+        int nomem = sqlite3_errcode(db) == SQLITE_NOMEM;
+        sqlite3_finalize(st);
+        clear_error(db);
+        conn->schema_unreadable = !nomem;
+        return nomem ? -1 : 0;
+    }
+    sqlite3_finalize(st);
     char *sql = sqlite3_mprintf("SELECT * FROM %s()", name);
     if (!sql) return -1;
     int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
@@ -163,7 +178,7 @@ int mq_create_module(sqlite3 *db, mq_conn *conn, const char *name, const sqlite3
 {
     if (conn->checking) {
         destroy(aux);
-        int taken = module_taken(db, name);
+        int taken = module_taken(db, conn, name);
         if (taken <= 0) return taken < 0 ? SQLITE_NOMEM : SQLITE_OK;
         conn->clash = name;
         return SQLITE_ERROR;

@@ -43,6 +43,7 @@ typedef struct mq_conn {
     ** already has; the first such name is kept in `clash`. */
     int checking;
     const char *clash;
+    int schema_unreadable;      /* so the module probes wait on a lock once */
 } mq_conn;
 
 void mq_conn_retain(mq_conn *c);
