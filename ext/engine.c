@@ -51,6 +51,75 @@ struct mq_engine {
     int proxy_ref;
 };
 
+/* ---- a build's life ----------------------------------------------------------------- */
+
+/* Frees what b holds (a second call does nothing). */
+static void build_free(lua_State *L, mq_build *b)
+{
+    mq_prog *p = &b->prog;
+    for (int i = 0; i < b->nfns; i++) luaL_unref(L, LUA_REGISTRYINDEX, b->fnrefs[i]);
+    if (b->fnrefs) mq_prog_mem(p, b->fnrefs, 0);
+    b->fnrefs = NULL;
+    b->nfns = 0;
+    if (b->grade_names) {
+        for (int i = 0; i < p->nths; i++)
+            if (b->grade_names[i]) mq_prog_mem(p, b->grade_names[i], 0);
+        mq_prog_mem(p, b->grade_names, 0);
+    }
+    b->grade_names = NULL;
+    mq_prog_free(p);
+}
+
+static int box_gc(lua_State *L)
+{
+    build_free(L, lua_touserdata(L, 1));
+    return 0;
+}
+
+/* Pushes a new, empty build: a userdata whose __gc frees what the build
+** holds, so a chunk that fails anywhere leaves nothing behind once the
+** collector runs (the sandbox collects after every failed call). Its
+** memory comes from L's allocator, as lauxlib.c's buffers' does. */
+static mq_build *build_new(lua_State *L)
+{
+    mq_build *b = lua_newuserdatauv(L, sizeof *b, 0);
+    memset(b, 0, sizeof *b);
+    mq_prog_init(&b->prog);
+    b->prog.alloc = lua_getallocf(L, &b->prog.alloc_ud);
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, box_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_setmetatable(L, -2);                   /* stack: box */
+    return b;
+}
+
+/* The chunk succeeded: moves the build out of its box into dst. */
+static void build_take(mq_build *box, mq_build *dst)
+{
+    *dst = *box;
+    memset(box, 0, sizeof *box);               /* its __gc now frees nothing */
+}
+
+/* After the chunk ran: grade names in thresholds, then the program's
+** defaults. NULL, or a malloc'd "rule 'NAME': ..." message. */
+static char *build_finish(mq_build *b, const char *rule)
+{
+    mq_prog *p = &b->prog;
+    const char *msg = NULL;
+    for (int i = 0; i < p->nths && b->grade_names; i++) {
+        if (!b->grade_names[i]) continue;
+        if (mq_prog_default_grades(p) != 0) return mq_format("rule '%s': out of memory", rule);
+        int g = mq_prog_grade_index(p, b->grade_names[i], strlen(b->grade_names[i]));
+        if (g < 0) return mq_format("rule '%s': threshold %s names grade '%s', which is not in the grade scale",
+                                    rule, p->ths[i].stage, b->grade_names[i]);
+        p->ths[i].min_grade = g;
+    }
+    for (int i = 0; i < p->nevs; i++)
+        if (p->evs[i].half_life < 0) p->evs[i].half_life = p->default_half_life;
+    if (mq_prog_finish(p, &msg) != 0) return mq_format("rule '%s': %s", rule, msg);
+    return NULL;
+}
+
 /* ---- engine ------------------------------------------------------------------------ */
 
 /* The sandbox's `add`: the rule language and the lead proxy. */
@@ -141,7 +210,7 @@ void mq_rule_release(mq_rule *r)
 {
     if (!r || --r->refs > 0) return;
     mq_engine *e = r->e;
-    mq_build_free(e->sb.L, &r->b);
+    build_free(e->sb.L, &r->b);
     free(r->name);
     free(r->src);
     free(r);
@@ -175,14 +244,14 @@ static int run_chunk(lua_State *L)
     mq_engine *e = (mq_engine *)mq_sb_of(L);
     mq_build *out = lua_touserdata(L, 2);
     lua_settop(L, 1);
-    mq_build *box = mq_build_new(L);           /* stack: chunk box */
+    mq_build *box = build_new(L);           /* stack: chunk box */
     mq_sb_push_env(&e->sb);                    /* stack: chunk box env */
     lua_setupvalue(L, 1, 1);                   /* stack: chunk box */
     lua_pushvalue(L, 1);
     e->dsl.building = box;
     lua_call(L, 0, 0);                         /* on error, the box is garbage: its __gc frees the build */
     e->dsl.building = NULL;
-    mq_build_take(box, out);
+    build_take(box, out);
     return 0;
 }
 
@@ -232,7 +301,7 @@ static mq_rule *compile(mq_engine *e, const char *name, const char *src, size_t 
     if (rc != 0) goto fail;
     r->b.prog.call = rule_call;
     r->b.prog.call_ud = r;
-    if ((*err = mq_build_finish(&r->b, name)) != NULL) goto fail;
+    if ((*err = build_finish(&r->b, name)) != NULL) goto fail;
     return r;
 fail:
     mq_rule_release(r);

@@ -34,6 +34,8 @@
 /* Bytes that a per-character loop (upper, utf8.len, strtod) handles for the
 ** price of one instruction. */
 #define BYTES_PER_INSTRUCTION 16.0
+/* Instructions a table lookup costs when it goes through __index. */
+#define LOOKUP_CALL 32.0
 
 void mq_guard_charge(lua_State *L, double instructions, const char *fn, const char *what)
 {
@@ -146,7 +148,13 @@ static int guarded_range(lua_State *L)
     if (concat) luaL_optlstring(L, 2, "", NULL);
     lua_Integer i = luaL_optinteger(L, ai, 1);
     lua_Integer j = lua_isnoneornil(L, ai + 1) ? luaL_len(L, 1) : luaL_checkinteger(L, ai + 1);
-    if (j >= i) mq_guard_charge(L, (double)j - (double)i + 1, fn, concat ? "too many elements to join" : "too many elements to unpack");
+    /* A lookup that calls __index (a function in C, say) costs far more than
+    ** a raw one: about what LOOKUP_CALL instructions cost. */
+    double each = luaL_getmetafield(L, 1, "__index") != LUA_TNIL ? LOOKUP_CALL : 1;
+    if (each > 1) lua_pop(L, 1);
+    if (j >= i)
+        mq_guard_charge(L, ((double)j - (double)i + 1) * each, fn,
+                        concat ? "too many elements to join" : "too many elements to unpack");
     lua_settop(L, ai - 1);
     lua_pushinteger(L, i);
     lua_pushinteger(L, j);

@@ -169,7 +169,7 @@ static void add_strings(lua_State *L, mq_test *t, int list, const char *fn)
             luaL_error(L, "%s: item %d of the list expected a string, found %s", fn, (int)i, luaL_typename(L, -1));
         size_t len;
         const char *s = lua_tolstring(L, -1, &len);
-        charge(L, (double)len / 16, fn);
+        charge(L, ceil((double)len / 16), fn);
         t->strs[t->nstrs] = lower_dup(L, s, len);
         t->lens[t->nstrs++] = len;
         lua_pop(L, 1);
@@ -595,63 +595,4 @@ void mq_dsl_add(lua_State *L, int tmpl, void *ud)
     lua_pushlightuserdata(L, d);
     luaL_setfuncs(L, dsl_funcs, 1);            /* each with the context as upvalue 1 */
     lua_pop(L, 1);
-}
-
-void mq_build_free(lua_State *L, mq_build *b)
-{
-    mq_prog *p = &b->prog;
-    for (int i = 0; i < b->nfns; i++) luaL_unref(L, LUA_REGISTRYINDEX, b->fnrefs[i]);
-    if (b->fnrefs) mq_prog_mem(p, b->fnrefs, 0);
-    b->fnrefs = NULL;
-    b->nfns = 0;
-    if (b->grade_names) {
-        for (int i = 0; i < p->nths; i++)
-            if (b->grade_names[i]) mq_prog_mem(p, b->grade_names[i], 0);
-        mq_prog_mem(p, b->grade_names, 0);
-    }
-    b->grade_names = NULL;
-    mq_prog_free(p);
-}
-
-static int box_gc(lua_State *L)
-{
-    mq_build_free(L, lua_touserdata(L, 1));
-    return 0;
-}
-
-mq_build *mq_build_new(lua_State *L)
-{
-    mq_build *b = lua_newuserdatauv(L, sizeof *b, 0);
-    memset(b, 0, sizeof *b);
-    mq_prog_init(&b->prog);
-    b->prog.alloc = lua_getallocf(L, &b->prog.alloc_ud);
-    lua_createtable(L, 0, 1);
-    lua_pushcfunction(L, box_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_setmetatable(L, -2);                   /* stack: box */
-    return b;
-}
-
-void mq_build_take(mq_build *box, mq_build *dst)
-{
-    *dst = *box;
-    memset(box, 0, sizeof *box);               /* its __gc now frees nothing */
-}
-
-char *mq_build_finish(mq_build *b, const char *rule)
-{
-    mq_prog *p = &b->prog;
-    const char *msg = NULL;
-    for (int i = 0; i < p->nths && b->grade_names; i++) {
-        if (!b->grade_names[i]) continue;
-        if (mq_prog_default_grades(p) != 0) return mq_format("rule '%s': out of memory", rule);
-        int g = mq_prog_grade_index(p, b->grade_names[i], strlen(b->grade_names[i]));
-        if (g < 0) return mq_format("rule '%s': threshold %s names grade '%s', which is not in the grade scale",
-                                    rule, p->ths[i].stage, b->grade_names[i]);
-        p->ths[i].min_grade = g;
-    }
-    for (int i = 0; i < p->nevs; i++)
-        if (p->evs[i].half_life < 0) p->evs[i].half_life = p->default_half_life;
-    if (mq_prog_finish(p, &msg) != 0) return mq_format("rule '%s': %s", rule, msg);
-    return NULL;
 }

@@ -29,18 +29,4 @@ typedef struct mq_dsl {
 ** mq_sb_open; ud is an mq_dsl). */
 void mq_dsl_add(lua_State *L, int tmpl, void *ud);
 
-/* Pushes a new, empty build: a userdata whose __gc frees what the build
-** holds, so a chunk that fails anywhere leaves nothing behind once the
-** collector runs (the sandbox collects after every failed call). Its
-** memory comes from L's allocator. */
-mq_build *mq_build_new(lua_State *L);
-/* The chunk succeeded: moves the build out of its box into dst (the box is
-** left empty). */
-void mq_build_take(mq_build *box, mq_build *dst);
-/* Frees what b holds (a second call does nothing). */
-void mq_build_free(lua_State *L, mq_build *b);
-/* After the chunk ran: grade names in thresholds, then the program's
-** defaults. NULL, or a malloc'd "rule 'NAME': ..." message. */
-char *mq_build_finish(mq_build *b, const char *rule);
-
 #endif

@@ -38,6 +38,7 @@
 #define HOOK_STEP 1000          /* instructions between two budget checks */
 #define ALLOC_BYTES 64.0        /* bytes allocated that cost one instruction */
 #define STOP_PROBE 0.005        /* seconds of Lua between two questions to the host */
+#define STRING_HEADER 25        /* a Lua 5.4 string's size beyond its bytes: sizeof(TString) + 1 (64-bit) */
 
 /* ---- memory cap and instruction budget ------------------------------------------ */
 
@@ -53,8 +54,8 @@ static void *budget_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     }
     if (nsize > osize && sb->used - osize + nsize > sb->limit)
         return NULL;            /* Lua collects garbage and tries once more */
-    if (tag == LUA_TSTRING && nsize > MQ_MAX_STRING + 64) {
-        sb->strerr = 1;         /* 64: the string's header */
+    if (tag == LUA_TSTRING && nsize > MQ_MAX_STRING + STRING_HEADER) {
+        sb->strerr = 1;
         return NULL;
     }
     void *p = realloc(ptr, nsize);
@@ -233,9 +234,9 @@ int mq_sb_load(mq_sandbox *sb, mq_budget *b, const char *rule, const char *src, 
                          MQ_MAX_SOURCE);
         return LUA_ERRSYNTAX;
     }
-    if (mq_sb_prepay(sb, b, (double)n * MQ_PARSE_PER_BYTE) != 0) {
-        *err = mq_format("rule '%s': compiling %zu bytes of source would exceed the instruction budget of %lld",
-                         rule, n, sb->ilimit);
+    if (mq_sb_prepay(sb, b, mq_parse_cost(n)) != 0) {
+        *err = mq_format("rule '%s': compiling %zu bytes of source would exceed the instruction budget of %lld "
+                         "(see mqlite_limit('instructions'))", rule, n, sb->ilimit);
         return LUA_ERRSYNTAX;
     }
     char chunkname[80];
@@ -321,7 +322,7 @@ static int sb_load(lua_State *L)
     if (!strchr(mode, 't')) return luaL_error(L, "load: binary chunks are not allowed in a rule");
     if (n > MQ_MAX_SOURCE) return luaL_error(L, "load: the chunk is %d bytes, more than the %d allowed", (int)n,
                                              (int)MQ_MAX_SOURCE);
-    mq_guard_charge(L, (double)n * MQ_PARSE_PER_BYTE, "load", "the chunk is too long to compile");
+    mq_guard_charge(L, mq_parse_cost(n), "load", "the chunk is too long to compile");
     int has_env = !lua_isnone(L, 4);
     if (luaL_loadbufferx(L, s, n, name, "t") != LUA_OK) {
         lua_pushnil(L);

@@ -25,7 +25,10 @@
 **     limit x MQ_NS_PER_INSTRUCTION (2 s under the default budget), and strings
 **     are capped at MQ_MAX_STRING so that one instruction cannot take long.
 **   - compiling: a rule's source, and every load() chunk, at most
-**     MQ_MAX_SOURCE bytes, charged MQ_PARSE_PER_BYTE instructions a byte.
+**     MQ_MAX_SOURCE bytes, charged by mq_parse_cost: Lua's parser is
+**     quadratic on long `or` chains and `elseif` chains (it walks a list of
+**     pending jumps for each one: 150 KB of `a or a or ...` takes 1.6 s), so
+**     the charge is too; at the default budget a rule may have about 45 KB.
 */
 #ifndef SANDBOX_H
 #define SANDBOX_H
@@ -38,7 +41,14 @@
 #define MQ_MAX_STRING ((size_t)1 << 20)          /* longest string a rule may make or read */
 #define MQ_MAX_SOURCE ((size_t)256 << 10)        /* longest rule source or load() chunk */
 #define MQ_PARSE_PER_BYTE 4.0                    /* instructions charged per byte parsed */
+#define MQ_PARSE_QUADRATIC 2800.0                /* ... plus n^2 / this for n bytes */
 #define MQ_NS_PER_INSTRUCTION 2000.0             /* wall time counted as one instruction */
+
+/* Instructions charged for parsing n bytes of Lua. */
+static inline double mq_parse_cost(size_t n)
+{
+    return (double)n * MQ_PARSE_PER_BYTE + (double)n * (double)n / MQ_PARSE_QUADRATIC;
+}
 
 /* The host's answer to "should the running rule stop?" (nonzero: stop). */
 typedef int (*mq_stop_fn)(void *data);
