@@ -13,9 +13,7 @@
 ** with what the rule passes (a list of 10,000 strings, the search for a group
 ** among 50,000) is charged to the compile's budget before it is done.
 ** Values are checked by luaconv.c (finite numbers, UTF-8 text).
-**
-** Stack discipline: each function leaves the stack as Lua's calling
-** convention expects; helpers leave it as they found it.
+** Stack discipline: helpers leave the stack as they found it.
 */
 #include "ruledsl.h"
 #include "luaconv.h"
@@ -26,8 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int new_test(lua_State *L, mq_testop op, int negate);
 
 static mq_dsl *dsl_of(lua_State *L) { return lua_touserdata(L, lua_upvalueindex(1)); }
 
@@ -186,7 +182,13 @@ static void add_test(lua_State *L, mq_build *r, mq_cond *c, const char *key, siz
     charge(L, 1 + r->prog.nfields, fn);
     if ((t->field = mq_prog_field(&r->prog, key, keylen)) < 0) mq_sb_nomem(L);
     switch (lua_type(L, idx)) {
-    case LUA_TNUMBER: t->op = MQT_EQ_NUM; t->a = mq_conv_number(L, idx, fn, key, MQ_FINITE); return;
+    case LUA_TNUMBER: {
+        char what[96];
+        snprintf(what, sizeof what, "condition on '%.64s'", key);
+        t->op = MQT_EQ_NUM;
+        t->a = mq_conv_number(L, idx, fn, what, MQ_FINITE);
+        return;
+    }
     case LUA_TBOOLEAN: t->op = lua_toboolean(L, idx) ? MQT_TRUE : MQT_FALSE; return;
     case LUA_TSTRING: {
         size_t n;
