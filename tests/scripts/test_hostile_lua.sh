@@ -42,4 +42,15 @@ while kill -0 "$pid" 2>/dev/null; do
 done
 wait "$pid" || true
 grep -q "lead_score: rule 'spin' line 1: interrupted" "$tmp/out" || { cat "$tmp/out" >&2; fail "no 'interrupted' error"; }
+
+# Item 3 through the scripts: `mqlite rule add` compiles the rule with
+# lead_score(NAME, '{}'); a message handler that loops used to hang it.
+MQLITE_EXT=$ext scripts/mqlite init "$tmp/crm.db" >/dev/null
+printf 'xpcall(error, function() while true do end end)\n' >"$tmp/x3.lua"
+if MQLITE_EXT=$ext timeout 20 scripts/mqlite rule "$tmp/crm.db" add x3 "$tmp/x3.lua" >"$tmp/add.out" 2>&1; then
+    cat "$tmp/add.out" >&2
+    fail "rule add saved a rule that never ends"
+fi
+grep -q "rule 'x3' line 1: instruction budget of 1000000 exceeded" "$tmp/add.out" ||
+    { cat "$tmp/add.out" >&2; fail "rule add: no budget error"; }
 echo "test_hostile_lua: ok"
