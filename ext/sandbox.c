@@ -37,7 +37,7 @@
 
 #define HOOK_STEP 1000          /* instructions between two budget checks */
 #define ALLOC_BYTES 64.0        /* bytes allocated that cost one instruction */
-#define STOP_PROBE 0.005        /* seconds of Lua between two questions to the host */
+#define STOP_PROBE 0.010        /* seconds of Lua between two questions to the host */
 #define STRING_HEADER 25        /* a Lua 5.4 string's size beyond its bytes: sizeof(TString) + 1 (64-bit) */
 
 /* ---- memory cap and instruction budget ------------------------------------------ */
