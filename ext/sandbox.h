@@ -24,6 +24,11 @@
 **     nanoseconds as one instruction: a lead's Lua may run at most
 **     limit x MQ_NS_PER_INSTRUCTION (2 s under the default budget), and strings
 **     are capped at MQ_MAX_STRING so that one instruction cannot take long.
+**     On a machine (or under a tool such as valgrind) where ordinary Lua is
+**     slow, the time per instruction grows with it: the first sandbox of the
+**     process times a loop of ordinary, allocating Lua and allows at least
+**     CALIBRATION_FACTOR times that, so that a rule's result never depends on
+**     how fast the machine is, only a runaway's error does.
 **   - compiling: a rule's source, and every load() chunk, at most
 **     MQ_MAX_SOURCE bytes, charged by mq_parse_cost: Lua's parser is
 **     quadratic on long `or` chains and `elseif` chains (it walks a list of
@@ -70,6 +75,7 @@ typedef struct mq_sandbox {
     mq_stop_fn stop;
     void *stop_data;
     int template_ref;            /* the sandbox's globals, copied into each env */
+    double ns_per_instruction;   /* wall time counted as one instruction here */
 } mq_sandbox;
 
 static inline mq_sandbox *mq_sb_of(lua_State *L) { return *(mq_sandbox **)lua_getextraspace(L); }
