@@ -47,7 +47,7 @@ grep -q "lead_score: rule 'spin' line 1: interrupted" "$tmp/out" || { cat "$tmp/
 # lead_score(NAME, '{}'); a message handler that loops used to hang it.
 MQLITE_EXT=$ext scripts/mqlite init "$tmp/crm.db" >/dev/null
 printf 'xpcall(error, function() while true do end end)\n' >"$tmp/x3.lua"
-if MQLITE_EXT=$ext timeout 20 scripts/mqlite rule "$tmp/crm.db" add x3 "$tmp/x3.lua" >"$tmp/add.out" 2>&1; then
+if MQLITE_EXT=$ext timeout 90 scripts/mqlite rule "$tmp/crm.db" add x3 "$tmp/x3.lua" >"$tmp/add.out" 2>&1; then
     cat "$tmp/add.out" >&2
     fail "rule add saved a rule that never ends"
 fi
