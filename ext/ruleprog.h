@@ -2,7 +2,7 @@
 ** ruleprog.h — a compiled scoring rule as data, and its evaluation in C.
 **
 ** A rule is written in Lua, but what it declares (fit criteria, event points,
-** caps, decay, thresholds, grades) is turned by luarule.c into the structures
+** caps, decay, thresholds, grades) is turned by ruledsl.c into the structures
 ** below, and scoring walks them in C. Lua runs only for a criterion whose
 ** condition is a function the rule wrote itself; that call goes through the
 ** `call` hook of the program, so this file needs neither Lua nor SQLite and
