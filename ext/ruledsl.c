@@ -499,7 +499,7 @@ static int test_num(lua_State *L, mq_testop op, const char *fn, int nargs)
         if (lua_type(L, i) != LUA_TNUMBER)
             luaL_error(L, "%s: argument %d expected a number, found %s", fn, i, luaL_typename(L, i));
     for (int i = 1; i <= nargs; i++) {
-        char what[16];
+        char what[24];
         snprintf(what, sizeof what, "argument %d", i);
         mq_conv_number(L, i, fn, what, MQ_FINITE);
     }
