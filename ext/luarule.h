@@ -1,11 +1,13 @@
 /*
 ** luarule.h — the Lua rule engine: a sandboxed Lua 5.4 state per connection
-** that turns rule source into a compiled mq_prog, keeps compiled rules by
-** name, and runs a rule's own functions under a memory cap and an
-** instruction budget.
+** that turns rule source into a compiled mq_prog, keeps compiled rules in a
+** bounded cache, and runs a rule's own functions under a memory cap and an
+** instruction budget per lead.
 **
-** This header is all that other files see of Lua; only luarule.c and its
-** guards in luaguard.c include lua.h. Error messages returned through `char **err` are malloc'd and read
+** This header is all that other files see of Lua. The engine is engine.c
+** (lifetime, compile, cache), sandbox.c and luaguard.c (the sandbox),
+** luaconv.c (C <-> Lua values) and ruledsl.c (the rule language); only they
+** include lua.h. Error messages returned through `char **err` are malloc'd and read
 ** "rule 'NAME' line N: what went wrong" (without the SQL function's name, which
 ** the caller puts in front).
 */
@@ -17,7 +19,7 @@
 #include "ruleprog.h"
 
 #define MQ_DEFAULT_MEMORY_LIMIT ((size_t)64 << 20)   /* bytes, per connection */
-#define MQ_DEFAULT_INSTRUCTION_LIMIT 1000000LL       /* per call of a rule */
+#define MQ_DEFAULT_INSTRUCTION_LIMIT 1000000LL       /* per lead, and per compile */
 #define MQ_MIN_MEMORY_LIMIT ((size_t)1 << 20)
 #define MQ_MAX_MEMORY_LIMIT ((size_t)4 << 30)
 #define MQ_MIN_INSTRUCTION_LIMIT 1000LL
@@ -37,6 +39,10 @@ long long mq_engine_instruction_limit(const mq_engine *e);
 /* Setters check the ranges above; they return 0, or -1 when out of range. */
 int mq_engine_set_memory_limit(mq_engine *e, size_t bytes);
 int mq_engine_set_instruction_limit(mq_engine *e, long long n);
+/* While Lua runs, stop(data) is asked every few milliseconds whether to stop
+** (the host's sqlite3_interrupt, progress handler, Ctrl-C); nonzero stops the
+** rule with "rule 'NAME' line N: interrupted", which pcall cannot catch. */
+void mq_engine_set_stop(mq_engine *e, int (*stop)(void *data), void *data);
 /* How many times a rule source was compiled (to test the cache). */
 unsigned mq_engine_compiles(const mq_engine *e);
 

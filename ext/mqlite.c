@@ -40,6 +40,7 @@ SQLITE_EXTENSION_INIT1
 #include <stdlib.h>
 #include <string.h>
 
+#include "interrupt.h"
 #include "mqtime.h"
 
 /* ---- shared helpers (declared in mqlite.h) --------------------------------------- */
@@ -414,6 +415,7 @@ int sqlite3_mqlite_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines
         *pzErrMsg = sqlite3_mprintf("mqlite: cannot create the Lua state (out of memory)");
         return SQLITE_NOMEM;
     }
+    mq_engine_set_stop(conn->engine, mq_sql_interrupted, db);   /* Ctrl-C, interrupt(), progress handlers */
     /* first pass: register nothing, look for a name the host has */
     int rc = SQLITE_OK;
     conn->checking = 1;

@@ -10,6 +10,8 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,52 +25,101 @@ void mq_prog_init(mq_prog *p)
     p->grade_start = -1;
 }
 
-static void cond_free(mq_cond *c)
+/* ---- the program's memory ---------------------------------------------------- */
+
+/* Every block carries its size in front, as the allocator needs the old size. */
+typedef union { max_align_t align; size_t n; } mem_head;
+
+void *mq_prog_mem(mq_prog *p, void *ptr, size_t n)
+{
+    mem_head *h = ptr ? (mem_head *)ptr - 1 : NULL;
+    size_t old = h ? h->n + sizeof *h : 0;
+    if (n > SIZE_MAX - sizeof *h) return NULL;
+    size_t total = n ? n + sizeof *h : 0;
+    mem_head *nh;
+    if (p->alloc) {
+        nh = p->alloc(p->alloc_ud, h, old, total);
+    } else if (total == 0) {
+        free(h);
+        nh = NULL;
+    } else {
+        nh = realloc(h, total);
+    }
+    if (!nh) return NULL;
+    nh->n = n;
+    return nh + 1;
+}
+
+size_t mq_prog_mem_size(const void *ptr) { return ((const mem_head *)ptr - 1)->n; }
+
+static void mem_free(mq_prog *p, void *ptr)
+{
+    if (ptr) mq_prog_mem(p, ptr, 0);
+}
+
+char *mq_prog_strndup(mq_prog *p, const char *s, size_t n)
+{
+    char *c = mq_prog_mem(p, NULL, n + 1);
+    if (!c) return NULL;
+    memcpy(c, s, n);
+    c[n] = 0;
+    return c;
+}
+
+static void cond_free(mq_prog *p, mq_cond *c)
 {
     for (int i = 0; i < c->ntests; i++) {
-        for (int k = 0; k < c->tests[i].nstrs; k++) free(c->tests[i].strs[k]);
-        free(c->tests[i].strs);
-        free(c->tests[i].lens);
+        for (int k = 0; k < c->tests[i].nstrs; k++) mem_free(p, c->tests[i].strs[k]);
+        mem_free(p, c->tests[i].strs);
+        mem_free(p, c->tests[i].lens);
     }
-    free(c->tests);
+    mem_free(p, c->tests);
     c->tests = NULL;
     c->ntests = 0;
 }
 
 void mq_prog_free(mq_prog *p)
 {
-    for (int i = 0; i < p->nfields; i++) free(p->fields[i]);
-    free(p->fields);
+    for (int i = 0; i < p->nfields; i++) mem_free(p, p->fields[i]);
+    mem_free(p, p->fields);
     for (int i = 0; i < p->nfits; i++) {
-        free(p->fits[i].reason);
-        cond_free(&p->fits[i].cond);
+        mem_free(p, p->fits[i].reason);
+        cond_free(p, &p->fits[i].cond);
     }
-    free(p->fits);
+    mem_free(p, p->fits);
     for (int i = 0; i < p->nevs; i++) {
-        free(p->evs[i].type);
-        free(p->evs[i].reason);
-        free(p->evs[i].stage);
-        cond_free(&p->evs[i].where);
+        mem_free(p, p->evs[i].type);
+        mem_free(p, p->evs[i].reason);
+        mem_free(p, p->evs[i].stage);
+        cond_free(p, &p->evs[i].where);
     }
-    free(p->evs);
-    for (int i = 0; i < p->ngroups; i++) free(p->groups[i].name);
-    free(p->groups);
-    for (int i = 0; i < p->nths; i++) free(p->ths[i].stage);
-    free(p->ths);
-    free(p->below);
-    for (int i = 0; i < p->ngrades; i++) free(p->grades[i]);
-    free(p->grades);
+    mem_free(p, p->evs);
+    for (int i = 0; i < p->ngroups; i++) mem_free(p, p->groups[i].name);
+    mem_free(p, p->groups);
+    for (int i = 0; i < p->nths; i++) mem_free(p, p->ths[i].stage);
+    mem_free(p, p->ths);
+    mem_free(p, p->below);
+    for (int i = 0; i < p->ngrades; i++) mem_free(p, p->grades[i]);
+    mem_free(p, p->grades);
+    mq_call_fn call = p->call;
+    void *call_ud = p->call_ud;
+    mq_alloc_fn alloc = p->alloc;
+    void *alloc_ud = p->alloc_ud;
     mq_prog_init(p);
+    p->call = call;
+    p->call_ud = call_ud;
+    p->alloc = alloc;
+    p->alloc_ud = alloc_ud;
 }
 
 int mq_prog_field(mq_prog *p, const char *name, size_t len)
 {
     for (int i = 0; i < p->nfields; i++)
         if (strlen(p->fields[i]) == len && memcmp(p->fields[i], name, len) == 0) return i;
-    char **f = realloc(p->fields, (size_t)(p->nfields + 1) * sizeof *f);
+    char **f = mq_prog_mem(p, p->fields, (size_t)(p->nfields + 1) * sizeof *f);
     if (!f) return -1;
     p->fields = f;
-    if (!(f[p->nfields] = strndup(name, len))) return -1;
+    if (!(f[p->nfields] = mq_prog_strndup(p, name, len))) return -1;
     return p->nfields++;
 }
 
@@ -89,9 +140,9 @@ int mq_prog_default_grades(mq_prog *p)
 {
     static const char *const def[] = {"A+", "A", "B", "C", "D", "F"};
     if (p->ngrades) return 0;
-    if (!(p->grades = calloc(6, sizeof *p->grades))) return -1;
+    if (!(p->grades = mq_prog_mem(p, NULL, 6 * sizeof *p->grades))) return -1;
     for (int i = 0; i < 6; i++) {
-        if (!(p->grades[i] = strdup(def[i]))) return -1;
+        if (!(p->grades[i] = mq_prog_strndup(p, def[i], strlen(def[i])))) return -1;
         p->ngrades++;
     }
     return 0;
@@ -101,7 +152,7 @@ int mq_prog_finish(mq_prog *p, const char **err)
 {
     if (mq_prog_default_grades(p) != 0) goto nomem;
     if (p->grade_start < 0) p->grade_start = p->ngrades >= 2 ? p->ngrades - 2 : 0;
-    if (!p->below && !(p->below = strdup("IQL"))) goto nomem;
+    if (!p->below && !(p->below = mq_prog_strndup(p, "IQL", 3))) goto nomem;
     if (p->nths > 1) qsort(p->ths, (size_t)p->nths, sizeof *p->ths, cmp_threshold);   /* ths may be NULL */
     for (int i = 0; i < p->nfits; i++)
         if (p->fits[i].grade_step == MQ_STEP_DEFAULT)
@@ -239,7 +290,7 @@ static int test_holds(const mq_test *t, const mq_value *v)
 
 /* Evaluates a condition: 1 holds, 0 does not, -1 error. *points may be set by
 ** a Lua function that returns a number. */
-static int cond_holds(const mq_prog *p, const mq_cond *c, const mq_source *src,
+static int cond_holds(const mq_prog *p, const mq_cond *c, const mq_source *src, mq_budget *b,
                       double *points, int *has_points, char **err)
 {
     *has_points = 0;
@@ -252,7 +303,7 @@ static int cond_holds(const mq_prog *p, const mq_cond *c, const mq_source *src,
     if (c->fn >= 0) {
         int applies = 0;
         if (!p->call) { *err = strdup("rule has a function but no engine to run it"); return -1; }
-        if (p->call(p->call_ud, c->fn, src, &applies, points, has_points, err) != 0) return -1;
+        if (p->call(p->call_ud, c->fn, src, b, &applies, points, has_points, err) != 0) return -1;
         return applies;
     }
     return 1;
@@ -323,6 +374,7 @@ int mq_engage_init(mq_engage *a, const mq_prog *p, double as_of)
     a->count = calloc(n, sizeof *a->count);
     if (!a->sum || !a->count) { mq_engage_free(a); return -1; }
     a->as_of = as_of;
+    mq_budget_init(&a->budget);
     return 0;
 }
 
@@ -333,6 +385,7 @@ void mq_engage_reset(mq_engage *a, double as_of)
     memset(a->count, 0, n * sizeof *a->count);
     a->nevents = 0;
     a->as_of = as_of;
+    mq_budget_init(&a->budget);
 }
 
 void mq_engage_free(mq_engage *a)
@@ -353,7 +406,7 @@ int mq_engage_add(mq_engage *a, const char *type, size_t typelen, double t,
         if (e->typelen != typelen || strncasecmp(type, e->type, typelen) != 0) continue;
         if (e->where.ntests || e->where.fn >= 0) {
             double pts;
-            int hp, h = cond_holds(p, &e->where, props, &pts, &hp, err);
+            int hp, h = cond_holds(p, &e->where, props, &a->budget, &pts, &hp, err);
             if (h < 0) return -1;
             if (!h) continue;
         }
@@ -401,9 +454,12 @@ static int stage_rank(const mq_prog *p, const char *stage)
     return p->nths + 1;
 }
 
-int mq_prog_score(const mq_prog *p, const mq_source *lead, const mq_engage *eng,
+int mq_prog_score(const mq_prog *p, const mq_source *lead, mq_engage *eng,
                   mq_result *r, char **err)
 {
+    mq_budget own;
+    mq_budget_init(&own);
+    mq_budget *budget = eng ? &eng->budget : &own;
     int oom = 0, grade = p->grade_start;
     double *group_sum = NULL;
     mq_result_reset(r);
@@ -414,7 +470,7 @@ int mq_prog_score(const mq_prog *p, const mq_source *lead, const mq_engage *eng,
     for (int i = 0; lead && i < p->nfits; i++) {
         const mq_fit *f = &p->fits[i];
         double pts = f->points;
-        int hp, h = cond_holds(p, &f->cond, lead, &pts, &hp, err);
+        int hp, h = cond_holds(p, &f->cond, lead, budget, &pts, &hp, err);
         if (h < 0) goto fail;
         if (!h) continue;
         pts = whole(hp ? pts : f->points);

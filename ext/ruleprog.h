@@ -2,7 +2,7 @@
 ** ruleprog.h — a compiled scoring rule as data, and its evaluation in C.
 **
 ** A rule is written in Lua, but what it declares (fit criteria, event points,
-** caps, decay, thresholds, grades) is turned by luarule.c into the structures
+** caps, decay, thresholds, grades) is turned by ruledsl.c into the structures
 ** below, and scoring walks them in C. Lua runs only for a criterion whose
 ** condition is a function the rule wrote itself; that call goes through the
 ** `call` hook of the program, so this file needs neither Lua nor SQLite and
@@ -97,11 +97,29 @@ typedef struct mq_threshold {
     int min_grade;         /* index into grades (0 = best), -1 = any grade */
 } mq_threshold;
 
-/* Calls the rule's own function number fn with src as its argument. Sets
-** *applies and *points (the function may return a number of points instead of
-** true). Returns 0, or -1 with *err set to a malloc'd message. */
-typedef int (*mq_call_fn)(void *ud, int fn, const mq_source *src,
+/* The instruction budget of one lead: every Lua call made while scoring it
+** (all its function conditions, on the lead and on its events) draws on the
+** same budget. Zeroed (mq_budget_init) means "not started": the engine fills
+** it at the lead's first call. */
+typedef struct mq_budget {
+    long long left;        /* instructions left */
+    double lua_ns;         /* wall time spent in Lua, measured by the hook */
+    int started;
+} mq_budget;
+
+static inline void mq_budget_init(mq_budget *b) { b->left = 0; b->lua_ns = 0; b->started = 0; }
+
+/* Calls the rule's own function number fn with src as its argument, charged to
+** budget b. Sets *applies and *points (the function may return a number of
+** points instead of true). Returns 0, or -1 with *err set to a malloc'd message. */
+typedef int (*mq_call_fn)(void *ud, int fn, const mq_source *src, mq_budget *b,
                           int *applies, double *points, int *has_points, char **err);
+
+/* Where a program's own memory comes from (lua_Alloc's contract: nsize 0
+** frees; osize is the old size of ptr). The rule engine passes its Lua
+** state's allocator, so a rule's compiled program counts against the
+** sandbox's memory cap; NULL means malloc. */
+typedef void *(*mq_alloc_fn)(void *ud, void *ptr, size_t osize, size_t nsize);
 
 typedef struct mq_prog {
     char **fields; int nfields;
@@ -117,10 +135,23 @@ typedef struct mq_prog {
     int has_fn;                       /* some condition is a Lua function */
     mq_call_fn call;
     void *call_ud;
+    mq_alloc_fn alloc;                /* set before anything is added; NULL = malloc */
+    void *alloc_ud;
 } mq_prog;
 
 void mq_prog_init(mq_prog *p);
+/* Frees what the program holds and makes it empty again (keeping its
+** allocator and call hook), so it may be called twice. */
 void mq_prog_free(mq_prog *p);
+
+/* The program's memory (through p->alloc): a block of n bytes, ptr resized
+** to n (ptr may be NULL), or freed when n is 0. NULL when refused. Blocks
+** remember their size, so mq_prog_free needs no sizes. */
+void *mq_prog_mem(mq_prog *p, void *ptr, size_t n);
+/* The size last asked of mq_prog_mem for ptr. */
+size_t mq_prog_mem_size(const void *ptr);
+/* A NUL-terminated copy of s[0..n) in the program's memory, or NULL. */
+char *mq_prog_strndup(mq_prog *p, const char *s, size_t n);
 
 /* Interns a field name; returns its slot or -1 on out of memory. */
 int mq_prog_field(mq_prog *p, const char *name, size_t len);
@@ -168,6 +199,7 @@ typedef struct mq_engage {
     double *sum;           /* per event rule: sum of decay weights (or best weight if once) */
     int *count;
     int nevents;           /* events that matched some rule */
+    mq_budget budget;      /* the lead's instruction budget (reset with the lead) */
 } mq_engage;
 
 int mq_engage_init(mq_engage *a, const mq_prog *p, double as_of);
@@ -182,8 +214,10 @@ int mq_engage_add(mq_engage *a, const char *type, size_t typelen, double t,
 
 /* Scores a lead: fit criteria against lead (may be NULL for engagement only),
 ** then the accumulated events in eng (may be NULL), then caps, grade and stage.
+** Lua calls are charged to eng's budget (the one its events drew on), or to
+** a fresh budget when eng is NULL.
 ** Returns 0, or -1 with *err (malloc'd; "out of memory" when it is NULL). */
-int mq_prog_score(const mq_prog *p, const mq_source *lead, const mq_engage *eng,
+int mq_prog_score(const mq_prog *p, const mq_source *lead, mq_engage *eng,
                   mq_result *r, char **err);
 
 /* The stage for a score and grade index (-1 when no grade is known). Returns
