@@ -58,6 +58,20 @@ imported 1 event from TMP/head2.csv
 EOF
 same header-multi-key "$(q "SELECT props FROM events WHERE occurred_at LIKE '2025-02-01%'")" '{"lead_note":"hello"}'
 
+# 7: the CSV reader: CRLF line ends, "" inside quotes (also first and last),
+# an empty quoted field, a CRLF inside quotes (kept), a quote inside an
+# unquoted field (kept), and a quoted field that never closes
+printf 'lead,type,occurred_at,note\r\nL2,page_view,2025-07-01,"""quoted"" start"\r\nL2,page_view,2025-07-02,""\r\nL2,page_view,2025-07-03,"a,b\r\nc"\r\nL2,page_view,2025-07-04,5" screen\r\nL2,page_view,2025-07-05,"x"y\r\n' >"$tmp/quotes.csv"
+run quotes $M import "$db" events "$tmp/quotes.csv" --skip-bad
+expect quotes <<'EOF'
+imported 4 events from TMP/quotes.csv (1 bad row skipped)
+--
+TMP/quotes.csv:7: unterminated "-quoted field
+[exit 0]
+EOF
+same quotes-values "$(q "SELECT group_concat(coalesce(replace(json_extract(props, '$.note'), char(13), 'CR'), 'NULL'), '|') FROM (SELECT props FROM events WHERE occurred_at LIKE '2025-07-%' ORDER BY occurred_at)")" '"quoted" start|NULL|a,bCR
+c|5" screen'
+
 # 13: "imported" is printed only after COMMIT succeeds (a deferred foreign
 # key makes this COMMIT fail)
 cp "$db" "$tmp/fk.db"
