@@ -115,6 +115,24 @@ mqlite import: TMP/latin1.csv:3: not UTF-8 text (byte 0xe9); convert the file fi
 EOF
 same refused-rows "$(q "SELECT count(*) FROM events WHERE occurred_at LIKE '2025-05-0%'")" 0
 
+# 16: a NUL on the last line, after CR-only line ends, is named by its line
+printf 'lead,type,occurred_at\rL2,page_view,2025-05-01\rL2,x\000' >"$tmp/nul-cr.csv"
+run nul-cr $M import "$db" events "$tmp/nul-cr.csv"
+expect nul-cr <<'EOF'
+--
+mqlite import: TMP/nul-cr.csv:3: a NUL byte; a CSV file holds text only, nothing was imported
+[exit 1]
+EOF
+
+# a file name that awk would take for an assignment is read as a file
+printf 'lead,type,occurred_at\nL2,page_view,2025-05-03\n' >"$tmp/a=b.csv"
+run awk-name $M import "$db" events "$tmp/a=b.csv"
+expect awk-name <<'EOF'
+imported 1 event from TMP/a=b.csv
+--
+[exit 0]
+EOF
+
 # 16: 1e400 is not a finite number; an integer beyond 64 bits is not clamped
 # (a bad row in a typed column, text in attrs)
 printf 'external_id,created_at,annual_revenue,employees,account_no\nL10,2025-01-01,1e400,5,1\nL11,2025-01-01,100,99999999999999999999,2\nL12,2025-01-01,100,5,123456789012345678901234567890\n' >"$tmp/num.csv"
