@@ -195,14 +195,15 @@ victim=$!
 n=0 staging=0
 while [ "$n" -lt 200 ] && [ "$staging" -lt 15 ]; do
     if find "$tmp/tmpdir" -type f -size +0 -exec grep -l secret1@example.com {} + 2>/dev/null | grep -q .; then break; fi
-    pgrep -s "$victim" sqlite3 >/dev/null && staging=$((staging + 1))
+    pgrep -f -s "$victim" sqlite3 >/dev/null && staging=$((staging + 1))
     sleep 0.02
     n=$((n + 1))
 done
-same killed-while-staging "$(pgrep -s "$victim" sqlite3 >/dev/null && echo running)" running
+same killed-while-staging "$(pgrep -f -s "$victim" sqlite3 >/dev/null && echo running)" running
 kill -KILL "-$victim" 2>/dev/null || true
 wait "$victim" 2>/dev/null || true
-while pgrep -s "$victim" >/dev/null; do sleep 0.02; done
+n=0
+while pgrep -s "$victim" >/dev/null && [ "$n" -lt 250 ]; do sleep 0.02; n=$((n + 1)); done
 left=$(find "$tmp/tmpdir" -type f -exec grep -l secret {} + 2>/dev/null || true)
 same killed-staging "$left" ""
 
