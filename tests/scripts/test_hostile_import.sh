@@ -72,6 +72,15 @@ EOF
 same quotes-values "$(q "SELECT group_concat(coalesce(replace(json_extract(props, '$.note'), char(13), 'CR'), 'NULL'), '|') FROM (SELECT props FROM events WHERE occurred_at LIKE '2025-07-%' ORDER BY occurred_at)")" '"quoted" start|NULL|a,bCR
 c|5" screen'
 
+# a file that holds only its header imports nothing, and says so
+printf 'lead,type,occurred_at\n' >"$tmp/header-only.csv"
+run header-only $M import "$db" events "$tmp/header-only.csv"
+expect header-only <<'EOF'
+imported 0 events from TMP/header-only.csv
+--
+[exit 0]
+EOF
+
 # 13: "imported" is printed only after COMMIT succeeds (a deferred foreign
 # key makes this COMMIT fail)
 cp "$db" "$tmp/fk.db"
