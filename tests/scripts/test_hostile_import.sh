@@ -179,6 +179,19 @@ mqlite import: TMP/same.csv: columns 4 'x' and 5 'x' both become the props key '
 [exit 1]
 EOF
 
+# 16: a column without a name has no attrs key: a value there makes a bad row
+# (an empty one, as a trailing comma makes, is fine); the nameless column is
+# never taken for a known one
+printf 'external_id,created_at,,Score\nL40,2025-01-01,oops,1\nL41,2025-01-01,,2\n' >"$tmp/unnamed.csv"
+run unnamed $M import "$db" leads "$tmp/unnamed.csv" --skip-bad
+expect unnamed <<'EOF'
+imported 1 lead from TMP/unnamed.csv (1 bad row skipped)
+--
+TMP/unnamed.csv:2: column 3 has no name but holds 'oops'
+[exit 0]
+EOF
+same unnamed-attrs "$(q "SELECT attrs FROM leads WHERE external_id = 'L41'")" '{"score":2}'
+
 # 16: 150 unmapped columns all reach attrs (json_object takes at most 63 pairs)
 awk 'BEGIN { h = "external_id,created_at"; r = "L30,2025-01-01"
              for (i = 1; i <= 150; i++) { h = h ",a" i; r = r "," i }
