@@ -292,6 +292,18 @@ trap 'mq_on_signal HUP 129' HUP
 # code, or the SQL function in front of a rule's error ("rule 'x' line 1: ...").
 # Timed out: exit 124 (an open transaction is rolled back; init's schema
 # statements before it stay).
+# mq_input DB [FUNCTION]: the preamble, then the SQL of FUNCTION or stdin.
+mq_input() {
+    printf '.bail on\nPRAGMA trusted_schema = OFF;\n.timeout %s\nPRAGMA foreign_keys = ON;\n' "$((mq_wait_s * 1000))"
+    printf '.load %s\n' "$(mq_dot_path "$mq_ext_path")"
+    printf '.parameter init\n%s' "$MQ_PARAMS"
+    if [ -n "$MQ_CHECKS" ]; then
+        printf 'CREATE TEMP TABLE mq_check(k INTEGER);\n'
+        printf '%s' "$MQ_CHECKS"
+    fi
+    if [ $# -ge 2 ]; then "$2"; else cat; fi
+}
+
 mq_run() {
     # (|| exit: a caller may run mq_run where set -e does not apply)
     mq_db=$(mq_path "$1") || exit 1
@@ -299,21 +311,20 @@ mq_run() {
     mq_wait_s=$(mq_seconds "$MQ_WAIT" "--wait (or MQLITE_WAIT)") || exit 2
     mq_limit=$(mq_seconds "$MQ_TIMEOUT" "--timeout (or MQLITE_TIMEOUT)") || exit 2
     MQ_TMP=$(mktemp -d "${TMPDIR:-/tmp}/mqlite.XXXXXX") || mq_die "cannot make a temporary directory in ${TMPDIR:-/tmp}"
-    {
-        printf '.bail on\nPRAGMA trusted_schema = OFF;\n.timeout %s\nPRAGMA foreign_keys = ON;\n' "$((mq_wait_s * 1000))"
-        printf '.load %s\n' "$(mq_dot_path "$mq_ext_path")"
-        printf '.parameter init\n%s' "$MQ_PARAMS"
-        if [ -n "$MQ_CHECKS" ]; then
-            printf 'CREATE TEMP TABLE mq_check(k INTEGER);\n'
-            printf '%s' "$MQ_CHECKS"
-        fi
-        if [ $# -ge 2 ]; then "$2"; else cat; fi
-    } >"$MQ_TMP/in.sql"
     mkfifo "$MQ_TMP/out"
     cat "$MQ_TMP/out" 2>"$MQ_TMP/cat.err" &
     MQ_CAT=$!
+    # The SQL streams into sqlite3 through a pipe, never through a file: an
+    # import's rows are a copy of the CSV (e-mail addresses), and a run killed
+    # with SIGKILL must leave none of it in $TMPDIR. The pipeline runs in the
+    # background so that a signal reaches this shell's trap while sqlite3
+    # works (a foreground pipeline would defer it); fd 3 hands it this
+    # shell's stdin, which an asynchronous list would otherwise not get.
     # the one sqlite3 invocation in scripts/
-    "$MQ_SQLITE" -init /dev/null -batch -bail "$mq_db" <"$MQ_TMP/in.sql" >"$MQ_TMP/out" 2>"$MQ_TMP/err" &
+    {
+        mq_input "$@" <&3 3<&- |
+            "$MQ_SQLITE" -init /dev/null -batch -bail "$mq_db" >"$MQ_TMP/out" 2>"$MQ_TMP/err" 3<&- &
+    } 3<&0
     MQ_CHILD=$!
     if [ "$mq_limit" -gt 0 ]; then
         (

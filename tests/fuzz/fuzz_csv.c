@@ -4,9 +4,9 @@
 ** each date order. A line that the checks pass must insert: otherwise one
 ** odd row would abort a whole import instead of being reported by line.
 **
-** The fields are split as the sqlite3 shell's .import splits them (commas,
+** The fields are split as the importer's CSV reader splits them (commas,
 ** double quotes with "" inside); the SQL below mirrors the importer's
-** whole(), number(), date_ok() and its INSERT for leads.
+** whole(), number(), date_ok(), its attrs values and its INSERT for leads.
 */
 #include "fuzz_db.h"
 
@@ -19,13 +19,18 @@
 static const char *const CHECK_AND_INSERT =
     "INSERT INTO leads(external_id, created_at, email, company, employees, annual_revenue, title, attrs)"
     " SELECT id, mqlite_date(created_at, ?9), email, company, CAST(employees AS INTEGER), revenue + 0, title,"
-    "        json_object('extra', iif(json_valid(extra) AND json_type(extra) IN ('integer', 'real'), extra + 0, extra))"
+    "        json_object('extra', iif(extra GLOB '*[0-9]*' AND extra NOT GLOB '*[^-+.eE0-9]*' AND json_valid(extra)"
+    "            AND (json_type(extra) = 'real' AND abs(extra + 0) <= 1.7976931348623157e308"
+    "                 OR json_type(extra) = 'integer' AND CAST(CAST(extra AS INTEGER) AS TEXT) = extra), extra + 0, extra))"
     " FROM (SELECT nullif(trim(?1), '') AS id, nullif(trim(?2), '') AS created_at, nullif(trim(?3), '') AS email,"
     "              nullif(trim(?4), '') AS company, nullif(trim(?5), '') AS employees, nullif(trim(?6), '') AS revenue,"
     "              nullif(trim(?7), '') AS title, nullif(trim(?8), '') AS extra)"
     " WHERE created_at IS NOT NULL AND mqlite_date(created_at, ?9) IS NOT NULL"
-    "   AND (employees IS NULL OR (employees GLOB '[0-9]*' AND employees NOT GLOB '*[^0-9]*'))"
-    "   AND (revenue IS NULL OR (json_valid(revenue) AND json_type(revenue) IN ('integer', 'real') AND revenue + 0 >= 0))"
+    "   AND (employees IS NULL OR (employees GLOB '[0-9]*' AND employees NOT GLOB '*[^0-9]*'"
+    "        AND NOT (length(ltrim(employees, '0')) > 19"
+    "                 OR length(ltrim(employees, '0')) = 19 AND ltrim(employees, '0') > '9223372036854775807')))"
+    "   AND (revenue IS NULL OR (json_valid(revenue) AND json_type(revenue) IN ('integer', 'real') AND revenue + 0 >= 0"
+    "        AND abs(revenue + 0) <= 1.7976931348623157e308))"
     "   AND (id IS NULL OR NOT EXISTS (SELECT 1 FROM leads l WHERE l.external_id = id))";
 
 /* Splits one CSV record into at most NFIELDS fields (malloc'd copies). */

@@ -56,7 +56,7 @@ mkdir "$tmp/w"
 others=$(grep -nE 'sqlite3|SQLITE3|MQ_SQLITE' "$S"/mqlite "$S"/mqlite-* |
     grep -vE '^[^:]+:[0-9]+:[[:space:]]*#' |
     grep -vE ':[[:space:]]*MQ_SQLITE=\$\{SQLITE3:-sqlite3\}$' |
-    grep -vE ':[[:space:]]*"\$MQ_SQLITE" -init /dev/null -batch -bail "\$mq_db" <' |
+    grep -vE ':[[:space:]]*"\$MQ_SQLITE" -init /dev/null -batch -bail "\$mq_db" >' |
     grep -vE "(mq_die|printf|echo) .*(the sqlite3 shell|passed to sqlite3)" |
     grep -vE "sqlite3's own .import" || true)
 [ -z "$others" ] || bad "sqlite3 run outside mq_run's preamble: $others"
@@ -133,16 +133,17 @@ rm -f "$tmp/w/PWNED"
 ran inw "$M" import ../imp.db leads '|touch PWNED;x.csv' --date-format dmy --map external_id="Lead Id"
 [ ! -f "$tmp/w/PWNED" ] || bad "import ran a file name as a command"
 same "$tmp/out" "imported 4 leads from |touch PWNED;x.csv"
-# a name with a line break cannot end the .import and start a .shell
+# a name with a line break cannot start a .shell: the importer reads the file
+# through a redirection and names it in no dot-command, so it is just a name
 nl_name=$(printf 'y\n.shell touch PWNED\n.csv')
 cp tests/fixtures/leads.csv "$tmp/w/$nl_name"
 rm -f "$tmp/w/PWNED"
 "$M" init "$tmp/imp2.db" >/dev/null
 ran inw "$M" import ../imp2.db leads "$nl_name" --date-format dmy --map external_id="Lead Id"
 [ ! -f "$tmp/w/PWNED" ] || bad "import ran a .shell from a file name with a line break"
-want_rc 2 "import of a file name with a line break"
-same "$tmp/err" "mqlite import: a file name must not contain line breaks or tabs
-(see mqlite import --help)"
+want_rc 0 "import of a file name with a line break"
+[ "$(sed -n '$p' "$tmp/out")" = ".csv" ] || bad "import of a file name with a line break: $(cat "$tmp/out")"
+[ "$(printf '.mode list\nSELECT count(*) FROM leads;\n' | "$SQ" "$tmp/imp2.db")" = 4 ] || bad "a file name with a line break: not 4 leads"
 # report --out '|cmd' is a file of that name
 rm -f "$tmp/w/PWNED"
 ran inw "$M" report ../crm.db --out '|touch PWNED'
