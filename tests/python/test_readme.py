@@ -1,6 +1,6 @@
 """test_readme.py — mqlite from Python's sqlite3 module, the way datasette and
-notebooks load it: every README example (tests/sql/readme.sql) must print what
-the sqlite3 shell prints (tests/sql/readme.expected), and the schema's views
+notebooks load it: every example of the README's SQL reference (taken from the
+README by tests/readme-sql.awk) must print what the README shows, and the schema's views
 must answer on a generated CRM with PRAGMA trusted_schema=OFF.
 
 Run with Debian's /usr/bin/python3, whose sqlite3 can load extensions:
@@ -43,20 +43,25 @@ def shell_text(v):
     return str(v)
 
 
-def statements(path):
+def readme(want):
+    """The README's SQL examples (want="sql") or their output ("expected")."""
+    return subprocess.run(["awk", "-v", "want=" + want, "-f", "tests/readme-sql.awk", "README.md"],
+                          cwd=ROOT, check=True, capture_output=True, text=True).stdout
+
+
+def statements(text):
     """The statements and dot-commands of a shell script, in order."""
     buf = ""
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if not buf and line.startswith("--"):
-                continue
-            if not buf and line.startswith("."):
-                yield line.strip()
-                continue
-            buf += line
-            if sqlite3.complete_statement(buf):
-                yield buf.strip()
-                buf = ""
+    for line in text.splitlines(keepends=True):
+        if not buf and line.startswith("--"):
+            continue
+        if not buf and line.startswith("."):
+            yield line.strip()
+            continue
+        buf += line
+        if sqlite3.complete_statement(buf):
+            yield buf.strip()
+            buf = ""
 
 
 class ReadmeExamples(unittest.TestCase):
@@ -67,20 +72,22 @@ class ReadmeExamples(unittest.TestCase):
         # readfile() is the shell's; a browser of databases has none.
         db.create_function("readfile", 1, read)
         got = []
-        for st in statements(os.path.join(ROOT, "tests/sql/readme.sql")):
+        for st in statements(readme("sql")):
             if st.startswith(".read "):
                 db.executescript(read(st.split(None, 1)[1]))
+                continue
+            if st.startswith(".print "):
+                got.append(re.sub(r'\\(.)', r'\1', st[len('.print "'):-1]))
                 continue
             try:
                 for row in db.execute(st):
                     got.append("|".join(shell_text(v) for v in row))
             except sqlite3.Error as e:
                 got.append("error: " + str(e))
-        with open(os.path.join(ROOT, "tests/sql/readme.expected"), encoding="utf-8") as f:
-            want = []
-            for line in f.read().splitlines():
-                m = re.match(r"(?:Runtime|Parse) error near line \d+: (.*?)(?: \(\d+\))?$", line)
-                want.append("error: " + m.group(1) if m else line)
+        want = []
+        for line in readme("expected").splitlines():
+            m = re.match(r"(?:Runtime|Parse) error: (.*?)(?: \(\d+\))?$", line)
+            want.append("error: " + m.group(1) if m else line)
         self.assertEqual(want, got)
 
     def test_errors_are_python_exceptions_with_the_message(self):

@@ -1,4 +1,5 @@
 -- conversion.sql — rates, Wilson bounds, percentiles, durations and campaign metrics.
+-- [1] rates and bounds, percentiles, durations, campaign metrics
 SELECT 'worked example', conversion_rate(200, 500);
 SELECT 'zero total', conversion_rate(0, 0) IS NULL, conversion_rate(NULL, 5) IS NULL, conversion_rate(5, NULL) IS NULL;
 SELECT 'naive above 1', conversion_rate(12, 10);

@@ -1,7 +1,7 @@
 -- funnel.sql — funnel(), cohort_conversion(), speed_to_lead() and the stage
 -- views on hand-made histories whose answers are known.
 .read schema/mqlite.sql
--- The domain notes' example: 500 MQLs in January (on the 10th), 200 of them
+-- [1] The domain notes' example: 500 MQLs in January (on the 10th), 200 of them
 -- SQL ten days later: 40 %. Odd ids come from 'web', even from 'ads'; ana owns 1-250.
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)
 INSERT INTO leads(id, created_at, source, owner)
@@ -9,11 +9,11 @@ SELECT i, '2025-01-01', CASE WHEN i % 2 THEN 'web' ELSE 'ads' END, CASE WHEN i <
 INSERT INTO stage_history(lead_id, stage, entered_at) SELECT id, 'IQL', '2025-01-01' FROM leads;
 INSERT INTO stage_history(lead_id, stage, entered_at) SELECT id, 'Marketing Qualified Lead', '2025-01-10' FROM leads;
 INSERT INTO stage_history(lead_id, stage, entered_at) SELECT id, 'SQL', '2025-01-20' FROM leads WHERE id <= 200;
--- sales touches: 1-100 two hours after MQL, 101-150 after thirty hours, 151-160 only before MQL
+-- [2] sales touches: 1-100 two hours after MQL, 101-150 after thirty hours, 151-160 only before MQL
 INSERT INTO events(lead_id, type, occurred_at) SELECT id, 'sales_contact', '2025-01-10 02:00' FROM leads WHERE id <= 100;
 INSERT INTO events(lead_id, type, occurred_at) SELECT id, 'sales_contact', '2025-01-11 06:00' FROM leads WHERE id BETWEEN 101 AND 150;
 INSERT INTO events(lead_id, type, occurred_at) SELECT id, 'sales_contact', '2025-01-05' FROM leads WHERE id BETWEEN 151 AND 160;
--- March: the odd cases
+-- [3] March: the odd cases
 INSERT INTO leads(id, created_at) VALUES (1001, '2025-03-01'), (1002, '2025-03-01'), (1003, '2025-03-01'),
                                          (1004, '2025-03-01'), (1005, '2025-03-01'), (1006, '2025-03-01');
 INSERT INTO stage_history(lead_id, stage, entered_at) VALUES
@@ -75,7 +75,7 @@ SELECT * FROM cohort_conversion('MQL', 'SQL', 'fortnight');
 SELECT * FROM speed_to_lead(NULL, 0);
 INSERT INTO stage_history(lead_id, stage, entered_at) VALUES (1006, 'Negotiation Won', '2025-03-02');
 SELECT * FROM funnel();
--- Dates a report cannot label, and more periods than a report should print
+-- [4] Dates a report cannot label, and more periods than a report should print
 -- (a fuzzer's find: this once filled billions of empty weeks).
 DELETE FROM stage_history WHERE lead_id = 1006;
 SELECT count(*) FROM cohort_conversion('MQL', 'SQL', 'week', 90, NULL, '2000-01-01', '9000-01-01');

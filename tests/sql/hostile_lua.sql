@@ -2,8 +2,9 @@
 -- can only compute. Each case names its item; each must end with the exact
 -- error (or result) shown in hostile_lua.expected, and quickly.
 .read schema/mqlite.sql
+-- [1] the rules of this file
 INSERT INTO leads(id, created_at, email) VALUES (1, '2025-01-05', 'kim@northwind.io');
--- ---- item 3: xpcall's message handler runs where hooks are off -------------------------
+-- [2] item 3: xpcall's message handler runs where hooks are off
 -- (scripts: `mqlite rule add` compiles with lead_score(:name, '{}'); `score`
 -- runs score_leads; `report` reads scores: the three paths below.)
 INSERT INTO mqlite_rules(name, source) VALUES
@@ -18,7 +19,7 @@ SELECT '3.3', score FROM score_leads('x3fn', '2025-03-01');
 SELECT '3.4', lead_score('x3loop', '{}');
 SELECT '3.5', lead_score('x3err', '{}');
 SELECT '3.6', lead_score('x3ok', '{}');
--- ---- item 8: C loops a rule can cause are charged before they run ----------------------
+-- [3] item 8: C loops a rule can cause are charged before they run
 INSERT INTO mqlite_rules(name, source) VALUES
   ('c8concat', 'local t = setmetatable({}, { __index = table.concat }) for i = 1, 100 do table.concat(t, "", 1, 20000) end'),
   ('c8concat2', 'local t = setmetatable({}, { __index = table.concat }) return table.concat(t, "", 1, 1 << 40)'),
@@ -46,16 +47,16 @@ SELECT '8.10', lead_score('c8groups', '{}');
 SELECT '8.11', lead_score('c8insert', '{}');
 SELECT '8.12', lead_score('c8tonum', '{}');
 SELECT '8.13', lead_score('c8long', '{}');
--- a lead field longer than a rule may read
+-- [4] a lead field longer than a rule may read
 INSERT INTO mqlite_rules(name, source) VALUES ('c8field', 'fit("x", 1, function(l) return #l.notes > 0 end)');
 SELECT '8.14', lead_score('c8field', json_object('notes', printf('%.*c', 1100000, 'n')));
--- compiling: the source is bounded, and its parse is charged
+-- [5] compiling: the source is bounded, and its parse is charged
 INSERT INTO mqlite_rules(name, source) VALUES
   ('c8bigsrc', 'local x = 1 ' || replace(printf('%.*c', 95000, '.'), '.', 'if x then x = 2 end ')),
   ('c8elseif', 'local x = 1 if x == 0 then ' || replace(printf('%.*c', 12000, '.'), '.', 'elseif x == 2 then ') || 'end');
 SELECT '8.15', lead_score('c8bigsrc', '{}');
 SELECT '8.16', lead_score('c8elseif', '{}');
--- (long strings compared in a loop, ==, are in tests/python/test_hostile_interrupt.py:
+-- [6] (long strings compared in a loop, ==, are in tests/python/test_hostile_interrupt.py:
 -- that case is about time, and this file also runs under valgrind)
 -- ---- item 9: the rule builder's memory is inside the cap, and freed on error -----------
 SELECT mqlite_limit('memory', 16 * 1024 * 1024), mqlite_limit('instructions', 10000000000);
@@ -67,7 +68,7 @@ SELECT mqlite_limit('memory', 64 * 1024 * 1024), mqlite_limit('instructions', 10
 INSERT INTO mqlite_rules(name, source) VALUES
   ('m9time', 'local big = {} for i = 1, 10000 do big[i] = "item" .. i end for i = 1, 100000 do fit("x", 1, { a = one_of(big) }) end');
 SELECT '9.3', lead_score('m9time', '{}');
--- ---- item 10: the budget is per lead, not per call --------------------------------------
+-- [7] item 10: the budget is per lead, not per call
 INSERT INTO mqlite_rules(name, source) VALUES
   ('b10many', 'for i = 1, 2000 do fit("f" .. i, 1, function(l) for k = 1, 600 do end return true end) end'),
   ('b10few',  'for i = 1, 200 do fit("f" .. i, 1, function(l) for k = 1, 600 do end return true end) end');
@@ -75,7 +76,7 @@ SELECT '10.1', lead_score('b10many', '{}');
 SELECT '10.2', score FROM score_leads('b10many', '2025-03-01');
 SELECT '10.3', lead_score('b10few', '{}'), lead_score('b10few', '{}');
 SELECT '10.4', score FROM score_leads('b10few', '2025-03-01');
--- ---- item 18: NaN and infinities are refused when the rule is compiled -----------------
+-- [8] item 18: NaN and infinities are refused when the rule is compiled
 INSERT INTO mqlite_rules(name, source) VALUES
   ('n18cap',   'caps { total = 0/0 }'),
   ('n18capinf', 'caps {' || char(10) || ' fit = math.huge }'),

@@ -1,5 +1,6 @@
 -- sandbox.sql — hostile rules fail with a clear error and the connection goes on.
 .read schema/mqlite.sql
+-- [1] the sandbox's libraries
 SELECT mqlite_limit('memory', 16 * 1024 * 1024);
 INSERT INTO mqlite_rules(name, source) VALUES
   ('io',        'io.open("/etc/passwd")'),
@@ -60,7 +61,7 @@ SELECT lead_score('memfun', '{}');
 SELECT lead_score('dslfun', '{}');
 SELECT 'clobber', lead_score('clobber', '{}');
 SELECT 'victim', lead_score('victim', '{"a": "YES"}');
--- Library calls that loop in C, where the count hook never fires: refused
+-- [2] Library calls that loop in C, where the count hook never fires: refused
 -- up front by the guards (ext/luaguard.c), charged to the budget otherwise.
 INSERT INTO mqlite_rules(name, source) VALUES
   ('patbomb',   'local s = string.rep("a", 40) return s:find(string.rep("a?", 40) .. string.rep("a", 40))'),
@@ -105,14 +106,14 @@ SELECT lead_score('osdate', '{}');
 SELECT lead_score('ostime', '{}');
 SELECT lead_score('format', '{}');
 SELECT lead_score('pack', '{}');
--- Ordinary patterns on ordinary fields stay well inside the budget.
+-- [3] Ordinary patterns on ordinary fields stay well inside the budget.
 INSERT INTO mqlite_rules(name, source) VALUES
   ('words',     'fit("three words", 1, function(l) local n = 0 for _ in (l.title or ""):gmatch("%a+") do n = n + 1 end return n >= 3 end)'),
   ('trim',      'fit("trimmed", 1, function(l) return (l.title or ""):match("^%s*(.-)%s*$") == "VP Sales" end)'),
   ('notes',     'fit("size in the notes", 1, function(l) return (l.notes or ""):match("(%d+)%s*employees") == "250" end)');
 SELECT 'words', lead_score('words', '{"title": "VP of Sales"}'), lead_score('words', '{"title": "CEO"}');
 SELECT 'trim', lead_score('trim', '{"title": "  VP Sales  "}');
--- 2,000 bytes of notes: %d+, %s* and "e" never match the same character
+-- [4] 2,000 bytes of notes: %d+, %s* and "e" never match the same character
 SELECT 'notes', lead_score('notes', json_object('notes', printf('%.*c', 1980, 'x') || ' 250 employees'));
 SELECT 'hostile rules', count(*) FROM mqlite_rules WHERE name NOT IN ('victim', 'words', 'trim', 'notes');
 SELECT 'no file written', readfile('/tmp/mqlite-pwned') IS NULL;

@@ -1,6 +1,7 @@
 -- score.sql — the scoring functions' edges: NULLs, wrong types, bad JSON,
 -- unknown rules, and explanations that add up to their scores.
 .read schema/mqlite.sql
+-- [1] lead_score of leads as JSON
 INSERT INTO mqlite_rules VALUES ('t', '
 thresholds { MQL = 30, SQL = { score = 60, grade = "B" } }
 caps { total = 100 }
@@ -11,11 +12,11 @@ decay { half_life_days = 30 }
 event("click", 7, { cap = 20 })
 signal("audit_request", "asked for an audit")
 ', '2025-01-01 00:00:00');
--- NULL in, NULL out
+-- [2] NULL in, NULL out
 SELECT 'null rule', lead_score(NULL, '{}') IS NULL;
 SELECT 'null lead', lead_score('t', NULL) IS NULL, lead_explain('t', NULL) IS NULL, lead_grade('t', NULL) IS NULL, lead_qualify('t', NULL) IS NULL;
 SELECT 'null score', lead_stage('t', NULL) IS NULL, lead_stage('t', NULL, 'A') IS NULL;
--- wrong types
+-- [3] wrong types
 SELECT lead_score(1, '{}');
 SELECT lead_score('t', 42);
 SELECT lead_score('t', x'7b7d');
@@ -24,27 +25,27 @@ SELECT lead_stage('t', 70, 3);
 SELECT lead_stage('t', 70, 'Z');
 SELECT lead_stage('t', 70);
 SELECT lead_score('t');
--- bad JSON
+-- [4] bad JSON
 SELECT lead_score('t', '{"employees": ');
 SELECT lead_score('t', '"just text"');
 SELECT lead_score('t', '{"events": 5}');
 SELECT lead_score('t', '{"events": [{"type": "click"}]}');
 SELECT lead_score('t', '{"events": [{"type": "click", "occurred_at": "2025-02-30"}]}');
 SELECT lead_score('t', '{"as_of": "soon"}');
--- unknown rule, then a database without the rules table
+-- [5] unknown rule, then a database without the rules table
 SELECT lead_score('nope', '{}');
 SELECT lead_score('bad name!', '{}');
--- values
+-- [6] values
 SELECT 'empty lead', lead_score('t', '{}'), lead_grade('t', '{}'), lead_qualify('t', '{}');
 SELECT 'text number', lead_score('t', '{"employees": "5000"}');
 SELECT 'mql', lead_qualify('t', '{"employees": 5000}');
--- 64 points is over SQL's 60, but grade C is under SQL's B: MQL
+-- [7] 64 points is over SQL's 60, but grade C is under SQL's B: MQL
 WITH l(j) AS (VALUES ('{"employees": 5000, "annual_revenue": 9, "email": "a@gmail.com", "as_of": 0,
   "events": [{"type": "click", "occurred_at": 0}, {"type": "click", "occurred_at": 0}]}'))
 SELECT 'grade gate', lead_score('t', j), lead_grade('t', j), lead_qualify('t', j) FROM l;
 SELECT 'sql', lead_qualify('t', '{"employees": 5000, "annual_revenue": 9}'), lead_grade('t', '{"employees": 5000, "annual_revenue": 9}');
 SELECT 'signal', lead_qualify('t', '{"events": [{"type": "audit_request", "occurred_at": 0}]}');
--- the explanation adds up to the score, exactly, caps and decay included
+-- [8] the explanation adds up to the score, exactly, caps and decay included
 WITH l(j) AS (VALUES
   ('{"employees": 5000, "annual_revenue": 9, "as_of": "2025-03-01", "events": [
      {"type": "click", "occurred_at": "2025-02-28"}, {"type": "click", "occurred_at": "2025-02-20"},
@@ -59,7 +60,7 @@ FROM l;
 SELECT lead_explain('t', '{"employees": 99999, "annual_revenue": 1e9, "as_of": 1740787200, "events": [
      {"type": "click", "occurred_at": 1740787200}, {"type": "click", "occurred_at": 1740787200},
      {"type": "click", "occurred_at": 1740787200}, {"type": "audit_request", "occurred_at": 1740787200}]}');
--- lead_explain is marked as JSON, so it nests as JSON, not as a string
+-- [9] lead_explain is marked as JSON, so it nests as JSON, not as a string
 SELECT json_object('why', lead_explain('t', '{"employees": 1000}'));
--- the connection is still fine after all those errors
+-- [10] the connection is still fine after all those errors
 SELECT 'still fine', lead_score('t', '{"employees": 1000}');

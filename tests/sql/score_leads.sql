@@ -1,6 +1,7 @@
 -- score_leads.sql — the table-valued scorer reads leads and events directly
 -- and agrees with lead_score over the same lead as JSON.
 .read schema/mqlite.sql
+-- [1] score_leads over the leads table
 INSERT INTO mqlite_rules(name, source) VALUES ('b2b', readfile('samples/rules/b2b.lua'));
 INSERT INTO leads(id, created_at, email, company, industry, employees, annual_revenue, country, title, source, attrs) VALUES
   (1, '2025-01-05', 'kim@northwind.io', 'Northwind', 'software', 300, 4.2e6, 'US', 'Head of Growth', 'webinar', '{"web_visits": 52000, "cms": "webflow"}'),
@@ -17,7 +18,7 @@ INSERT INTO events(lead_id, type, occurred_at, props) VALUES
   (4, 'competitor_comparison', '2025-02-20', NULL),
   (5, 'pricing_page_visit', '2025-02-27', NULL), (5, 'whitepaper_download', '2025-02-26', NULL);
 SELECT lead_id, score, fit, engagement, grade, stage FROM score_leads('b2b', '2025-03-01');
--- the same leads as JSON give the same scores, and each explanation adds up
+-- [2] the same leads as JSON give the same scores, and each explanation adds up
 WITH j AS (
   SELECT l.id, json_object('email', email, 'company', company, 'industry', industry, 'employees', employees,
            'annual_revenue', annual_revenue, 'country', country, 'title', title, 'attrs', attrs,
@@ -29,12 +30,12 @@ SELECT s.lead_id, s.score = lead_score('b2b', j.lead), s.grade = lead_grade('b2b
        s.stage = lead_qualify('b2b', j.lead), s.explanation = lead_explain('b2b', j.lead),
        (SELECT sum(value ->> 'points') FROM json_each(s.explanation)) = s.score
 FROM score_leads('b2b', '2025-03-01') s JOIN j ON j.id = s.lead_id;
--- one lead by id, with its explanation
+-- [3] one lead by id, with its explanation
 SELECT explanation FROM score_leads('b2b', '2025-03-01') WHERE lead_id = 1;
 SELECT count(*) FROM score_leads('b2b', '2025-03-01') WHERE lead_id = 99;
--- as_of as unix seconds gives the same as the date
+-- [4] as_of as unix seconds gives the same as the date
 SELECT sum(score) = (SELECT sum(score) FROM score_leads('b2b', 1740787200)) FROM score_leads('b2b', '2025-03-01');
--- errors
+-- [5] errors
 SELECT * FROM score_leads;
 SELECT * FROM score_leads(42);
 SELECT * FROM score_leads('nope');

@@ -1,5 +1,5 @@
 -- stages.sql — the stage functions, the default model, aliases and a changed model.
--- Without the schema: the built-in default pipeline.
+-- [1] without the schema: the built-in default pipeline
 SELECT 'default', stage_rank('target'), stage_rank('IQL'), stage_rank('mql'), stage_rank('PQL'), stage_rank('SQL'),
        stage_rank('meeting'), stage_rank('proposal'), stage_rank('won'), stage_rank('lost'), stage_rank('nurture');
 .read schema/mqlite.sql
@@ -15,12 +15,12 @@ WITH h(lead, stage) AS (VALUES (1, 'IQL'), (1, 'MQL'), (1, 'SQL'), (1, 'nurture'
                                (2, 'IQL'), (2, 'SQL'), (2, 'lost'), (3, 'nurture'), (4, 'PQL'), (4, 'MQL'))
 SELECT 'max', lead, stage_max(stage) FROM h GROUP BY lead;
 SELECT 'max of none', stage_max(stage) IS NULL FROM (SELECT NULL AS stage WHERE 0);
--- errors
+-- [2] errors
 SELECT stage_rank('sales ready');
 SELECT stage_rank(3);
 SELECT stage_is_forward('MQL', 'closed');
 WITH h(stage) AS (VALUES ('MQL'), ('bogus')) SELECT stage_max(stage) FROM h;
--- the model is the user's: a new stage and an alias are seen at once
+-- [3] the model is the user's: a new stage and an alias are seen at once
 INSERT INTO mqlite_stages(name, rank, kind) VALUES ('trial', 3, 'marketing');
 INSERT INTO mqlite_stage_aliases(alias, stage) VALUES ('sales ready', 'SQL');
 SELECT 'changed', stage_rank('trial'), stage_name('Sales Ready'), stage_next('trial');

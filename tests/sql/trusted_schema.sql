@@ -5,6 +5,7 @@
 -- (lead_score, score_leads ...) and mqlite_limit are SQLITE_DIRECTONLY: refused
 -- in a view or trigger even when trusted_schema is ON.
 .read schema/mqlite.sql
+-- [1] a view or trigger may call only innocuous functions
 INSERT INTO leads(id, created_at, attrs) VALUES (1, '2025-01-01', '{"a": 1}');
 INSERT INTO stage_history(lead_id, stage, entered_at) VALUES (1, 'IQL', '2025-01-01'), (1, 'MQL', '2025-01-05');
 INSERT INTO mqlite_rules(name, source) VALUES ('r', 'fit("a", 10, { a = 1 })');
@@ -23,7 +24,7 @@ SELECT * FROM v_score;
 SELECT * FROM v_score_leads;
 SELECT * FROM v_limit;
 INSERT INTO audit VALUES (1);
--- mqlite's own schema works with trusted_schema=OFF: every view, and writes.
+-- [2] mqlite's own schema works with trusted_schema=OFF: every view, and writes.
 SELECT 'views', (SELECT count(*) FROM lead_current_stage), (SELECT count(*) FROM mql_to_sql_by_month),
        (SELECT count(*) FROM funnel_by_source), (SELECT count(*) FROM speed_to_lead_by_owner),
        (SELECT count(*) FROM campaign_report);
