@@ -20,7 +20,7 @@ static const char *const CHECK_AND_INSERT =
     "INSERT INTO leads(external_id, created_at, email, company, employees, annual_revenue, title, attrs)"
     " SELECT id, mqlite_date(created_at, ?9), email, company, CAST(employees AS INTEGER), revenue + 0, title,"
     "        json_object('extra', iif(extra GLOB '*[0-9]*' AND extra NOT GLOB '*[^-+.eE0-9]*' AND json_valid(extra)"
-    "            AND (json_type(extra) = 'real' AND abs(extra + 0) <= 1.7976931348623157e308"
+    "            AND (json_type(extra) = 'real' AND (extra + 0) - (extra + 0) IS NOT NULL"
     "                 OR json_type(extra) = 'integer' AND CAST(CAST(extra AS INTEGER) AS TEXT) = extra), extra + 0, extra))"
     " FROM (SELECT nullif(trim(?1), '') AS id, nullif(trim(?2), '') AS created_at, nullif(trim(?3), '') AS email,"
     "              nullif(trim(?4), '') AS company, nullif(trim(?5), '') AS employees, nullif(trim(?6), '') AS revenue,"
@@ -30,7 +30,7 @@ static const char *const CHECK_AND_INSERT =
     "        AND NOT (length(ltrim(employees, '0')) > 19"
     "                 OR length(ltrim(employees, '0')) = 19 AND ltrim(employees, '0') > '9223372036854775807')))"
     "   AND (revenue IS NULL OR (json_valid(revenue) AND json_type(revenue) IN ('integer', 'real') AND revenue + 0 >= 0"
-    "        AND abs(revenue + 0) <= 1.7976931348623157e308))"
+    "        AND (revenue + 0) - (revenue + 0) IS NOT NULL))"
     "   AND (id IS NULL OR NOT EXISTS (SELECT 1 FROM leads l WHERE l.external_id = id))";
 
 /* Splits one CSV record into at most NFIELDS fields (malloc'd copies). */
