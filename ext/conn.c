@@ -6,6 +6,8 @@
 ** (SQLITE_FCNTL_DATA_VERSION counts other connections' commits,
 ** sqlite3_total_changes this connection's writes).
 */
+#include <sqlite3ext.h>
+SQLITE_EXTENSION_INIT1                 /* the API pointer (conn.h); mqlite.c sets it */
 #include "conn.h"
 
 #include <stdlib.h>

@@ -10,10 +10,11 @@
 #ifndef CONN_H
 #define CONN_H
 
+/* The SQLite API reached through sqlite3ext.h: the pointer is defined in
+** conn.c (the bottom of the SQL side, so that no file has to import the entry
+** file for it) and set by sqlite3_mqlite_init. */
 #include <sqlite3ext.h>
-#ifndef SQLITE_EXTENSION_INIT_DONE
 SQLITE_EXTENSION_INIT3
-#endif
 
 #include "luarule.h"
 #include "mqerr.h"

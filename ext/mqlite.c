@@ -27,11 +27,11 @@
 ** connection that has it has all of mqlite: loading again does nothing. If a
 ** registration still fails half-way (out of memory), the library is pinned in
 ** memory, so that what was registered stays callable.
+**
+** The API pointer that SQLITE_EXTENSION_INIT1 defines lives in conn.c, at
+** the bottom of the SQL side, so that no file needs this one; it is set here
+** (SQLITE_EXTENSION_INIT2).
 */
-#include <sqlite3ext.h>
-SQLITE_EXTENSION_INIT1
-#define SQLITE_EXTENSION_INIT_DONE
-
 #include <string.h>
 
 #include "family.h"
