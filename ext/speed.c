@@ -65,13 +65,15 @@ static int speed_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_
         goto fail;
     }
     int mql_rank = h.m->st[mql].rank;
-    if (mq_prepare(conn, "events", "SELECT lead_id, occurred_at FROM events WHERE type = ?1 ORDER BY lead_id",
-                   &ev) != SQLITE_OK) {
+    rc = mq_prepare(conn, "events", "SELECT lead_id, occurred_at FROM events WHERE type = ?1 ORDER BY lead_id", &ev);
+    if (rc == SQLITE_NOMEM) goto nomem;
+    if (rc != SQLITE_OK) {
         mq_err_set(err, "%s: %s", fn, sqlite3_errmsg(conn->db));
         goto fail;
     }
     sqlite3_bind_text(ev, 1, touch, -1, SQLITE_TRANSIENT);
     rc = mq_step(conn, "events", ev);
+    if (rc == SQLITE_NOMEM) goto nomem;
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
         mq_err_set(err, "%s: reading events: %s", fn, sqlite3_errmsg(conn->db));
         goto fail;
@@ -93,6 +95,7 @@ static int speed_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_
                 else before = 1;
             }
             int s = mq_step(conn, "events", ev);
+            if (s == SQLITE_NOMEM) goto nomem;
             if (s != SQLITE_ROW && s != SQLITE_DONE) {
                 mq_err_set(err, "%s: reading events: %s", fn, sqlite3_errmsg(conn->db));
                 goto fail;
