@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "mqtime.h"
-#include "utf8text.h"
 
 void mq_json_value(const void *jv, mq_value *out)
 {

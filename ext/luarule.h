@@ -6,8 +6,8 @@
 **
 ** This header is all that other files see of Lua. The engine is engine.c
 ** (lifetime, compile, cache), sandbox.c and luaguard.c (the sandbox),
-** luaconv.c (C <-> Lua values) and ruledsl.c (the rule language); only they
-** include lua.h. Errors are reported through mq_err (mqerr.h) and read
+** luaconv.c (C <-> Lua values), ruledsl.c and ruletests.c (the rule
+** language); only they include lua.h. Errors are reported through mq_err (mqerr.h) and read
 ** "rule 'NAME' line N: what went wrong" (without the SQL function's name, which
 ** the caller puts in front).
 */
