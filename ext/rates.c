@@ -134,8 +134,8 @@ static void fn_email_benchmark(sqlite3_context *ctx, int argc, sqlite3_value **a
     for (int i = 0; clicks[i]; i++) if (strcasecmp(m, clicks[i]) == 0) metric = MQ_BENCH_CLICK;
     if (metric < 0) {
         if (strcasecmp(m, "click_to_open_rate") == 0 || strcasecmp(m, "ctor") == 0)
-            sqlite3_result_error(ctx, "email_benchmark: there is no published range for click_to_open_rate; "
-                                      "compare it with your own history", -1);
+            error_fmt(ctx, "email_benchmark: there is no published range for click_to_open_rate; "
+                           "compare it with your own history");
         else {
             char q[41];
             error_fmt(ctx, "email_benchmark: unknown metric '%s'; expected 'open_rate' (or 'open') "

@@ -97,9 +97,9 @@ static int sl_best_index(sqlite3_vtab *tab, sqlite3_index_info *info)
     }
     if (rule < 0) {
         if (rule_seen) return SQLITE_CONSTRAINT;   /* try another plan */
-        sqlite3_free(tab->zErrMsg);
-        tab->zErrMsg = sqlite3_mprintf("score_leads: a rule name is required, as in score_leads('b2b')");
-        return SQLITE_ERROR;
+        mq_err err;
+        mq_err_set(&err, "score_leads: a rule name is required, as in score_leads('b2b')");
+        return mq_vtab_err(tab, &err);
     }
     int n = 1;
     info->aConstraintUsage[rule].argvIndex = n++;

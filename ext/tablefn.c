@@ -127,9 +127,9 @@ static int tf_best_index(sqlite3_vtab *tab, sqlite3_index_info *info)
     for (int a = 0; a < spec->required; a++) {
         if (mask & (1 << a)) continue;
         if (seen & (1 << a)) return SQLITE_CONSTRAINT;   /* given, but not usable in this plan */
-        sqlite3_free(tab->zErrMsg);
-        tab->zErrMsg = sqlite3_mprintf("%s: %s", spec->name, spec->usage);
-        return SQLITE_ERROR;
+        mq_err err;
+        mq_err_set(&err, "%s: %s", spec->name, spec->usage);
+        return mq_vtab_err(tab, &err);
     }
     info->idxNum = mask;
     info->estimatedCost = 1000;
