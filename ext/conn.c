@@ -103,15 +103,13 @@ int mq_reentered(const mq_conn *c, const char *fn, mq_err *err)
     return mq_err_set(err, "%s may not call mqlite functions (re-entered)", c->reading);
 }
 
-/* True when the database is as it was when a cache entry was made (and
-** *version, *changes say how it is now). */
-static int unchanged(mq_conn *c, unsigned was_version, sqlite3_int64 was_changes, unsigned *version,
-                     sqlite3_int64 *changes)
+/* Where the database is now: a cache entry made at the same version and
+** changes is still good. */
+static void db_version(mq_conn *c, unsigned *version, sqlite3_int64 *changes)
 {
     *version = 0;
     sqlite3_file_control(c->db, "main", SQLITE_FCNTL_DATA_VERSION, version);
     *changes = sqlite3_total_changes64(c->db);
-    return *version == was_version && *changes == was_changes;
 }
 
 /* ---- the stage model ------------------------------------------------------------------- */
@@ -185,8 +183,8 @@ mq_stages *mq_conn_stages(mq_conn *c, mq_err *err)
 {
     unsigned version;
     sqlite3_int64 changes;
-    if (!c->stages || !unchanged(c, c->stages_version, c->stages_changes, &version, &changes)) {
-        if (!c->stages) unchanged(c, 0, 0, &version, &changes);
+    db_version(c, &version, &changes);
+    if (!c->stages || version != c->stages_version || changes != c->stages_changes) {
         if (mq_reentered(c, NULL, err)) return NULL;
         mq_stages *m = load_stages(c, err);
         if (!m) return NULL;
@@ -209,12 +207,12 @@ mq_rule *mq_conn_rule(mq_conn *c, const char *fn, const char *name, mq_err *err)
     mq_rule *r = NULL;
     unsigned version;
     sqlite3_int64 changes;
-    if (c->last_rule && unchanged(c, c->last_rule_version, c->last_rule_changes, &version, &changes) &&
+    db_version(c, &version, &changes);
+    if (c->last_rule && version == c->last_rule_version && changes == c->last_rule_changes &&
         strcmp(mq_rule_name(c->last_rule), name) == 0) {
         mq_rule_retain(c->last_rule);
         return c->last_rule;
     }
-    unchanged(c, 0, 0, &version, &changes);
     if (mq_reentered(c, fn, err)) return NULL;
     int rc = mq_prepare(c, "mqlite_rules", "SELECT source FROM mqlite_rules WHERE name = ?1", &st);
     if (rc != SQLITE_OK) {
