@@ -1,13 +1,16 @@
 /*
 ** family.h — how a family of SQL functions says what it registers: a table,
-** one aligned line per function, ended by an empty line { NULL }.
+** one aligned line per function (name, arguments, flag class, C function),
+** ended by MQ_END:
 **
 **     const mq_def mq_rates_defs[] = {
-**         MQ_FUNC("conversion_rate", 2, MQ_PURE, fn_conversion_rate),
-**         MQ_AGG("stage_max", 1, MQ_READS, max_step, max_final),
-**         MQ_TABLE("funnel", 4, MQ_READS, &mq_tablefn_module, &funnel_fn),
+**         MQ_FUNC("conversion_rate",    2, MQ_PURE, fn_conversion_rate),
+**         MQ_FUNC("click_to_open_rate", 2, MQ_PURE, fn_click_to_open),
 **         MQ_END
 **     };
+**
+** with MQ_AGG for an aggregate (stage.c's stage_max) and MQ_TABLE for a
+** table-valued function (funnel.c).
 **
 ** mqlite.c registers every line of every table, in order, with one loop. A
 ** function's flags are a class named for why it has them (below), so that each
