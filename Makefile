@@ -21,7 +21,9 @@ WERROR   := -Werror
 endif
 LUA_CFLAGS  := $(shell pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/include/lua5.4)
 LUA_LIBS    := $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
-CFLAGS_ALL   = $(CSTD) $(OPT) $(WARN) $(WERROR) -fPIC $(LUA_CFLAGS) $(EXTRA_CFLAGS)
+# Hidden visibility: the .so exports sqlite3_mqlite_init alone (mqlite.c marks
+# it), not every mq_* function into a host that loads with RTLD_GLOBAL.
+CFLAGS_ALL   = $(CSTD) $(OPT) $(WARN) $(WERROR) -fPIC -fvisibility=hidden $(LUA_CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS_EXT  := $(LUA_LIBS) -ljansson -lm
 SQLITE3     ?= sqlite3
 
@@ -33,7 +35,7 @@ EXT_SRC  := $(wildcard ext/*.c)
 EXT_OBJ  := $(EXT_SRC:ext/%.c=$(BUILD)/ext/%.o)
 EXT_HDR  := $(wildcard ext/*.h)
 # Plain C modules (no SQLite, no Lua beyond the rule engine) that cmocka links directly.
-CORE_OBJ := $(BUILD)/ext/mqtime.o $(BUILD)/ext/ruleprog.o $(BUILD)/ext/engine.o $(BUILD)/ext/sandbox.o $(BUILD)/ext/luaguard.o $(BUILD)/ext/luaconv.o $(BUILD)/ext/ruledsl.o $(BUILD)/ext/patcost.o $(BUILD)/ext/leadjson.o $(BUILD)/ext/stagemodel.o $(BUILD)/ext/mathstat.o $(BUILD)/ext/buckets.o $(BUILD)/ext/utf8text.o
+CORE_OBJ := $(BUILD)/ext/mqerr.o $(BUILD)/ext/mqtime.o $(BUILD)/ext/ruleprog.o $(BUILD)/ext/engine.o $(BUILD)/ext/sandbox.o $(BUILD)/ext/luaguard.o $(BUILD)/ext/luaconv.o $(BUILD)/ext/ruledsl.o $(BUILD)/ext/ruletests.o $(BUILD)/ext/patcost.o $(BUILD)/ext/leadjson.o $(BUILD)/ext/stagemodel.o $(BUILD)/ext/mathstat.o $(BUILD)/ext/buckets.o $(BUILD)/ext/utf8text.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 

@@ -85,10 +85,10 @@ static double entered(const mq_history *h, int s, const double *reach, double af
     return best;
 }
 
-static int stage_of(const mq_stages *m, sqlite3_value *v, int argn, int *out, char **err)
+static int stage_of(const mq_stages *m, sqlite3_value *v, int argn, int *out, mq_err *err)
 {
     if (!v) {
-        *err = sqlite3_mprintf("cohort_conversion: argument %d (the %s stage) is required", argn, argn == 1 ? "from" : "to");
+        mq_err_set(err, "cohort_conversion: argument %d (the %s stage) is required", argn, argn == 1 ? "from" : "to");
         return -1;
     }
     if (sqlite3_value_type(v) != SQLITE_TEXT ||
@@ -96,13 +96,13 @@ static int stage_of(const mq_stages *m, sqlite3_value *v, int argn, int *out, ch
         char known[512], what[600];
         mq_stages_list(m, known, sizeof known);
         snprintf(what, sizeof what, "a stage (%s)", known);
-        *err = mq_arg_message("cohort_conversion", argn, what, v);
+        mq_arg_message(err, "cohort_conversion", argn, what, v);
         return -1;
     }
     return 0;
 }
 
-static int cohort_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, char **err)
+static int cohort_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_err *err)
 {
     static const char fn[] = "cohort_conversion";
     period_kind pk = P_MONTH;
@@ -114,13 +114,13 @@ static int cohort_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, ch
         int k = -1;
         for (int i = 0; i < 4; i++) if (strcasecmp(p, names[i]) == 0) k = i;
         if (k < 0) {
-            *err = mq_arg_message(fn, 3, "a period: 'week', 'month', 'quarter' or 'year'", args[2]);
+            mq_arg_message(err, fn, 3, "a period: 'week', 'month', 'quarter' or 'year'", args[2]);
             return -1;
         }
         pk = (period_kind)k;
     }
     if (args[3] && (!mq_value_number(args[3], &window) || window <= 0)) {
-        *err = mq_arg_message(fn, 4, "a window in days above 0", args[3]);
+        mq_arg_message(err, fn, 4, "a window in days above 0", args[3]);
         return -1;
     }
     if (mq_time_value(args[4], fn, 5, &t, &has, err) != 0) return -1;
@@ -132,7 +132,6 @@ static int cohort_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, ch
     mq_history h;
     if (mq_history_open(&h, conn, fn, NULL) != 0) {
         *err = h.err;
-        h.err = NULL;
         mq_history_close(&h);
         return -1;
     }
@@ -169,7 +168,6 @@ static int cohort_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, ch
     }
     if (rc < 0) {
         *err = h.err;
-        h.err = NULL;
         goto fail;
     }
     /* every period from the first to the last, empty ones included */
@@ -182,7 +180,7 @@ static int cohort_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, ch
         /* a report, not a calendar: 10,000 weeks are 190 years */
         static const double shortest[] = {7, 28, 89, 365};
         if (hi > lo && (hi - lo) / (shortest[pk] * 86400.0) > MAX_PERIODS) {
-            *err = sqlite3_mprintf("%s: from the first to the last date are more than %d periods; "
+            mq_err_set(err, "%s: from the first to the last date are more than %d periods; "
                                    "narrow the dates or use a longer period", fn, MAX_PERIODS);
             goto fail;
         }
@@ -224,7 +222,7 @@ static int cohort_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, ch
     mq_history_close(&h);
     return 0;
 nomem:
-    *err = NULL;
+    mq_err_nomem(err);
 fail:
     mq_buckets_free(&b);
     mq_history_close(&h);
@@ -239,10 +237,12 @@ static const mq_tablefn cohort_fn = {
               " from_stage HIDDEN, to_stage HIDDEN, period HIDDEN, window_days HIDDEN, as_of HIDDEN,"
               " start HIDDEN, stop HIDDEN)",
     .nvisible = C_NCOL,
-    .nargs = 7,
     .required = 2,
     .usage = "from_stage and to_stage are required, as in cohort_conversion('MQL', 'SQL', 'month', 90)",
     .compute = cohort_compute,
 };
 
-int mq_register_cohort(sqlite3 *db, mq_conn *conn) { return mq_register_tablefn(db, conn, &cohort_fn); }
+const mq_def mq_cohort_defs[] = {
+    MQ_TABLE("cohort_conversion", 7, MQ_READS, &mq_tablefn_module, &cohort_fn),   /* arguments: hidden columns */
+    MQ_END
+};

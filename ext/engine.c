@@ -102,23 +102,22 @@ static void build_take(mq_build *box, mq_build *dst)
 }
 
 /* After the chunk ran: grade names in thresholds, then the program's
-** defaults. NULL, or a malloc'd "rule 'NAME': ..." message. */
-static char *build_finish(mq_build *b, const char *rule)
+** defaults. 0, or -1 with err ("rule 'NAME': ..."). */
+static int build_finish(mq_build *b, const char *rule, mq_err *err)
 {
     mq_prog *p = &b->prog;
-    const char *msg = NULL;
     for (int i = 0; i < p->nths && b->grade_names; i++) {
         if (!b->grade_names[i]) continue;
-        if (mq_prog_default_grades(p) != 0) return mq_format("rule '%s': out of memory", rule);
+        if (mq_prog_default_grades(p) != 0) return mq_err_nomem(err);
         int g = mq_prog_grade_index(p, b->grade_names[i], strlen(b->grade_names[i]));
-        if (g < 0) return mq_format("rule '%s': threshold %s names grade '%s', which is not in the grade scale",
-                                    rule, p->ths[i].stage, b->grade_names[i]);
+        if (g < 0) return mq_err_set(err, "rule '%s': threshold %s names grade '%s', which is not in the grade scale",
+                                     rule, p->ths[i].stage, b->grade_names[i]);
         p->ths[i].min_grade = g;
     }
     for (int i = 0; i < p->nevs; i++)
         if (p->evs[i].half_life < 0) p->evs[i].half_life = p->default_half_life;
-    if (mq_prog_finish(p, &msg) != 0) return mq_format("rule '%s': %s", rule, msg);
-    return NULL;
+    if (mq_prog_finish(p) != 0) return mq_err_nomem(err);
+    return 0;
 }
 
 /* ---- engine ------------------------------------------------------------------------ */
@@ -221,7 +220,7 @@ void mq_rule_release(mq_rule *r)
 /* The program's hook into Lua: runs the rule's function number fn on src,
 ** charged to the lead's budget b. */
 static int rule_call(void *ud, int fn, const mq_source *src, mq_budget *b, int *applies, double *points,
-                     int *has_points, char **err)
+                     int *has_points, mq_err *err)
 {
     mq_rule *r = ud;
     mq_engine *e = r->e;
@@ -272,18 +271,18 @@ static uint64_t source_hash(const char *s, size_t n)
     return h;
 }
 
-static mq_rule *compile(mq_engine *e, const char *name, const char *src, size_t n, uint64_t hash, char **err)
+static mq_rule *compile(mq_engine *e, const char *name, const char *src, size_t n, uint64_t hash, mq_err *err)
 {
     lua_State *L = e->sb.L;
     mq_rule *r = calloc(1, sizeof *r);
-    if (!r) { *err = NULL; return NULL; }
+    if (!r) { mq_err_nomem(err); return NULL; }
     r->refs = 1;
     r->e = e;
     e->refs++;
     mq_prog_init(&r->b.prog);
     r->name = strdup(name);
     r->src = malloc(n ? n : 1);
-    if (!r->name || !r->src) { *err = NULL; goto fail; }
+    if (!r->name || !r->src) { mq_err_nomem(err); goto fail; }
     memcpy(r->src, src, n);
     r->n = n;
     r->hash = hash;
@@ -302,7 +301,7 @@ static mq_rule *compile(mq_engine *e, const char *name, const char *src, size_t 
     if (rc != 0) goto fail;
     r->b.prog.call = rule_call;
     r->b.prog.call_ud = r;
-    if ((*err = build_finish(&r->b, name)) != NULL) goto fail;
+    if (build_finish(&r->b, name, err) != 0) goto fail;
     return r;
 fail:
     mq_rule_release(r);
@@ -319,13 +318,12 @@ mq_rule *mq_engine_cached(mq_engine *e, const char *name)
     return NULL;
 }
 
-mq_rule *mq_engine_rule(mq_engine *e, const char *name, const char *src, size_t n, char **err)
+mq_rule *mq_engine_rule(mq_engine *e, const char *name, const char *src, size_t n, mq_err *err)
 {
-    *err = NULL;
     if (!valid_name(name)) {
         char shown[MQ_EXCERPT_SIZE];
-        *err = mq_format("rule name '%s' must be 1 to 64 letters, digits, '_', '.' or '-'",
-                         mq_utf8_excerpt_str(shown, sizeof shown, name));
+        mq_err_set(err, "rule name '%s' must be 1 to 64 letters, digits, '_', '.' or '-'",
+                   mq_utf8_excerpt_str(shown, sizeof shown, name));
         return NULL;
     }
     uint64_t hash = source_hash(src, n);

@@ -38,14 +38,14 @@ static int path_ranks(const mq_stages *m, int *ranks)
 }
 
 /* Reads window_days and group_by, shared with the other reports' needs. */
-static int funnel_args(sqlite3_value **args, double *window, const char **group, char **err)
+static int funnel_args(sqlite3_value **args, double *window, const char **group, mq_err *err)
 {
     *window = 0;
     *group = NULL;
     if (args[2]) {
         double w;
         if (!mq_value_number(args[2], &w) || w <= 0) {
-            *err = mq_arg_message("funnel", 3, "a window in days above 0", args[2]);
+            mq_arg_message(err, "funnel", 3, "a window in days above 0", args[2]);
             return -1;
         }
         *window = w;
@@ -53,14 +53,14 @@ static int funnel_args(sqlite3_value **args, double *window, const char **group,
     if (args[3]) {
         const char *g = sqlite3_value_type(args[3]) == SQLITE_TEXT ? (const char *)sqlite3_value_text(args[3]) : NULL;
         if (!(*group = mq_group_column(g))) {
-            *err = mq_arg_message("funnel", 4, "'source', 'campaign', 'owner', 'industry' or 'country'", args[3]);
+            mq_arg_message(err, "funnel", 4, "'source', 'campaign', 'owner', 'industry' or 'country'", args[3]);
             return -1;
         }
     }
     return 0;
 }
 
-static int funnel_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, char **err)
+static int funnel_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_err *err)
 {
     double start = 0, stop = 0, window;
     int has_start, has_stop;
@@ -73,7 +73,6 @@ static int funnel_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, ch
     mq_history h;
     if (mq_history_open(&h, conn, "funnel", group) != 0) {
         *err = h.err;
-        h.err = NULL;
         mq_history_close(&h);
         return -1;
     }
@@ -96,7 +95,6 @@ static int funnel_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, ch
     }
     if (rc < 0) {
         *err = h.err;
-        h.err = NULL;
         goto fail;
     }
     mq_buckets_sort(&t);
@@ -125,7 +123,7 @@ static int funnel_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, ch
     mq_history_close(&h);
     return 0;
 nomem:
-    *err = NULL;
+    mq_err_nomem(err);
 fail:
     mq_buckets_free(&t);
     mq_history_close(&h);
@@ -138,10 +136,12 @@ static const mq_tablefn funnel_fn = {
               " from_top REAL, lower REAL, upper REAL, median_days REAL,"
               " start HIDDEN, stop HIDDEN, window_days HIDDEN, group_by HIDDEN)",
     .nvisible = F_NCOL,
-    .nargs = 4,
     .required = 0,
     .usage = "",
     .compute = funnel_compute,
 };
 
-int mq_register_funnel(sqlite3 *db, mq_conn *conn) { return mq_register_tablefn(db, conn, &funnel_fn); }
+const mq_def mq_funnel_defs[] = {
+    MQ_TABLE("funnel", 4, MQ_READS, &mq_tablefn_module, &funnel_fn),   /* arguments: hidden columns */
+    MQ_END
+};

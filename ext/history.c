@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "mqtime.h"
+#include "utf8text.h"
 
 const char *mq_group_column(const char *col)
 {
@@ -21,11 +22,11 @@ const char *mq_group_column(const char *col)
     return NULL;
 }
 
-static int fail(mq_history *h, char *msg)
+/* A step of the scan failed (rc): out of memory, or why it could not read. */
+static int read_failed(mq_history *h, int rc)
 {
-    sqlite3_free(h->err);
-    h->err = msg;
-    return -1;
+    if (rc == SQLITE_NOMEM) return mq_err_nomem(&h->err);
+    return mq_err_set(&h->err, "%s: reading stage_history: %s", h->fn, sqlite3_errmsg(h->conn->db));
 }
 
 int mq_history_open(mq_history *h, mq_conn *conn, const char *fn, const char *group_col)
@@ -34,32 +35,26 @@ int mq_history_open(mq_history *h, mq_conn *conn, const char *fn, const char *gr
     h->conn = conn;
     h->fn = fn;
     h->what = group_col ? "stage_history or leads" : "stage_history";
-    char *err = NULL;
-    if (mq_reentered(conn, fn, &err)) return fail(h, err);
-    if (!(h->m = mq_conn_stages(conn, &err))) {
-        fail(h, err ? sqlite3_mprintf("%s: %s", fn, err) : NULL);
-        sqlite3_free(err);
-        return -1;
-    }
+    if (mq_reentered(conn, fn, &h->err)) return -1;
+    if (!(h->m = mq_conn_stages(conn, &h->err))) return mq_err_prefix(&h->err, "%s: ", fn);
     for (int i = 0; i < h->m->n; i++)
         if (h->m->st[i].rank >= MQ_MAX_RANK || h->m->st[i].rank < 0) {
             char q[61];
-            return fail(h, sqlite3_mprintf("%s: stage '%s' has rank %d; ranks must be from 0 to %d", fn,
-                                           mq_utf8_excerpt_str(q, sizeof q, h->m->st[i].name), h->m->st[i].rank,
-                                           MQ_MAX_RANK - 1));
+            return mq_err_set(&h->err, "%s: stage '%s' has rank %d; ranks must be from 0 to %d", fn,
+                              mq_utf8_excerpt_str(q, sizeof q, h->m->st[i].name), h->m->st[i].rank, MQ_MAX_RANK - 1);
         }
     char *sql = group_col
         ? sqlite3_mprintf("SELECT h.lead_id, h.stage, h.entered_at, l.\"%w\" FROM stage_history h"
                           " LEFT JOIN leads l ON l.id = h.lead_id ORDER BY h.lead_id", group_col)
         : sqlite3_mprintf("SELECT lead_id, stage, entered_at, NULL FROM stage_history ORDER BY lead_id");
-    if (!sql) return fail(h, NULL);
+    if (!sql) return mq_err_nomem(&h->err);
     int rc = mq_prepare(conn, h->what, sql, &h->st);
     sqlite3_free(sql);
+    if (rc == SQLITE_NOMEM) return mq_err_nomem(&h->err);
     if (rc != SQLITE_OK)
-        return fail(h, sqlite3_mprintf("%s: %s (is schema/mqlite.sql loaded?)", fn, sqlite3_errmsg(conn->db)));
+        return mq_err_set(&h->err, "%s: %s (is schema/mqlite.sql loaded?)", fn, sqlite3_errmsg(conn->db));
     rc = mq_step(conn, h->what, h->st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return fail(h, sqlite3_mprintf("%s: reading stage_history: %s", fn, sqlite3_errmsg(conn->db)));
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return read_failed(h, rc);
     h->row = rc == SQLITE_ROW;
     return 0;
 }
@@ -71,7 +66,6 @@ void mq_history_close(mq_history *h)
     sqlite3_free(h->e);
     sqlite3_free(h->group);
     for (int i = 0; i < 64; i++) sqlite3_free(h->cache[i].s);
-    sqlite3_free(h->err);
     memset(h, 0, sizeof *h);
 }
 
@@ -106,7 +100,7 @@ int mq_history_next(mq_history *h)
     h->group = NULL;
     if (sqlite3_column_type(h->st, 3) != SQLITE_NULL &&
         !(h->group = sqlite3_mprintf("%s", sqlite3_column_text(h->st, 3))))
-        return fail(h, NULL);
+        return mq_err_nomem(&h->err);
     while (h->row && sqlite3_column_int64(h->st, 0) == h->lead) {
         const char *name = (const char *)sqlite3_column_text(h->st, 1);
         const char *ts = (const char *)sqlite3_column_text(h->st, 2);
@@ -115,21 +109,21 @@ int mq_history_next(mq_history *h)
         if (k < 0) {
             char known[512], q[61];
             mq_stages_list(h->m, known, sizeof known);
-            return fail(h, sqlite3_mprintf("%s: stage '%s' of lead %lld is not a known stage (%s); add it to "
-                                           "mqlite_stages or mqlite_stage_aliases", h->fn,
-                                           mq_utf8_excerpt(q, sizeof q, name, (size_t)nlen), (long long)h->lead, known));
+            return mq_err_set(&h->err, "%s: stage '%s' of lead %lld is not a known stage (%s); add it to "
+                              "mqlite_stages or mqlite_stage_aliases", h->fn,
+                              mq_utf8_excerpt(q, sizeof q, name, (size_t)nlen), (long long)h->lead, known);
         }
         double t;
         if (!ts || mq_time_parse(ts, (size_t)sqlite3_column_bytes(h->st, 2), &t) != 0) {
             char qn[61], qt[61];
-            return fail(h, sqlite3_mprintf("%s: lead %lld entered '%s' at '%s', which is not a date", h->fn,
-                                           (long long)h->lead, mq_utf8_excerpt_str(qn, sizeof qn, h->m->st[k].name),
-                                           mq_utf8_excerpt(qt, sizeof qt, ts, (size_t)sqlite3_column_bytes(h->st, 2))));
+            return mq_err_set(&h->err, "%s: lead %lld entered '%s' at '%s', which is not a date", h->fn,
+                              (long long)h->lead, mq_utf8_excerpt_str(qn, sizeof qn, h->m->st[k].name),
+                              mq_utf8_excerpt(qt, sizeof qt, ts, (size_t)sqlite3_column_bytes(h->st, 2)));
         }
         if (h->n == h->cap) {
             int ncap = h->cap ? h->cap * 2 : 16;
             mq_hentry *e = sqlite3_realloc64(h->e, (sqlite3_uint64)ncap * sizeof *e);
-            if (!e) return fail(h, NULL);
+            if (!e) return mq_err_nomem(&h->err);
             h->e = e;
             h->cap = ncap;
         }
@@ -137,8 +131,7 @@ int mq_history_next(mq_history *h)
         h->e[h->n].t = t;
         h->n++;
         int rc = mq_step(h->conn, h->what, h->st);
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-            return fail(h, sqlite3_mprintf("%s: reading stage_history: %s", h->fn, sqlite3_errmsg(h->conn->db)));
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) return read_failed(h, rc);
         h->row = rc == SQLITE_ROW;
     }
     return 1;
@@ -157,22 +150,11 @@ void mq_history_reach(const mq_history *h, double *reach)
         if (!isnan(reach[r + 1]) && (isnan(reach[r]) || reach[r + 1] < reach[r])) reach[r] = reach[r + 1];
 }
 
-int mq_time_value(sqlite3_value *v, const char *fn, int argn, double *out, int *has, char **err)
+int mq_time_value(sqlite3_value *v, const char *fn, int argn, double *out, int *has, mq_err *err)
 {
     *has = 0;
-    if (!v) return 0;               /* not given */
-    switch (sqlite3_value_type(v)) {
-    case SQLITE_NULL: return 0;
-    case SQLITE_INTEGER:
-    case SQLITE_FLOAT: *out = sqlite3_value_double(v); *has = 1; break;
-    case SQLITE_TEXT:
-        *has = mq_time_parse((const char *)sqlite3_value_text(v), (size_t)sqlite3_value_bytes(v), out) == 0;
-        break;
-    default: break;
-    }
-    /* Reports label periods by date: a time past year 9999 has none. */
-    if (*has && *out >= MQ_TIME_MIN && *out < MQ_TIME_MAX) return 0;
-    *has = 0;
-    *err = mq_arg_message(fn, argn, "an ISO-8601 date or unix seconds (years 0 to 9999)", v);
-    return -1;
+    if (!v || sqlite3_value_type(v) == SQLITE_NULL) return 0;     /* not given */
+    if (mq_value_time(v, out) != 0) return mq_arg_message(err, fn, argn, MQ_TIME_WHAT_RANGE, v);
+    *has = 1;
+    return 0;
 }

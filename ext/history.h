@@ -6,7 +6,7 @@
 #ifndef HISTORY_H
 #define HISTORY_H
 
-#include "mqlite.h"
+#include "sqlarg.h"
 
 #define MQ_MAX_RANK 64
 
@@ -27,14 +27,14 @@ typedef struct mq_history {
     mq_hentry *e;
     int n, cap;
     struct { char *s; int len, stage; } cache[64];
-    char *err;             /* sqlite3_malloc'd */
+    mq_err err;
 } mq_history;
 
 /* The columns of leads that a report may group by; NULL when col is not one. */
 const char *mq_group_column(const char *col);
 
 /* Opens the scan. group_col must come from mq_group_column (or be NULL).
-** Returns 0, or -1 with h->err set. */
+** Returns 0, or -1 with h->err set (close h either way). */
 int mq_history_open(mq_history *h, mq_conn *conn, const char *fn, const char *group_col);
 /* Moves to the next lead: 1 when there is one, 0 at the end, -1 with h->err. */
 int mq_history_next(mq_history *h);
@@ -44,8 +44,8 @@ void mq_history_close(mq_history *h);
 ** of rank r or beyond, or NAN when it never was (r from 0 to MQ_MAX_RANK - 1). */
 void mq_history_reach(const mq_history *h, double *reach);
 
-/* Parses a time argument of a table-valued function (a NULL pointer or SQL
-** NULL: returns 0 with *has = 0). Returns -1 with a message in *err on bad input. */
-int mq_time_value(sqlite3_value *v, const char *fn, int argn, double *out, int *has, char **err);
+/* A time argument of a report (mq_value_time; a NULL pointer or SQL NULL:
+** returns 0 with *has = 0). Returns -1 with err set on bad input. */
+int mq_time_value(sqlite3_value *v, const char *fn, int argn, double *out, int *has, mq_err *err);
 
 #endif

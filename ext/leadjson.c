@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "mqtime.h"
-#include "utf8text.h"
 
 void mq_json_value(const void *jv, mq_value *out)
 {
@@ -89,20 +88,19 @@ static const char *type_word(const json_t *j)
     return "?";
 }
 
-int mq_json_lead_open(mq_json_lead *jl, const char *text, size_t n, char *err, size_t errlen)
+int mq_json_lead_open(mq_json_lead *jl, const char *text, size_t n, mq_err *err)
 {
     json_error_t je;
     memset(jl, 0, sizeof *jl);
     json_t *root = json_loadb(text, n, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
     if (!root) {
+        if (json_error_code(&je) == json_error_out_of_memory) return mq_err_nomem(err);
         /* jansson quotes the input near the error, bad bytes and all, cut at
-        ** its own 160 bytes: pass it on as valid UTF-8 */
-        int k = snprintf(err, errlen, "invalid JSON at line %d, column %d: ", je.line, je.column);
-        if (k >= 0 && (size_t)k + 4 <= errlen) mq_utf8_excerpt_str(err + k, errlen - (size_t)k, je.text);
-        return -1;
+        ** its own 160 bytes: mq_err_set passes it on as valid UTF-8 */
+        return mq_err_set(err, "invalid JSON at line %d, column %d: %s", je.line, je.column, je.text);
     }
     if (!json_is_object(root)) {
-        snprintf(err, errlen, "expected a JSON object, found %s", type_word(root));
+        mq_err_set(err, "expected a JSON object, found %s", type_word(root));
         json_decref(root);
         return -1;
     }
@@ -132,7 +130,7 @@ void mq_json_lead_close(mq_json_lead *jl)
     memset(jl, 0, sizeof *jl);
 }
 
-int mq_json_check(const char *text, size_t n, char *err, size_t errlen)
+int mq_json_check(const char *text, size_t n, mq_err *err)
 {
     json_error_t je;
     json_t *j = json_loadb(text ? text : "", text ? n : 0, JSON_DECODE_ANY, &je);
@@ -140,9 +138,8 @@ int mq_json_check(const char *text, size_t n, char *err, size_t errlen)
         json_decref(j);
         return 0;
     }
-    int k = snprintf(err, errlen, "line %d, column %d: ", je.line, je.column);
-    if (k >= 0 && (size_t)k + 4 <= errlen) mq_utf8_excerpt_str(err + k, errlen - (size_t)k, je.text);
-    return -1;
+    if (json_error_code(&je) == json_error_out_of_memory) return mq_err_nomem(err);
+    return mq_err_set(err, "line %d, column %d: %s", je.line, je.column, je.text);
 }
 
 /* A time from JSON: ISO text or unix seconds. */
@@ -165,34 +162,20 @@ int mq_json_lead_has_events(const mq_json_lead *jl)
     return json_object_get(jl->root, "events") != NULL;
 }
 
-static char *dup_msg(const char *fmt, size_t i)
-{
-    char buf[160];
-    snprintf(buf, sizeof buf, fmt, i);
-    return strdup(buf);
-}
-
-int mq_json_lead_engage(const mq_json_lead *jl, mq_engage *a, char **err)
+int mq_json_lead_engage(const mq_json_lead *jl, mq_engage *a, mq_err *err)
 {
     json_t *events = json_object_get(jl->root, "events");
     if (!events || json_is_null(events)) return 0;
-    if (!json_is_array(events)) {
-        *err = strdup("\"events\" expected an array of {\"type\":..., \"occurred_at\":...}");
-        return -1;
-    }
+    if (!json_is_array(events))
+        return mq_err_set(err, "\"events\" expected an array of {\"type\":..., \"occurred_at\":...}");
     size_t i;
     json_t *ev;
     json_array_foreach(events, i, ev) {
         json_t *type = json_object_get(ev, "type");
         double t;
-        if (!json_is_string(type)) {
-            *err = dup_msg("events[%zu] expected a \"type\" string", i);
-            return -1;
-        }
-        if (json_time(json_object_get(ev, "occurred_at"), &t) != 0) {
-            *err = dup_msg("events[%zu] expected \"occurred_at\" as ISO-8601 text or unix seconds", i);
-            return -1;
-        }
+        if (!json_is_string(type)) return mq_err_set(err, "events[%zu] expected a \"type\" string", i);
+        if (json_time(json_object_get(ev, "occurred_at"), &t) != 0)
+            return mq_err_set(err, "events[%zu] expected \"occurred_at\" as ISO-8601 text or unix seconds", i);
         json_t *props = json_object_get(ev, "props");
         mq_source ps = mq_json_object_source(json_is_object(props) ? props : NULL);
         if (mq_engage_add(a, json_string_value(type), json_string_length(type), t, &ps, err) != 0)

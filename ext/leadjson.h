@@ -27,20 +27,19 @@ typedef struct mq_json_lead {
 /* Parses text as a JSON object. Returns 0, or -1 with a message in err such
 ** as "expected a JSON object, found an array" or "invalid JSON at line 1,
 ** column 7: ...". */
-int mq_json_lead_open(mq_json_lead *jl, const char *text, size_t n, char *err, size_t errlen);
+int mq_json_lead_open(mq_json_lead *jl, const char *text, size_t n, mq_err *err);
 void mq_json_lead_close(mq_json_lead *jl);
 
 /* Checks that text is valid JSON: 0, or -1 with err = "line L, column C: what
-** jansson says" (valid UTF-8, cut to errlen). For the error that names a lead
-** whose attrs are not JSON. */
-int mq_json_check(const char *text, size_t n, char *err, size_t errlen);
+** jansson says". For the error that names a lead whose attrs are not JSON. */
+int mq_json_check(const char *text, size_t n, mq_err *err);
 
 /* Reads "as_of" into *as_of when present: 1 found, 0 absent, -1 invalid. */
 int mq_json_lead_as_of(const mq_json_lead *jl, double *as_of);
 /* True when the lead has an "events" member. */
 int mq_json_lead_has_events(const mq_json_lead *jl);
-/* Feeds the "events" array to a. Returns 0, or -1 with *err (malloc'd). */
-int mq_json_lead_engage(const mq_json_lead *jl, mq_engage *a, char **err);
+/* Feeds the "events" array to a. Returns 0, or -1 with err. */
+int mq_json_lead_engage(const mq_json_lead *jl, mq_engage *a, mq_err *err);
 
 /* A json_t * as an mq_value (objects and arrays as MQV_OTHER). */
 void mq_json_value(const void *j, mq_value *out);

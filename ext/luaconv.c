@@ -156,7 +156,7 @@ static const char *number_text(lua_State *L, int idx)
 
 /* Rules 8 to 10. */
 int mq_conv_result(lua_State *L, int idx, const char *rule, int *applies, double *points,
-                   int *has_points, char **err)
+                   int *has_points, mq_err *err)
 {
     *has_points = 0;
     switch (lua_type(L, idx)) {
@@ -167,15 +167,13 @@ int mq_conv_result(lua_State *L, int idx, const char *rule, int *applies, double
         *has_points = 1;
         *points = lua_tonumber(L, idx);
         if (!isfinite(*points) || fabs(*points) > 1e9) {   /* the bound of declared points */
-            *err = mq_format("rule '%s': a condition function returned %s points (at most 1e9 either way)", rule,
-                             number_text(L, idx));
-            return -1;
+            return mq_err_set(err, "rule '%s': a condition function returned %s points (at most 1e9 either way)", rule,
+                              number_text(L, idx));
         }
         return 0;
     default:
-        *err = mq_format("rule '%s': a condition function returned a %s; expected true, false, nil or a number of points",
-                         rule, luaL_typename(L, idx));
-        return -1;
+        return mq_err_set(err, "rule '%s': a condition function returned a %s; expected true, false, nil or a number of points",
+                          rule, luaL_typename(L, idx));
     }
 }
 

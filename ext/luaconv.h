@@ -16,9 +16,9 @@ void mq_conv_push_value(lua_State *L, const mq_value *v, const char *field);
 void mq_conv_push_proxy(lua_State *L, const mq_source **slot);
 
 /* What a condition function returned (at idx): nil/false/true, or a number of
-** points. Returns 0, or -1 with *err (malloc'd) naming the rule. */
+** points. Returns 0, or -1 with err naming the rule. */
 int mq_conv_result(lua_State *L, int idx, const char *rule, int *applies, double *points,
-                   int *has_points, char **err);
+                   int *has_points, mq_err *err);
 
 /* Arguments of the rule language (they raise "FN: ..." on a bad value). */
 /* Text a report will show: non-empty UTF-8 of at most MQ_MAX_REASON bytes,

@@ -6,8 +6,8 @@
 **
 ** This header is all that other files see of Lua. The engine is engine.c
 ** (lifetime, compile, cache), sandbox.c and luaguard.c (the sandbox),
-** luaconv.c (C <-> Lua values) and ruledsl.c (the rule language); only they
-** include lua.h. Error messages returned through `char **err` are malloc'd and read
+** luaconv.c (C <-> Lua values), ruledsl.c and ruletests.c (the rule
+** language); only they include lua.h. Errors are reported through mq_err (mqerr.h) and read
 ** "rule 'NAME' line N: what went wrong" (without the SQL function's name, which
 ** the caller puts in front).
 */
@@ -48,8 +48,8 @@ unsigned mq_engine_compiles(const mq_engine *e);
 
 /* The compiled rule `name` for source src: taken from the cache when the
 ** source is the one compiled last under that name, else compiled now (and
-** the cache updated). Returns a new reference, or NULL with *err set. */
-mq_rule *mq_engine_rule(mq_engine *e, const char *name, const char *src, size_t n, char **err);
+** the cache updated). Returns a new reference, or NULL with err set. */
+mq_rule *mq_engine_rule(mq_engine *e, const char *name, const char *src, size_t n, mq_err *err);
 /* The cached rule of that name whatever its source, or NULL (new reference). */
 mq_rule *mq_engine_cached(mq_engine *e, const char *name);
 

@@ -7,7 +7,7 @@
 **
 ** Naming: SQLite 3.47 and later can be built with its own median and
 ** percentile (SQLITE_ENABLE_PERCENTILE; better-sqlite3 12 is). mqlite never
-** replaces a function the host has (see mqlite.c), so it registers median and
+** replaces a function the host has (see mqlite.c and MQ_IF_FREE in family.h), so it registers median and
 ** percentile only when the host has no function of that name, and always
 ** registers the same aggregates as mqlite_median and mqlite_percentile, the
 ** names to use where mqlite's own rules (below) must apply.
@@ -20,7 +20,8 @@
 #include <math.h>
 
 #include "mathstat.h"
-#include "mqlite.h"
+#include "family.h"
+#include "sqlarg.h"
 
 typedef struct pct_agg {
     double *x;
@@ -39,9 +40,9 @@ static void step(sqlite3_context *ctx, sqlite3_value *v, double p, const char *f
         a->p = p;
         a->has_p = 1;
     } else if (a->p != p) {
-        char *msg = sqlite3_mprintf("%s: p must be the same for every row", fn);
-        sqlite3_result_error(ctx, msg ? msg : "out of memory", -1);
-        sqlite3_free(msg);
+        mq_err err;
+        mq_err_set(&err, "%s: p must be the same for every row", fn);
+        mq_result_err(ctx, &err);
         a->failed = 1;
         return;
     }
@@ -79,9 +80,9 @@ static void percentile_with(sqlite3_context *ctx, sqlite3_value **argv, const ch
     if (p < 0 || p > 100) {
         pct_agg *a = sqlite3_aggregate_context(ctx, sizeof *a);
         if (a) a->failed = 1;
-        char *msg = sqlite3_mprintf("%s: p must be from 0 to 100, found %g", fn, p);
-        sqlite3_result_error(ctx, msg ? msg : "out of memory", -1);
-        sqlite3_free(msg);
+        mq_err err;
+        mq_err_set(&err, "%s: p must be from 0 to 100, found %g", fn, p);
+        mq_result_err(ctx, &err);
         return;
     }
     step(ctx, argv[0], p, fn);
@@ -107,12 +108,10 @@ static void final(sqlite3_context *ctx)
     a->x = NULL;
 }
 
-int mq_register_percentile(sqlite3 *db, mq_conn *conn)
-{
-    const int flags = SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
-    int rc = mq_create_function(db, conn, "mqlite_median", 1, flags, NULL, mq_median_step, final);
-    if (rc == SQLITE_OK) rc = mq_create_function(db, conn, "mqlite_percentile", 2, flags, NULL, mq_percentile_step, final);
-    if (rc == SQLITE_OK) rc = mq_create_function(db, conn, "median", 1, flags | MQ_IF_FREE, NULL, median_step, final);
-    if (rc == SQLITE_OK) rc = mq_create_function(db, conn, "percentile", 2, flags | MQ_IF_FREE, NULL, percentile_step, final);
-    return rc;
-}
+const mq_def mq_percentile_defs[] = {
+    MQ_AGG("mqlite_median",     1, MQ_PURE,              mq_median_step,     final),
+    MQ_AGG("mqlite_percentile", 2, MQ_PURE,              mq_percentile_step, final),
+    MQ_AGG("median",            1, MQ_PURE | MQ_IF_FREE, median_step,        final),
+    MQ_AGG("percentile",        2, MQ_PURE | MQ_IF_FREE, percentile_step,    final),
+    MQ_END
+};

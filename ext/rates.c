@@ -6,15 +6,17 @@
 **
 ** Rates are fractions (0.4, not 40). A zero denominator gives NULL, not an
 ** error: a month without MQLs has no MQL->SQL rate. Counts must not be
-** negative. All of these are pure: SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS.
+** negative. All of these read their arguments only (MQ_PURE).
 */
 #include <math.h>
+#include <stdarg.h>
 #include <string.h>
 #include <strings.h>
 
 #include "mathstat.h"
-#include "mqlite.h"
-#include "mqtime.h"
+#include "family.h"
+#include "sqlarg.h"
+#include "utf8text.h"
 
 /* Reads argument i as a number: 1 ok, 0 NULL (result set to NULL), -1 error set. */
 static int number_arg(sqlite3_context *ctx, const char *fn, sqlite3_value **argv, int i, double *out)
@@ -30,11 +32,15 @@ static int number_arg(sqlite3_context *ctx, const char *fn, sqlite3_value **argv
     return 1;
 }
 
-static void error_fmt(sqlite3_context *ctx, char *msg)
+/* Sets an error (printf-style) on ctx. */
+static void MQ_PRINTF(2, 3) error_fmt(sqlite3_context *ctx, const char *fmt, ...)
 {
-    if (!msg) { sqlite3_result_error_nomem(ctx); return; }
-    sqlite3_result_error(ctx, msg, -1);
-    sqlite3_free(msg);
+    mq_err err;
+    va_list ap;
+    va_start(ap, fmt);
+    mq_err_vset(&err, fmt, ap);
+    va_end(ap);
+    mq_result_err(ctx, &err);
 }
 
 /* Reads a numerator and a denominator that must not be negative. */
@@ -43,7 +49,7 @@ static int counts(sqlite3_context *ctx, const char *fn, sqlite3_value **argv, do
     if (number_arg(ctx, fn, argv, 0, num) <= 0) return 0;
     if (number_arg(ctx, fn, argv, 1, den) <= 0) return 0;
     if (*num < 0 || *den < 0) {
-        error_fmt(ctx, sqlite3_mprintf("%s: counts must not be negative, found %g and %g", fn, *num, *den));
+        error_fmt(ctx, "%s: counts must not be negative, found %g and %g", fn, *num, *den);
         return 0;
     }
     return 1;
@@ -65,7 +71,7 @@ static void subset_rate(sqlite3_context *ctx, sqlite3_value **argv, const char *
     double k, n;
     if (!counts(ctx, fn, argv, &k, &n)) return;
     if (k > n) {
-        error_fmt(ctx, sqlite3_mprintf("%s: %s (%g) exceed %s (%g)", fn, part, k, whole, n));
+        error_fmt(ctx, "%s: %s (%g) exceed %s (%g)", fn, part, k, whole, n);
         return;
     }
     if (n == 0) sqlite3_result_null(ctx);
@@ -95,12 +101,12 @@ static void wilson(sqlite3_context *ctx, int argc, sqlite3_value **argv, int upp
     if (argc == 3) {
         if (number_arg(ctx, fn, argv, 2, &conf) <= 0) return;
         if (!(conf > 0 && conf < 1)) {
-            error_fmt(ctx, sqlite3_mprintf("%s: confidence must be between 0 and 1 (exclusive), found %g", fn, conf));
+            error_fmt(ctx, "%s: confidence must be between 0 and 1 (exclusive), found %g", fn, conf);
             return;
         }
     }
     if (k > n) {
-        error_fmt(ctx, sqlite3_mprintf("%s: converted (%g) exceeds total (%g)", fn, k, n));
+        error_fmt(ctx, "%s: converted (%g) exceeds total (%g)", fn, k, n);
         return;
     }
     if (n == 0) { sqlite3_result_null(ctx); return; }
@@ -128,92 +134,36 @@ static void fn_email_benchmark(sqlite3_context *ctx, int argc, sqlite3_value **a
     for (int i = 0; clicks[i]; i++) if (strcasecmp(m, clicks[i]) == 0) metric = MQ_BENCH_CLICK;
     if (metric < 0) {
         if (strcasecmp(m, "click_to_open_rate") == 0 || strcasecmp(m, "ctor") == 0)
-            sqlite3_result_error(ctx, "email_benchmark: there is no published range for click_to_open_rate; "
-                                      "compare it with your own history", -1);
+            error_fmt(ctx, "email_benchmark: there is no published range for click_to_open_rate; "
+                           "compare it with your own history");
         else {
             char q[41];
-            error_fmt(ctx, sqlite3_mprintf("email_benchmark: unknown metric '%s'; expected 'open_rate' (or 'open') "
-                                           "or 'click_rate' (or 'click', 'click_through', 'ctr')",
-                                           mq_utf8_excerpt(q, sizeof q, m, (size_t)sqlite3_value_bytes(argv[0]))));
+            error_fmt(ctx, "email_benchmark: unknown metric '%s'; expected 'open_rate' (or 'open') "
+                           "or 'click_rate' (or 'click', 'click_through', 'ctr')",
+                      mq_utf8_excerpt(q, sizeof q, m, (size_t)sqlite3_value_bytes(argv[0])));
         }
         return;
     }
     double v;
     if (number_arg(ctx, fn, argv, 1, &v) <= 0) return;
     if (v < 0 || v > 1) {
-        error_fmt(ctx, sqlite3_mprintf("email_benchmark: value expected a fraction from 0 to 1 (0.25 for 25 %%), found %g", v));
+        error_fmt(ctx, "email_benchmark: value expected a fraction from 0 to 1 (0.25 for 25 %%), found %g", v);
         return;
     }
     sqlite3_result_text(ctx, mq_email_verdict((mq_bench_metric)metric, v), -1, SQLITE_STATIC);
 }
 
-/* days_between(a, b): days from a to b, b - a, fractional, negative when b is earlier. */
-static void fn_days_between(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    (void)argc;
-    double a, b;
-    if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
-        sqlite3_result_null(ctx);
-        return;
-    }
-    if (mq_arg_time(ctx, "days_between", 1, argv[0], &a) != 0) return;
-    if (mq_arg_time(ctx, "days_between", 2, argv[1], &b) != 0) return;
-    sqlite3_result_double(ctx, (b - a) / 86400.0);
-}
-
-/* mqlite_date(text [, format]): 'YYYY-MM-DD HH:MM:SS' (UTC), or NULL when the
-** text is not a date in that format. format is 'iso' (default: ISO-8601 or
-** unix seconds), 'dmy', 'mdy' or 'ymd'. NULL rather than an error, so that an
-** importer can list every bad row instead of stopping at the first. */
-static void fn_mqlite_date(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    static const char *const names[] = {"iso", "dmy", "mdy", "ymd"};
-    int fmt = 0;
-    if (argc == 2) {
-        const char *f = sqlite3_value_type(argv[1]) == SQLITE_TEXT ? (const char *)sqlite3_value_text(argv[1]) : "";
-        fmt = -1;
-        for (int i = 0; i < 4; i++) if (strcasecmp(f, names[i]) == 0) fmt = i;
-        if (fmt < 0) {
-            mq_arg_error(ctx, "mqlite_date", 2, "a format: 'iso', 'dmy', 'mdy' or 'ymd'", argv[1]);
-            return;
-        }
-    }
-    double t;
-    char buf[32];
-    switch (sqlite3_value_type(argv[0])) {
-    case SQLITE_NULL: return;
-    case SQLITE_INTEGER:
-    case SQLITE_FLOAT:
-        if (fmt != 0) return;
-        t = sqlite3_value_double(argv[0]);
-        break;
-    case SQLITE_TEXT:
-        if (mq_date_parse((const char *)sqlite3_value_text(argv[0]), (size_t)sqlite3_value_bytes(argv[0]),
-                          (mq_datefmt)fmt, &t) != 0)
-            return;
-        break;
-    default: return;
-    }
-    if (mq_time_format(t, buf) == 0) sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
-}
-
-int mq_register_rates(sqlite3 *db, mq_conn *conn)
-{
-    static const struct {
-        const char *name;
-        int nargs;
-        void (*fn)(sqlite3_context *, int, sqlite3_value **);
-    } fns[] = {
-        {"conversion_rate", 2, fn_conversion_rate}, {"wilson_lower", 2, fn_wilson_lower},
-        {"wilson_lower", 3, fn_wilson_lower}, {"wilson_upper", 2, fn_wilson_upper},
-        {"wilson_upper", 3, fn_wilson_upper}, {"open_rate", 2, fn_open_rate}, {"click_rate", 2, fn_click_rate},
-        {"click_to_open_rate", 2, fn_click_to_open}, {"response_rate", 2, fn_response_rate},
-        {"cost_per_mql", 2, fn_cost_per_mql}, {"email_benchmark", 2, fn_email_benchmark},
-        {"days_between", 2, fn_days_between}, {"mqlite_date", 1, fn_mqlite_date}, {"mqlite_date", 2, fn_mqlite_date},
-    };
-    int rc = SQLITE_OK;
-    for (size_t i = 0; i < sizeof fns / sizeof *fns && rc == SQLITE_OK; i++)
-        rc = mq_create_function(db, conn, fns[i].name, fns[i].nargs, SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
-                                fns[i].fn, NULL, NULL);
-    return rc;
-}
+const mq_def mq_rates_defs[] = {
+    MQ_FUNC("conversion_rate",    2, MQ_PURE, fn_conversion_rate),
+    MQ_FUNC("wilson_lower",       2, MQ_PURE, fn_wilson_lower),
+    MQ_FUNC("wilson_lower",       3, MQ_PURE, fn_wilson_lower),
+    MQ_FUNC("wilson_upper",       2, MQ_PURE, fn_wilson_upper),
+    MQ_FUNC("wilson_upper",       3, MQ_PURE, fn_wilson_upper),
+    MQ_FUNC("open_rate",          2, MQ_PURE, fn_open_rate),
+    MQ_FUNC("click_rate",         2, MQ_PURE, fn_click_rate),
+    MQ_FUNC("click_to_open_rate", 2, MQ_PURE, fn_click_to_open),
+    MQ_FUNC("response_rate",      2, MQ_PURE, fn_response_rate),
+    MQ_FUNC("cost_per_mql",       2, MQ_PURE, fn_cost_per_mql),
+    MQ_FUNC("email_benchmark",    2, MQ_PURE, fn_email_benchmark),
+    MQ_END
+};

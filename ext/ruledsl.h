@@ -29,4 +29,8 @@ typedef struct mq_dsl {
 ** mq_sb_open; ud is an mq_dsl). */
 void mq_dsl_add(lua_State *L, int tmpl, void *ud);
 
+/* In ruletests.c: adds the tests (at_least, one_of, ...) the same way;
+** mq_dsl_add calls it. A test is a table with d->test_mt_ref as metatable. */
+void mq_dsl_add_tests(lua_State *L, int tmpl, mq_dsl *d);
+
 #endif

@@ -148,19 +148,16 @@ int mq_prog_default_grades(mq_prog *p)
     return 0;
 }
 
-int mq_prog_finish(mq_prog *p, const char **err)
+int mq_prog_finish(mq_prog *p)
 {
-    if (mq_prog_default_grades(p) != 0) goto nomem;
+    if (mq_prog_default_grades(p) != 0) return -1;
     if (p->grade_start < 0) p->grade_start = p->ngrades >= 2 ? p->ngrades - 2 : 0;
-    if (!p->below && !(p->below = mq_prog_strndup(p, "IQL", 3))) goto nomem;
+    if (!p->below && !(p->below = mq_prog_strndup(p, "IQL", 3))) return -1;
     if (p->nths > 1) qsort(p->ths, (size_t)p->nths, sizeof *p->ths, cmp_threshold);   /* ths may be NULL */
     for (int i = 0; i < p->nfits; i++)
         if (p->fits[i].grade_step == MQ_STEP_DEFAULT)
             p->fits[i].grade_step = p->fits[i].points > 0 ? 1 : p->fits[i].points < 0 ? -1 : 0;
     return 0;
-nomem:
-    *err = "out of memory";
-    return -1;
 }
 
 /* ---- tests on values --------------------------------------------------------- */
@@ -291,7 +288,7 @@ static int test_holds(const mq_test *t, const mq_value *v)
 /* Evaluates a condition: 1 holds, 0 does not, -1 error. *points may be set by
 ** a Lua function that returns a number. */
 static int cond_holds(const mq_prog *p, const mq_cond *c, const mq_source *src, mq_budget *b,
-                      double *points, int *has_points, char **err)
+                      double *points, int *has_points, mq_err *err)
 {
     *has_points = 0;
     for (int i = 0; i < c->ntests; i++) {
@@ -302,7 +299,7 @@ static int cond_holds(const mq_prog *p, const mq_cond *c, const mq_source *src, 
     }
     if (c->fn >= 0) {
         int applies = 0;
-        if (!p->call) { *err = strdup("rule has a function but no engine to run it"); return -1; }
+        if (!p->call) return mq_err_set(err, "rule has a function but no engine to run it");
         if (p->call(p->call_ud, c->fn, src, b, &applies, points, has_points, err) != 0) return -1;
         return applies;
     }
@@ -397,7 +394,7 @@ void mq_engage_free(mq_engage *a)
 }
 
 int mq_engage_add(mq_engage *a, const char *type, size_t typelen, double t,
-                  const mq_source *props, char **err)
+                  const mq_source *props, mq_err *err)
 {
     const mq_prog *p = a->p;
     if (t > a->as_of) return 0;
@@ -426,16 +423,13 @@ int mq_engage_add(mq_engage *a, const char *type, size_t typelen, double t,
 
 /* ---- scoring --------------------------------------------------------------------- */
 
-const char *mq_prog_stage(const mq_prog *p, double score, int grade, const char **err)
+const char *mq_prog_stage(const mq_prog *p, double score, int grade)
 {
     for (int i = 0; i < p->nths; i++) {
         const mq_threshold *t = &p->ths[i];
         if (score < t->score) continue;
         if (t->min_grade >= 0) {
-            if (grade < 0) {
-                *err = "this rule's thresholds need a grade";
-                return NULL;
-            }
+            if (grade < 0) return NULL;
             if (grade > t->min_grade) continue;
         }
         return t->stage;
@@ -455,7 +449,7 @@ static int stage_rank(const mq_prog *p, const char *stage)
 }
 
 int mq_prog_score(const mq_prog *p, const mq_source *lead, mq_engage *eng,
-                  mq_result *r, char **err)
+                  mq_result *r, mq_err *err)
 {
     mq_budget own;
     mq_budget_init(&own);
@@ -463,7 +457,6 @@ int mq_prog_score(const mq_prog *p, const mq_source *lead, mq_engage *eng,
     int oom = 0, grade = p->grade_start;
     double *group_sum = NULL;
     mq_result_reset(r);
-    *err = NULL;
     if (p->ngroups && !(group_sum = calloc((size_t)p->ngroups, sizeof *group_sum))) goto nomem;
 
     double fit = 0;
@@ -513,14 +506,12 @@ int mq_prog_score(const mq_prog *p, const mq_source *lead, mq_engage *eng,
     r->fit = fit;
     r->engagement = engagement;
     r->grade = grade;
-    const char *serr = NULL;
-    r->stage = mq_prog_stage(p, score, grade, &serr);
+    r->stage = mq_prog_stage(p, score, grade);
     if (signal && stage_rank(p, signal) > stage_rank(p, r->stage)) r->stage = signal;
     free(group_sum);
     return 0;
 nomem:
-    free(*err);
-    *err = NULL;
+    mq_err_nomem(err);
 fail:
     free(group_sum);
     return -1;

@@ -17,6 +17,8 @@
 
 #include <stddef.h>
 
+#include "mqerr.h"
+
 /* ---- values ---------------------------------------------------------------- */
 
 typedef enum { MQV_NULL, MQV_NUM, MQV_TEXT, MQV_BOOL, MQV_OTHER } mq_vtype;
@@ -111,9 +113,9 @@ static inline void mq_budget_init(mq_budget *b) { b->left = 0; b->lua_ns = 0; b-
 
 /* Calls the rule's own function number fn with src as its argument, charged to
 ** budget b. Sets *applies and *points (the function may return a number of
-** points instead of true). Returns 0, or -1 with *err set to a malloc'd message. */
+** points instead of true). Returns 0, or -1 with err set. */
 typedef int (*mq_call_fn)(void *ud, int fn, const mq_source *src, mq_budget *b,
-                          int *applies, double *points, int *has_points, char **err);
+                          int *applies, double *points, int *has_points, mq_err *err);
 
 /* Where a program's own memory comes from (lua_Alloc's contract: nsize 0
 ** frees; osize is the old size of ptr). The rule engine passes its Lua
@@ -160,8 +162,8 @@ int mq_prog_grade_index(const mq_prog *p, const char *g, size_t n);
 /* The default scale A+, A, B, C, D, F unless the rule declared one. */
 int mq_prog_default_grades(mq_prog *p);
 /* Sorts thresholds and fills defaults (grade scale, below stage); call once
-** after declaring. Returns 0, or -1 with a static message in *err. */
-int mq_prog_finish(mq_prog *p, const char **err);
+** after declaring. Returns 0, or -1 when memory is short. */
+int mq_prog_finish(mq_prog *p);
 
 /* ---- results --------------------------------------------------------------- */
 
@@ -206,9 +208,9 @@ int mq_engage_init(mq_engage *a, const mq_prog *p, double as_of);
 void mq_engage_reset(mq_engage *a, double as_of);
 void mq_engage_free(mq_engage *a);
 /* Adds one event. props may be NULL. Events after as_of are ignored: scoring
-** "as of" a date sees only the history up to it. Returns 0, or -1 with *err. */
+** "as of" a date sees only the history up to it. Returns 0, or -1 with err. */
 int mq_engage_add(mq_engage *a, const char *type, size_t typelen, double t,
-                  const mq_source *props, char **err);
+                  const mq_source *props, mq_err *err);
 
 /* ---- scoring --------------------------------------------------------------- */
 
@@ -216,13 +218,14 @@ int mq_engage_add(mq_engage *a, const char *type, size_t typelen, double t,
 ** then the accumulated events in eng (may be NULL), then caps, grade and stage.
 ** Lua calls are charged to eng's budget (the one its events drew on), or to
 ** a fresh budget when eng is NULL.
-** Returns 0, or -1 with *err (malloc'd; "out of memory" when it is NULL). */
+** Returns 0, or -1 with err. */
 int mq_prog_score(const mq_prog *p, const mq_source *lead, mq_engage *eng,
-                  mq_result *r, char **err);
+                  mq_result *r, mq_err *err);
 
 /* The stage for a score and grade index (-1 when no grade is known). Returns
-** NULL and sets *err (static) when a threshold needs a grade that is missing. */
-const char *mq_prog_stage(const mq_prog *p, double score, int grade, const char **err);
+** NULL when a threshold needs a grade that is missing (MQ_NEEDS_GRADE says so). */
+#define MQ_NEEDS_GRADE "this rule's thresholds need a grade"
+const char *mq_prog_stage(const mq_prog *p, double score, int grade);
 
 /* Writes the explanation as a JSON array into a malloc'd string. */
 char *mq_result_json(const mq_prog *p, const mq_result *r);

@@ -161,36 +161,19 @@ static int msgh(lua_State *L)
     return 1;
 }
 
-static char *vformat(const char *fmt, va_list ap)
-{
-    va_list aq;
-    va_copy(aq, ap);
-    int n = vsnprintf(NULL, 0, fmt, aq);
-    va_end(aq);
-    if (n < 0) return NULL;
-    char *s = malloc((size_t)n + 1);
-    if (s) vsnprintf(s, (size_t)n + 1, fmt, ap);
-    return s;
-}
-
-char *mq_format(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = vformat(fmt, ap);
-    va_end(ap);
-    return s;
-}
-
 /* "b2b:12: attempt to ..." becomes "rule 'b2b' line 12: attempt to ...". */
-static char *rule_error(mq_sandbox *sb, const char *rule, int status, const char *msg)
+static void rule_error(mq_sandbox *sb, const char *rule, int status, const char *msg, mq_err *err)
 {
-    if (sb->strerr)
-        return mq_format("rule '%s': a string longer than %zu bytes cannot be made or read in a rule",
-                         rule, MQ_MAX_STRING);
-    if (status == LUA_ERRMEM || sb->memerr)
-        return mq_format("rule '%s': out of memory (the limit is %zu bytes; see mqlite_limit('memory'))",
-                         rule, sb->limit);
+    if (sb->strerr) {
+        mq_err_set(err, "rule '%s': a string longer than %zu bytes cannot be made or read in a rule", rule,
+                   (size_t)MQ_MAX_STRING);
+        return;
+    }
+    if (status == LUA_ERRMEM || sb->memerr) {
+        mq_err_set(err, "rule '%s': out of memory (the limit is %zu bytes; see mqlite_limit('memory'))", rule,
+                   sb->limit);
+        return;
+    }
     if (!msg) msg = "unknown error";
     size_t rn = strlen(rule);
     if (strncmp(msg, rule, rn) == 0 && msg[rn] == ':' && isdigit((unsigned char)msg[rn + 1])) {
@@ -199,13 +182,14 @@ static char *rule_error(mq_sandbox *sb, const char *rule, int status, const char
         if (*end == ':') {
             end++;
             while (*end == ' ') end++;
-            return mq_format("rule '%s' line %ld: %s", rule, line, end);
+            mq_err_set(err, "rule '%s' line %ld: %s", rule, line, end);
+            return;
         }
     }
-    return mq_format("rule '%s': %s", rule, msg);
+    mq_err_set(err, "rule '%s': %s", rule, msg);
 }
 
-int mq_sb_call(mq_sandbox *sb, mq_budget *b, const char *rule, int nargs, int nres, char **err)
+int mq_sb_call(mq_sandbox *sb, mq_budget *b, const char *rule, int nargs, int nres, mq_err *err)
 {
     lua_State *L = sb->L;
     int base = lua_gettop(L) - nargs;          /* index of the function */
@@ -218,7 +202,7 @@ int mq_sb_call(mq_sandbox *sb, mq_budget *b, const char *rule, int nargs, int nr
     sb->cur = &sb->idle;
     lua_remove(L, base);                       /* stack: results | message */
     if (status != LUA_OK) {
-        *err = rule_error(sb, rule, status, lua_tostring(L, -1));
+        rule_error(sb, rule, status, lua_tostring(L, -1), err);
         lua_pop(L, 1);
         /* A failed call often leaves a heap of garbage (a memory bomb's): give
         ** the memory back now so the next call starts with the whole cap. */
@@ -228,16 +212,16 @@ int mq_sb_call(mq_sandbox *sb, mq_budget *b, const char *rule, int nargs, int nr
     return 0;
 }
 
-int mq_sb_load(mq_sandbox *sb, mq_budget *b, const char *rule, const char *src, size_t n, char **err)
+int mq_sb_load(mq_sandbox *sb, mq_budget *b, const char *rule, const char *src, size_t n, mq_err *err)
 {
     if (n > MQ_MAX_SOURCE) {
-        *err = mq_format("rule '%s': the source is %zu bytes, more than the %zu a rule may have", rule, n,
-                         MQ_MAX_SOURCE);
+        mq_err_set(err, "rule '%s': the source is %zu bytes, more than the %zu a rule may have", rule, n,
+                   (size_t)MQ_MAX_SOURCE);
         return LUA_ERRSYNTAX;
     }
     if (mq_sb_prepay(sb, b, mq_parse_cost(n)) != 0) {
-        *err = mq_format("rule '%s': compiling %zu bytes of source would exceed the instruction budget of %lld "
-                         "(see mqlite_limit('instructions'))", rule, n, sb->ilimit);
+        mq_err_set(err, "rule '%s': compiling %zu bytes of source would exceed the instruction budget of %lld "
+                        "(see mqlite_limit('instructions'))", rule, n, sb->ilimit);
         return LUA_ERRSYNTAX;
     }
     char chunkname[80];
@@ -245,7 +229,7 @@ int mq_sb_load(mq_sandbox *sb, mq_budget *b, const char *rule, const char *src, 
     sb->memerr = sb->strerr = 0;
     int status = luaL_loadbufferx(sb->L, src, n, chunkname, "t");
     if (status != LUA_OK) {                    /* stack: message */
-        *err = rule_error(sb, rule, status, lua_tostring(sb->L, -1));
+        rule_error(sb, rule, status, lua_tostring(sb->L, -1), err);
         lua_pop(sb->L, 1);
     }
     return status;

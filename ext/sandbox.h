@@ -92,22 +92,19 @@ int mq_sb_prepay(mq_sandbox *sb, mq_budget *b, double n);
 
 /* Calls the function below nargs arguments on the stack, charged to b, leaving
 ** nres results on success; on error the function and arguments are gone and
-** *err is set ("rule 'NAME' line N: ...", malloc'd; NULL = out of memory). */
-int mq_sb_call(mq_sandbox *sb, mq_budget *b, const char *rule, int nargs, int nres, char **err);
+** err is set ("rule 'NAME' line N: ..."). */
+int mq_sb_call(mq_sandbox *sb, mq_budget *b, const char *rule, int nargs, int nres, mq_err *err);
 
 /* Parses a chunk of text (never bytecode) of at most MQ_MAX_SOURCE bytes,
 ** charged to b. Pushes the function and returns LUA_OK, or pushes nothing and
-** returns an error status with *err set as mq_sb_call does. */
-int mq_sb_load(mq_sandbox *sb, mq_budget *b, const char *rule, const char *src, size_t n, char **err);
+** returns an error status with err set as mq_sb_call does. */
+int mq_sb_load(mq_sandbox *sb, mq_budget *b, const char *rule, const char *src, size_t n, mq_err *err);
 
 /* Pushes a fresh environment for one rule (copies of the template). */
 void mq_sb_push_env(mq_sandbox *sb);
 
 /* Raises an out-of-memory error that pcall inside the rule cannot swallow. */
 int mq_sb_nomem(lua_State *L);
-
-/* printf into a malloc'd string (NULL when memory is short). */
-char *mq_format(const char *fmt, ...);
 
 /* In luaguard.c: replaces the library functions whose C loops the hook cannot
 ** see by guards (call before the library tables are copied). */

@@ -6,31 +6,26 @@
 **
 ** Functions: lead_score, lead_explain, lead_grade, lead_qualify, lead_stage and
 ** the aggregate engagement_score. They run the rule's Lua, which the database
-** supplies, so they are SQLITE_DIRECTONLY: a view, trigger or CHECK in a
-** database made by someone else cannot make them run, whatever trusted_schema
-** says (sandboxed, a rule is still CPU spent on someone else's behalf). Scores
-** that a view should show are stored with `mqlite score` in the scores table.
-** Nor are they DETERMINISTIC: the same call gives another result once the rule
-** changes.
+** supplies (MQ_RUNS_RULE, family.h): a view, trigger or CHECK in a database
+** made by someone else cannot make them run. Scores that a view should show
+** are stored with `mqlite score` in the scores table.
 */
 #include <stdlib.h>
 #include <string.h>
 
+#include "family.h"
 #include "leadjson.h"
-#include "mqlite.h"
 #include "mqtime.h"
-#include "rulearg.h"
+#include "sqlarg.h"
+#include "utf8text.h"
 
 #define JSON_SUBTYPE 74   /* 'J': what SQLite's JSON functions mark JSON text with */
 
-static void set_error(sqlite3_context *ctx, const char *fn, const char *what, char *err)
+/* Sets err on ctx as "fn: what<message>". */
+static void set_error(sqlite3_context *ctx, const char *fn, const char *what, mq_err *err)
 {
-    if (!err) { sqlite3_result_error_nomem(ctx); return; }
-    char *msg = sqlite3_mprintf("%s: %s%s", fn, what, err);
-    free(err);
-    if (!msg) { sqlite3_result_error_nomem(ctx); return; }
-    sqlite3_result_error(ctx, msg, -1);
-    sqlite3_free(msg);
+    mq_err_prefix(err, "%s: %s", fn, what);
+    mq_result_err(ctx, err);
 }
 
 /* Scores the lead JSON in argv[1] with the rule in argv[0]. Returns 1 with r
@@ -51,31 +46,27 @@ static int score_args(sqlite3_context *ctx, const char *fn, sqlite3_value **argv
     }
     const mq_prog *p = mq_rule_prog(rl);
     mq_json_lead jl;
-    char jerr[320];
+    mq_err err;
     if (mq_json_lead_open(&jl, (const char *)sqlite3_value_text(argv[1]),
-                          (size_t)sqlite3_value_bytes(argv[1]), jerr, sizeof jerr) != 0) {
-        char *msg = sqlite3_mprintf("%s: argument 2: %s", fn, jerr);
-        sqlite3_result_error(ctx, msg ? msg : "out of memory", -1);
-        sqlite3_free(msg);
+                          (size_t)sqlite3_value_bytes(argv[1]), &err) != 0) {
+        set_error(ctx, fn, "argument 2: ", &err);
         mq_rule_release(rl);
         return 0;
     }
     double as_of = 0;
     int has = mq_json_lead_as_of(&jl, &as_of);
     if (has < 0) {
-        char *msg = sqlite3_mprintf("%s: argument 2: \"as_of\" expected ISO-8601 text or unix seconds", fn);
-        sqlite3_result_error(ctx, msg ? msg : "out of memory", -1);
-        sqlite3_free(msg);
+        mq_err_set(&err, "%s: argument 2: \"as_of\" expected ISO-8601 text or unix seconds", fn);
+        mq_result_err(ctx, &err);
         goto fail;
     }
     if (!has) as_of = mq_time_now();
-    char *err = NULL;
     mq_engage eng;
     int use_events = mq_json_lead_has_events(&jl);
     if (use_events) {
         if (mq_engage_init(&eng, p, as_of) != 0) { sqlite3_result_error_nomem(ctx); goto fail; }
         if (mq_json_lead_engage(&jl, &eng, &err) != 0) {
-            set_error(ctx, fn, "argument 2: ", err);
+            set_error(ctx, fn, "argument 2: ", &err);
             mq_engage_free(&eng);
             goto fail;
         }
@@ -83,17 +74,19 @@ static int score_args(sqlite3_context *ctx, const char *fn, sqlite3_value **argv
     int rc = mq_prog_score(p, &jl.src, use_events ? &eng : NULL, r, &err);
     if (use_events) mq_engage_free(&eng);
     if (rc != 0) {
-        set_error(ctx, fn, "", err);
+        set_error(ctx, fn, "", &err);
         goto fail;
     }
     if (jl.attrs_read_bad) {
         /* the rule read a field from attrs that are not JSON: an error, as
         ** score_leads() gives, not a score as if the field were missing */
-        char where[200];
-        mq_json_check(jl.attrs_text, jl.attrs_n, where, sizeof where);
-        char *msg = sqlite3_mprintf("%s: argument 2: \"attrs\" is not valid JSON (%s)", fn, where);
-        sqlite3_result_error(ctx, msg ? msg : "out of memory", -1);
-        sqlite3_free(msg);
+        mq_err where;
+        if (mq_json_check(jl.attrs_text, jl.attrs_n, &where) != 0 && where.nomem) {
+            mq_result_err(ctx, &where);
+            goto fail;
+        }
+        mq_err_set(&err, "%s: argument 2: \"attrs\" is not valid JSON (%s)", fn, where.msg);
+        mq_result_err(ctx, &err);
         goto fail;
     }
     mq_json_lead_close(&jl);
@@ -182,21 +175,20 @@ static void fn_lead_stage(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         grade = mq_prog_grade_index(p, (const char *)sqlite3_value_text(argv[2]), (size_t)sqlite3_value_bytes(argv[2]));
         if (grade < 0) {
             char q[41];
-            char *msg = sqlite3_mprintf("%s: grade '%s' is not in the grade scale of rule '%s'", fn,
-                                        mq_utf8_excerpt(q, sizeof q, (const char *)sqlite3_value_text(argv[2]),
-                                                        (size_t)sqlite3_value_bytes(argv[2])),
-                                        mq_rule_name(rule));
-            sqlite3_result_error(ctx, msg ? msg : "out of memory", -1);
-            sqlite3_free(msg);
+            mq_err err;
+            mq_err_set(&err, "%s: grade '%s' is not in the grade scale of rule '%s'", fn,
+                       mq_utf8_excerpt(q, sizeof q, (const char *)sqlite3_value_text(argv[2]),
+                                       (size_t)sqlite3_value_bytes(argv[2])),
+                       mq_rule_name(rule));
+            mq_result_err(ctx, &err);
             goto done;
         }
     }
-    const char *err = NULL;
-    const char *stage = mq_prog_stage(p, score, grade, &err);
+    const char *stage = mq_prog_stage(p, score, grade);
     if (!stage) {
-        char *msg = sqlite3_mprintf("%s: rule '%s': %s; pass the grade as argument 3", fn, mq_rule_name(rule), err);
-        sqlite3_result_error(ctx, msg ? msg : "out of memory", -1);
-        sqlite3_free(msg);
+        mq_err err;
+        mq_err_set(&err, "%s: rule '%s': %s; pass the grade as argument 3", fn, mq_rule_name(rule), MQ_NEEDS_GRADE);
+        mq_result_err(ctx, &err);
     } else {
         sqlite3_result_text(ctx, stage, -1, SQLITE_TRANSIENT);
     }
@@ -247,12 +239,12 @@ static void engage_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     } else {
         mq_lazy_json_init(&props, NULL, 0);
     }
-    char *err = NULL;
+    mq_err err;
     int rc = mq_engage_add(&a->eng, (const char *)sqlite3_value_text(argv[1]), (size_t)sqlite3_value_bytes(argv[1]),
                            t, &props.src, &err);
     mq_lazy_json_free(&props);
     if (rc != 0) {
-        set_error(ctx, fn, "", err);
+        set_error(ctx, fn, "", &err);
         a->failed = 1;
     }
 }
@@ -263,12 +255,12 @@ static void engage_final(sqlite3_context *ctx)
     if (!a) { sqlite3_result_null(ctx); return; }
     if (a->ready && !a->failed) {
         mq_result r;
-        char *err = NULL;
+        mq_err err;
         mq_result_init(&r);
         if (mq_prog_score(mq_rule_prog(a->rule), NULL, &a->eng, &r, &err) == 0)
             sqlite3_result_double(ctx, r.engagement);
         else
-            set_error(ctx, "engagement_score", "", err);
+            set_error(ctx, "engagement_score", "", &err);
         mq_result_free(&r);
     }
     if (a->ready) mq_engage_free(&a->eng);
@@ -277,21 +269,15 @@ static void engage_final(sqlite3_context *ctx)
     a->ready = 0;
 }
 
-int mq_register_score(sqlite3 *db, mq_conn *conn)
-{
-    static const struct {
-        const char *name;
-        int nargs;
-        void (*fn)(sqlite3_context *, int, sqlite3_value **);
-    } scalars[] = {
-        {"lead_score", 2, fn_lead_score}, {"lead_explain", 2, fn_lead_explain},
-        {"lead_grade", 2, fn_lead_grade}, {"lead_qualify", 2, fn_lead_qualify},
-        {"lead_stage", 2, fn_lead_stage}, {"lead_stage", 3, fn_lead_stage},
-    };
-    int rc = SQLITE_OK;
-    for (size_t i = 0; i < sizeof scalars / sizeof *scalars && rc == SQLITE_OK; i++)
-        rc = mq_create_function(db, conn, scalars[i].name, scalars[i].nargs, SQLITE_DIRECTONLY, scalars[i].fn, NULL, NULL);
-    for (int n = 3; n <= 5 && rc == SQLITE_OK; n++)
-        rc = mq_create_function(db, conn, "engagement_score", n, SQLITE_DIRECTONLY, NULL, engage_step, engage_final);
-    return rc;
-}
+const mq_def mq_score_defs[] = {
+    MQ_FUNC("lead_score",       2, MQ_RUNS_RULE, fn_lead_score),
+    MQ_FUNC("lead_explain",     2, MQ_RUNS_RULE, fn_lead_explain),
+    MQ_FUNC("lead_grade",       2, MQ_RUNS_RULE, fn_lead_grade),
+    MQ_FUNC("lead_qualify",     2, MQ_RUNS_RULE, fn_lead_qualify),
+    MQ_FUNC("lead_stage",       2, MQ_RUNS_RULE, fn_lead_stage),
+    MQ_FUNC("lead_stage",       3, MQ_RUNS_RULE, fn_lead_stage),
+    MQ_AGG( "engagement_score", 3, MQ_RUNS_RULE, engage_step, engage_final),
+    MQ_AGG( "engagement_score", 4, MQ_RUNS_RULE, engage_step, engage_final),
+    MQ_AGG( "engagement_score", 5, MQ_RUNS_RULE, engage_step, engage_final),
+    MQ_END
+};

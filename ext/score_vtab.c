@@ -12,14 +12,17 @@
 ** read directly; the attrs JSON is parsed only for a lead whose rule asks for a
 ** field that is not a column. The explanation is built only when selected.
 */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "family.h"
 #include "leadjson.h"
-#include "mqlite.h"
 #include "mqtime.h"
-#include "rulearg.h"
+#include "sqlarg.h"
+#include "tablefn.h"
+#include "utf8text.h"
 
 enum { COL_LEAD_ID, COL_SCORE, COL_FIT, COL_ENGAGEMENT, COL_GRADE, COL_STAGE, COL_EXPLANATION,
        COL_RULE, COL_AS_OF };
@@ -61,16 +64,15 @@ typedef struct sl_cursor {
 static int sl_connect(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vtab **pp, char **err)
 {
     (void)argc; (void)argv; (void)err;
-    int rc = sqlite3_declare_vtab(db,
+    /* it runs the rule's Lua: its line's class, MQ_RUNS_RULE, makes it direct-only */
+    int rc = mq_vtab_declare(db, aux,
         "CREATE TABLE x(lead_id INTEGER, score REAL, fit REAL, engagement REAL, grade TEXT,"
         " stage TEXT, explanation TEXT, rule HIDDEN, as_of HIDDEN)");
     if (rc != SQLITE_OK) return rc;
-    /* it runs the rule's Lua: never from a view or trigger (see score.c) */
-    sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
     sl_vtab *v = sqlite3_malloc(sizeof *v);
     if (!v) return SQLITE_NOMEM;
     memset(v, 0, sizeof *v);
-    v->conn = aux;
+    v->conn = ((const mq_vtab_aux *)aux)->conn;
     *pp = &v->base;
     return SQLITE_OK;
 }
@@ -95,9 +97,9 @@ static int sl_best_index(sqlite3_vtab *tab, sqlite3_index_info *info)
     }
     if (rule < 0) {
         if (rule_seen) return SQLITE_CONSTRAINT;   /* try another plan */
-        sqlite3_free(tab->zErrMsg);
-        tab->zErrMsg = sqlite3_mprintf("score_leads: a rule name is required, as in score_leads('b2b')");
-        return SQLITE_ERROR;
+        mq_err err;
+        mq_err_set(&err, "score_leads: a rule name is required, as in score_leads('b2b')");
+        return mq_vtab_err(tab, &err);
     }
     int n = 1;
     info->aConstraintUsage[rule].argvIndex = n++;
@@ -201,19 +203,33 @@ static void row_get(void *self, int slot, const char *name, size_t len, mq_value
     }
 }
 
-static int set_err(sl_cursor *c, char *msg)
+/* Reports err on the table; returns SQLITE_ERROR or SQLITE_NOMEM. */
+static int set_err(sl_cursor *c, const mq_err *err)
 {
-    sqlite3_free(c->base.pVtab->zErrMsg);
-    c->base.pVtab->zErrMsg = msg;
-    return msg ? SQLITE_ERROR : SQLITE_NOMEM;
+    return mq_vtab_err(c->base.pVtab, err);
 }
+
+/* The same for a message (printf-style). */
+static int MQ_PRINTF(2, 3) set_errf(sl_cursor *c, const char *fmt, ...)
+{
+    mq_err err;
+    va_list ap;
+    va_start(ap, fmt);
+    mq_err_vset(&err, fmt, ap);
+    va_end(ap);
+    return set_err(c, &err);
+}
+
+/* A statement failed with rc: SQLITE_NOMEM, or what (printf-style) as an error. */
+#define READ_FAILED(c, rc, ...) ((rc) == SQLITE_NOMEM ? SQLITE_NOMEM : set_errf((c), __VA_ARGS__))
 
 /* The error for lead `id`, whose attrs the rule reads but which are not JSON
 ** (the schema's CHECK lets '{bad}' in): which lead, by id and external_id,
 ** where the JSON breaks, and what to do. */
 static int bad_attrs(sl_cursor *c, sqlite3_int64 id)
 {
-    char where[200] = "?", ext[MQ_EXCERPT_SIZE] = "";
+    char ext[MQ_EXCERPT_SIZE] = "";
+    mq_err where = {0, "?"};
     sqlite3_stmt *st = NULL;
     if (mq_prepare(c->conn, "leads", "SELECT external_id, attrs FROM leads WHERE id = ?1", &st) == SQLITE_OK) {
         sqlite3_bind_int64(st, 1, id);
@@ -224,13 +240,13 @@ static int bad_attrs(sl_cursor *c, sqlite3_int64 id)
                          mq_utf8_excerpt(q, sizeof q, (const char *)sqlite3_column_text(st, 0),
                                          (size_t)sqlite3_column_bytes(st, 0)));
             }
-            mq_json_check((const char *)sqlite3_column_text(st, 1), (size_t)sqlite3_column_bytes(st, 1), where,
-                          sizeof where);
+            mq_json_check((const char *)sqlite3_column_text(st, 1), (size_t)sqlite3_column_bytes(st, 1), &where);
         }
     }
     sqlite3_finalize(st);
-    return set_err(c, sqlite3_mprintf("score_leads: lead %lld%s: attrs is not valid JSON (%s); "
-                                      "correct it or set it to NULL", (long long)id, ext, where));
+    if (where.nomem) return SQLITE_NOMEM;
+    return set_errf(c, "score_leads: lead %lld%s: attrs is not valid JSON (%s); correct it or set it to NULL",
+                    (long long)id, ext, where.msg);
 }
 
 /* After the leads statement failed: when it extracts from attrs, SQLite's
@@ -265,13 +281,12 @@ static int sl_next(sqlite3_vtab_cursor *cur)
     int rc = mq_step(c->conn, "leads", c->leads);
     if (rc == SQLITE_DONE) { c->eof = 1; return SQLITE_OK; }
     if (rc != SQLITE_ROW) {
-        char *msg = sqlite3_mprintf("score_leads: reading leads: %s", sqlite3_errmsg(c->conn->db));
+        if (rc == SQLITE_NOMEM) return SQLITE_NOMEM;
+        mq_err err;
+        mq_err_set(&err, "score_leads: reading leads: %s", sqlite3_errmsg(c->conn->db));
         sqlite3_int64 bad;
-        if (failed_on_attrs(c, &bad)) {
-            sqlite3_free(msg);
-            return bad_attrs(c, bad);
-        }
-        return set_err(c, msg);
+        if (failed_on_attrs(c, &bad)) return bad_attrs(c, bad);
+        return set_err(c, &err);
     }
     c->lead_id = sqlite3_column_int64(c->leads, 0);
     c->started = 1;
@@ -279,7 +294,7 @@ static int sl_next(sqlite3_vtab_cursor *cur)
     c->attrs.text = NULL;
     const mq_prog *p = mq_rule_prog(c->rule);
     mq_engage_reset(&c->eng, c->as_of);
-    char *err = NULL;
+    mq_err err;
     while (c->ev_valid) {
         sqlite3_int64 lid = sqlite3_column_int64(c->events, 0);
         if (lid > c->lead_id) break;
@@ -288,9 +303,8 @@ static int sl_next(sqlite3_vtab_cursor *cur)
             const char *ts = (const char *)sqlite3_column_text(c->events, 2);
             if (!ts || mq_time_parse(ts, (size_t)sqlite3_column_bytes(c->events, 2), &t) != 0) {
                 char q[61];
-                return set_err(c, sqlite3_mprintf("score_leads: event of lead %lld has a bad occurred_at '%s'",
-                                                  (long long)lid,
-                                                  mq_utf8_excerpt(q, sizeof q, ts, (size_t)sqlite3_column_bytes(c->events, 2))));
+                return set_errf(c, "score_leads: event of lead %lld has a bad occurred_at '%s'", (long long)lid,
+                                mq_utf8_excerpt(q, sizeof q, ts, (size_t)sqlite3_column_bytes(c->events, 2)));
             }
             mq_lazy_json props;
             mq_lazy_json_init(&props, (const char *)sqlite3_column_text(c->events, 3),
@@ -299,20 +313,18 @@ static int sl_next(sqlite3_vtab_cursor *cur)
                                     (size_t)sqlite3_column_bytes(c->events, 1), t, &props.src, &err);
             mq_lazy_json_free(&props);
             if (arc != 0) {
-                int r2 = set_err(c, err ? sqlite3_mprintf("score_leads: %s", err) : NULL);
-                free(err);
-                return r2;
+                mq_err_prefix(&err, "score_leads: ");
+                return set_err(c, &err);
             }
         }
         rc = mq_step(c->conn, "events", c->events);
         if (rc == SQLITE_DONE) c->ev_valid = 0;
         else if (rc != SQLITE_ROW)
-            return set_err(c, sqlite3_mprintf("score_leads: reading events: %s", sqlite3_errmsg(c->conn->db)));
+            return READ_FAILED(c, rc, "score_leads: reading events: %s", sqlite3_errmsg(c->conn->db));
     }
     if (mq_prog_score(p, &c->src, &c->eng, &c->res, &err) != 0) {
-        int r2 = set_err(c, err ? sqlite3_mprintf("score_leads: %s", err) : NULL);
-        free(err);
-        return r2;
+        mq_err_prefix(&err, "score_leads: ");
+        return set_err(c, &err);
     }
     if (c->attrs.bad) return bad_attrs(c, c->lead_id);
     return SQLITE_OK;
@@ -322,7 +334,7 @@ static int prepare(sl_cursor *c, const char *sql, sqlite3_stmt **st, int by_even
 {
     int rc = mq_prepare(c->conn, by_events ? "events" : "leads", sql, st);
     if (rc != SQLITE_OK)
-        return set_err(c, sqlite3_mprintf("score_leads: %s (is schema/mqlite.sql loaded?)", sqlite3_errmsg(c->conn->db)));
+        return READ_FAILED(c, rc, "score_leads: %s (is schema/mqlite.sql loaded?)", sqlite3_errmsg(c->conn->db));
     if (by_lead) sqlite3_bind_int64(*st, 1, lead);
     return SQLITE_OK;
 }
@@ -333,20 +345,22 @@ static int sl_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
     sl_cursor *c = (sl_cursor *)cur;
     sl_reset(c);
     int a = 0;
-    if (sqlite3_value_type(argv[a]) != SQLITE_TEXT)
-        return set_err(c, mq_arg_message("score_leads", 1, "a rule name (TEXT)", argv[a]));
-    char *err = NULL;
-    if (mq_reentered(c->conn, "score_leads", &err)) return set_err(c, err);
-    c->rule = mq_rule_lookup(c->conn, "score_leads", (const char *)sqlite3_value_text(argv[a++]), &err);
-    if (!c->rule) return set_err(c, err);
+    mq_err err;
+    if (sqlite3_value_type(argv[a]) != SQLITE_TEXT) {
+        mq_arg_message(&err, "score_leads", 1, "a rule name (TEXT)", argv[a]);
+        return set_err(c, &err);
+    }
+    if (mq_reentered(c->conn, "score_leads", &err)) return set_err(c, &err);
+    c->rule = mq_conn_rule(c->conn, "score_leads", (const char *)sqlite3_value_text(argv[a++]), &err);
+    if (!c->rule) return set_err(c, &err);
     c->as_of = mq_time_now();
     if (idxNum & 1) {
         sqlite3_value *v = argv[a++];
-        int t = sqlite3_value_type(v);
-        if (t == SQLITE_INTEGER || t == SQLITE_FLOAT) c->as_of = sqlite3_value_double(v);
-        else if (t == SQLITE_NULL) c->as_of = mq_time_now();      /* NULL: now, as when not given */
-        else if (t != SQLITE_TEXT || mq_time_parse((const char *)sqlite3_value_text(v), (size_t)sqlite3_value_bytes(v), &c->as_of) != 0)
-            return set_err(c, mq_arg_message("score_leads", 2, "an ISO-8601 date or unix seconds", v));
+        /* NULL: now, as when not given */
+        if (sqlite3_value_type(v) != SQLITE_NULL && mq_value_time(v, &c->as_of) != 0) {
+            mq_arg_message(&err, "score_leads", 2, MQ_TIME_WHAT, v);
+            return set_err(c, &err);
+        }
     }
     int by_lead = (idxNum & 2) != 0;
     sqlite3_int64 lead = 0;
@@ -398,7 +412,7 @@ static int sl_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
         if (rc != SQLITE_OK) return rc;
         rc = mq_step(c->conn, "events", c->events);
         if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-            return set_err(c, sqlite3_mprintf("score_leads: reading events: %s", sqlite3_errmsg(c->conn->db)));
+            return READ_FAILED(c, rc, "score_leads: reading events: %s", sqlite3_errmsg(c->conn->db));
         c->ev_valid = rc == SQLITE_ROW;
     }
     c->eof = 0;
@@ -438,7 +452,7 @@ static int sl_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
     return SQLITE_OK;
 }
 
-static sqlite3_module score_leads_module = {
+static const sqlite3_module score_leads_module = {
     .iVersion = 0,
     .xConnect = sl_connect,
     .xBestIndex = sl_best_index,
@@ -452,8 +466,7 @@ static sqlite3_module score_leads_module = {
     .xRowid = sl_rowid,
 };
 
-int mq_register_score_vtab(sqlite3 *db, mq_conn *conn)
-{
-    mq_conn_retain(conn);
-    return mq_create_module(db, conn, "score_leads", &score_leads_module, conn, mq_conn_release);
-}
+const mq_def mq_score_vtab_defs[] = {
+    MQ_TABLE("score_leads", 2, MQ_RUNS_RULE, &score_leads_module, NULL),   /* arguments: rule, as_of */
+    MQ_END
+};

@@ -24,26 +24,26 @@ enum { S_SEGMENT, S_MQLS, S_CONTACTED, S_WITHIN_SLA, S_NEVER, S_BEFORE, S_SHARE_
        S_SHARE_NEVER, S_MEDIAN_HOURS, S_P90_HOURS, S_NCOL };
 enum { K_MQLS, K_CONTACTED, K_WITHIN, K_NEVER, K_BEFORE };
 
-static int speed_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, char **err)
+static int speed_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_err *err)
 {
     static const char fn[] = "speed_to_lead";
     const char *touch = args[0] && sqlite3_value_type(args[0]) == SQLITE_TEXT ? (const char *)sqlite3_value_text(args[0])
                                                                                 : "sales_contact";
     if (args[0] && sqlite3_value_type(args[0]) != SQLITE_TEXT) {
-        *err = mq_arg_message(fn, 1, "an event type (TEXT)", args[0]);
+        mq_arg_message(err, fn, 1, "an event type (TEXT)", args[0]);
         return -1;
     }
     double sla = 24, start = 0, stop = 0;
     int has_start, has_stop;
     if (args[1] && (!mq_value_number(args[1], &sla) || sla <= 0)) {
-        *err = mq_arg_message(fn, 2, "an SLA in hours above 0", args[1]);
+        mq_arg_message(err, fn, 2, "an SLA in hours above 0", args[1]);
         return -1;
     }
     const char *group = NULL;
     if (args[2]) {
         const char *g = sqlite3_value_type(args[2]) == SQLITE_TEXT ? (const char *)sqlite3_value_text(args[2]) : NULL;
         if (!(group = mq_group_column(g))) {
-            *err = mq_arg_message(fn, 3, "'source', 'campaign', 'owner', 'industry' or 'country'", args[2]);
+            mq_arg_message(err, fn, 3, "'source', 'campaign', 'owner', 'industry' or 'country'", args[2]);
             return -1;
         }
     }
@@ -54,7 +54,6 @@ static int speed_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, cha
     mq_history h;
     if (mq_history_open(&h, conn, fn, group) != 0) {
         *err = h.err;
-        h.err = NULL;
         mq_history_close(&h);
         return -1;
     }
@@ -62,19 +61,21 @@ static int speed_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, cha
     mq_buckets b = {0};
     int mql = mq_stages_find(h.m, "MQL", 3), rc, ev_row = 0;
     if (mql < 0 || !h.m->st[mql].on_path) {
-        *err = sqlite3_mprintf("%s: the stage model has no main-path stage named MQL", fn);
+        mq_err_set(err, "%s: the stage model has no main-path stage named MQL", fn);
         goto fail;
     }
     int mql_rank = h.m->st[mql].rank;
-    if (mq_prepare(conn, "events", "SELECT lead_id, occurred_at FROM events WHERE type = ?1 ORDER BY lead_id",
-                   &ev) != SQLITE_OK) {
-        *err = sqlite3_mprintf("%s: %s", fn, sqlite3_errmsg(conn->db));
+    rc = mq_prepare(conn, "events", "SELECT lead_id, occurred_at FROM events WHERE type = ?1 ORDER BY lead_id", &ev);
+    if (rc == SQLITE_NOMEM) goto nomem;
+    if (rc != SQLITE_OK) {
+        mq_err_set(err, "%s: %s", fn, sqlite3_errmsg(conn->db));
         goto fail;
     }
     sqlite3_bind_text(ev, 1, touch, -1, SQLITE_TRANSIENT);
     rc = mq_step(conn, "events", ev);
+    if (rc == SQLITE_NOMEM) goto nomem;
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        *err = sqlite3_mprintf("%s: reading events: %s", fn, sqlite3_errmsg(conn->db));
+        mq_err_set(err, "%s: reading events: %s", fn, sqlite3_errmsg(conn->db));
         goto fail;
     }
     ev_row = rc == SQLITE_ROW;
@@ -94,8 +95,9 @@ static int speed_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, cha
                 else before = 1;
             }
             int s = mq_step(conn, "events", ev);
+            if (s == SQLITE_NOMEM) goto nomem;
             if (s != SQLITE_ROW && s != SQLITE_DONE) {
-                *err = sqlite3_mprintf("%s: reading events: %s", fn, sqlite3_errmsg(conn->db));
+                mq_err_set(err, "%s: reading events: %s", fn, sqlite3_errmsg(conn->db));
                 goto fail;
             }
             ev_row = s == SQLITE_ROW;
@@ -117,7 +119,6 @@ static int speed_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, cha
     }
     if (rc < 0) {
         *err = h.err;
-        h.err = NULL;
         goto fail;
     }
     mq_buckets_sort(&b);
@@ -147,7 +148,7 @@ static int speed_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, cha
     mq_history_close(&h);
     return 0;
 nomem:
-    *err = NULL;
+    mq_err_nomem(err);
 fail:
     sqlite3_finalize(ev);
     mq_buckets_free(&b);
@@ -162,10 +163,12 @@ static const mq_tablefn speed_fn = {
               " share_within_sla REAL, share_never REAL, median_hours REAL, p90_hours REAL,"
               " touch_type HIDDEN, sla_hours HIDDEN, group_by HIDDEN, start HIDDEN, stop HIDDEN)",
     .nvisible = S_NCOL,
-    .nargs = 5,
     .required = 0,
     .usage = "",
     .compute = speed_compute,
 };
 
-int mq_register_speed(sqlite3 *db, mq_conn *conn) { return mq_register_tablefn(db, conn, &speed_fn); }
+const mq_def mq_speed_defs[] = {
+    MQ_TABLE("speed_to_lead", 5, MQ_READS, &mq_tablefn_module, &speed_fn),   /* arguments: hidden columns */
+    MQ_END
+};

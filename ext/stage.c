@@ -6,109 +6,27 @@
 **     SELECT lead_id, stage_max(stage) FROM stage_history GROUP BY lead_id;
 **
 ** The model is read from mqlite_stages (and mqlite_stage_aliases) and kept
-** per connection until the database changes; a database without those tables
-** gets the default pipeline. The functions only read, so they are INNOCUOUS;
-** they are not DETERMINISTIC because the answer changes with the model.
+** per connection until the database changes (conn.c); a database without
+** those tables gets the default pipeline. The functions read the database and
+** write nothing (MQ_READS): the answer changes with the model.
 ** An unknown stage name is an error that lists the known ones: a typo in a CRM
 ** export should be fixed (or aliased), not counted as nothing.
 */
 #include <stdlib.h>
 #include <string.h>
 
-#include "mqlite.h"
-
-static char *load_err(sqlite3 *db, const char *what)
-{
-    return sqlite3_mprintf("cannot read %s: %s", what, sqlite3_errmsg(db));
-}
-
-/* Reads the model from the database; NULL with *err on failure. */
-static mq_stages *load(mq_conn *c, char **err)
-{
-    sqlite3 *db = c->db;
-    sqlite3_stmt *st = NULL;
-    *err = NULL;
-    int rc = mq_prepare(c, "mqlite_stages", "SELECT name, rank, kind, terminal, on_path FROM mqlite_stages ORDER BY rank, rowid",
-                        &st);
-    if (rc != SQLITE_OK) {
-        if (strstr(sqlite3_errmsg(db), "no such table")) return mq_stages_default();
-        *err = load_err(db, "mqlite_stages");
-        return NULL;
-    }
-    mq_stages *m = mq_stages_new();
-    if (!m) { sqlite3_finalize(st); return NULL; }
-    while ((rc = mq_step(c, "mqlite_stages", st)) == SQLITE_ROW) {
-        const char *name = (const char *)sqlite3_column_text(st, 0);
-        if (!name) continue;
-        if (mq_stages_add(m, name, sqlite3_column_int(st, 1), (const char *)sqlite3_column_text(st, 2),
-                          sqlite3_column_int(st, 3), sqlite3_column_int(st, 4)) != 0) {
-            rc = SQLITE_NOMEM;
-            break;
-        }
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        if (rc != SQLITE_NOMEM) *err = load_err(db, "mqlite_stages");
-        goto fail;
-    }
-    if (m->n == 0) {
-        *err = sqlite3_mprintf("mqlite_stages has no stages");
-        goto fail;
-    }
-    rc = mq_prepare(c, "mqlite_stage_aliases", "SELECT alias, stage FROM mqlite_stage_aliases", &st);
-    if (rc != SQLITE_OK) return m;             /* no aliases table: none */
-    while ((rc = mq_step(c, "mqlite_stage_aliases", st)) == SQLITE_ROW) {
-        const char *alias = (const char *)sqlite3_column_text(st, 0), *stage = (const char *)sqlite3_column_text(st, 1);
-        if (!alias || !stage) continue;
-        if (mq_stages_alias(m, alias, stage) != 0) {
-            char qa[61], qs[61];
-            *err = sqlite3_mprintf("mqlite_stage_aliases: alias '%s' names '%s', which is not in mqlite_stages",
-                                   mq_utf8_excerpt_str(qa, sizeof qa, alias), mq_utf8_excerpt_str(qs, sizeof qs, stage));
-            sqlite3_finalize(st);
-            goto fail;
-        }
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        *err = load_err(db, "mqlite_stage_aliases");
-        goto fail;
-    }
-    return m;
-fail:
-    mq_stages_release(m);
-    return NULL;
-}
-
-mq_stages *mq_conn_stages(mq_conn *c, char **err)
-{
-    unsigned version = 0;
-    sqlite3_file_control(c->db, "main", SQLITE_FCNTL_DATA_VERSION, &version);
-    sqlite3_int64 changes = sqlite3_total_changes64(c->db);
-    *err = NULL;
-    if (!c->stages || version != c->stages_version || changes != c->stages_changes) {
-        if (mq_reentered(c, NULL, err)) return NULL;
-        mq_stages *m = load(c, err);
-        if (!m) return NULL;
-        mq_stages_release(c->stages);
-        c->stages = m;
-        c->stages_version = version;
-        c->stages_changes = changes;
-    }
-    mq_stages_retain(c->stages);
-    return c->stages;
-}
+#include "family.h"
+#include "sqlarg.h"
+#include "utf8text.h"
 
 /* The model, or NULL with the error set on ctx. */
 static mq_stages *model(sqlite3_context *ctx, const char *fn)
 {
-    char *err = NULL;
+    mq_err err;
     mq_stages *m = mq_conn_stages(sqlite3_user_data(ctx), &err);
     if (!m) {
-        char *msg = err ? sqlite3_mprintf("%s: %s", fn, err) : NULL;
-        if (msg) sqlite3_result_error(ctx, msg, -1);
-        else sqlite3_result_error_nomem(ctx);
-        sqlite3_free(msg);
-        sqlite3_free(err);
+        mq_err_prefix(&err, "%s: ", fn);
+        mq_result_err(ctx, &err);
     }
     return m;
 }
@@ -128,13 +46,12 @@ static int stage_arg(sqlite3_context *ctx, const char *fn, const mq_stages *m, s
     int k = mq_stages_find(m, s, (size_t)sqlite3_value_bytes(argv[i]));
     if (k < 0) {
         char known[512], q[61];
+        mq_err err;
         mq_stages_list(m, known, sizeof known);
-        char *msg = sqlite3_mprintf("%s: unknown stage '%s'; known stages are %s "
-                                    "(add others to mqlite_stages or mqlite_stage_aliases)", fn,
-                                    mq_utf8_excerpt(q, sizeof q, s, (size_t)sqlite3_value_bytes(argv[i])), known);
-        if (msg) sqlite3_result_error(ctx, msg, -1);
-        else sqlite3_result_error_nomem(ctx);
-        sqlite3_free(msg);
+        mq_err_set(&err, "%s: unknown stage '%s'; known stages are %s "
+                         "(add others to mqlite_stages or mqlite_stage_aliases)", fn,
+                   mq_utf8_excerpt(q, sizeof q, s, (size_t)sqlite3_value_bytes(argv[i])), known);
+        mq_result_err(ctx, &err);
         return -2;
     }
     return k;
@@ -224,13 +141,12 @@ static void max_final(sqlite3_context *ctx)
     a->m = NULL;
 }
 
-int mq_register_stage(sqlite3 *db, mq_conn *conn)
-{
-    int rc = mq_create_function(db, conn, "stage_rank", 1, SQLITE_INNOCUOUS, fn_stage_rank, NULL, NULL);
-    if (rc == SQLITE_OK) rc = mq_create_function(db, conn, "stage_name", 1, SQLITE_INNOCUOUS, fn_stage_name, NULL, NULL);
-    if (rc == SQLITE_OK) rc = mq_create_function(db, conn, "stage_lookup", 1, SQLITE_INNOCUOUS, fn_stage_lookup, NULL, NULL);
-    if (rc == SQLITE_OK) rc = mq_create_function(db, conn, "stage_next", 1, SQLITE_INNOCUOUS, fn_stage_next, NULL, NULL);
-    if (rc == SQLITE_OK) rc = mq_create_function(db, conn, "stage_is_forward", 2, SQLITE_INNOCUOUS, fn_stage_is_forward, NULL, NULL);
-    if (rc == SQLITE_OK) rc = mq_create_function(db, conn, "stage_max", 1, SQLITE_INNOCUOUS, NULL, max_step, max_final);
-    return rc;
-}
+const mq_def mq_stage_defs[] = {
+    MQ_FUNC("stage_rank",       1, MQ_READS, fn_stage_rank),
+    MQ_FUNC("stage_name",       1, MQ_READS, fn_stage_name),
+    MQ_FUNC("stage_lookup",     1, MQ_READS, fn_stage_lookup),
+    MQ_FUNC("stage_next",       1, MQ_READS, fn_stage_next),
+    MQ_FUNC("stage_is_forward", 2, MQ_READS, fn_stage_is_forward),
+    MQ_AGG( "stage_max",        1, MQ_READS, max_step, max_final),
+    MQ_END
+};

@@ -15,6 +15,7 @@ typedef struct tf_vtab {
     sqlite3_vtab base;
     mq_conn *conn;
     const mq_tablefn *spec;
+    int nargs;                 /* from the family's line */
 } tf_vtab;
 
 typedef struct tf_cursor {
@@ -23,11 +24,6 @@ typedef struct tf_cursor {
     int row;
     sqlite3_value *args[8];
 } tf_cursor;
-
-typedef struct tf_aux {
-    mq_conn *conn;
-    const mq_tablefn *spec;
-} tf_aux;
 
 static mq_cell *cell(mq_rows *r, int col)
 {
@@ -77,19 +73,26 @@ static void rows_free(mq_rows *r)
     memset(r, 0, sizeof *r);
 }
 
+int mq_vtab_declare(sqlite3 *db, const mq_vtab_aux *aux, const char *schema)
+{
+    int rc = sqlite3_declare_vtab(db, schema);
+    if (rc != SQLITE_OK) return rc;
+    return sqlite3_vtab_config(db, (aux->def->flags & SQLITE_DIRECTONLY) ? SQLITE_VTAB_DIRECTONLY : SQLITE_VTAB_INNOCUOUS);
+}
+
 static int tf_connect(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vtab **pp, char **err)
 {
     (void)argc; (void)argv; (void)err;
-    tf_aux *a = aux;
-    int rc = sqlite3_declare_vtab(db, a->spec->schema);
+    const mq_vtab_aux *a = aux;
+    const mq_tablefn *spec = a->def->spec;
+    int rc = mq_vtab_declare(db, a, spec->schema);
     if (rc != SQLITE_OK) return rc;
-    /* reports only read the database: safe in views of an untrusted schema */
-    sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
     tf_vtab *v = sqlite3_malloc(sizeof *v);
     if (!v) return SQLITE_NOMEM;
     memset(v, 0, sizeof *v);
     v->conn = a->conn;
-    v->spec = a->spec;
+    v->spec = spec;
+    v->nargs = a->def->nargs;
     *pp = &v->base;
     return SQLITE_OK;
 }
@@ -104,17 +107,18 @@ static int tf_disconnect(sqlite3_vtab *v)
 static int tf_best_index(sqlite3_vtab *tab, sqlite3_index_info *info)
 {
     const mq_tablefn *spec = ((tf_vtab *)tab)->spec;
+    int nargs = ((tf_vtab *)tab)->nargs;
     int use[8], seen = 0;
     for (int i = 0; i < 8; i++) use[i] = -1;
     for (int i = 0; i < info->nConstraint; i++) {
         const struct sqlite3_index_constraint *c = &info->aConstraint[i];
         int a = c->iColumn - spec->nvisible;
-        if (a < 0 || a >= spec->nargs) continue;
+        if (a < 0 || a >= nargs) continue;
         seen |= 1 << a;
         if (c->usable && c->op == SQLITE_INDEX_CONSTRAINT_EQ) use[a] = i;
     }
     int n = 1, mask = 0;
-    for (int a = 0; a < spec->nargs; a++) {
+    for (int a = 0; a < nargs; a++) {
         if (use[a] < 0) continue;
         info->aConstraintUsage[use[a]].argvIndex = n++;
         info->aConstraintUsage[use[a]].omit = 1;
@@ -123,9 +127,9 @@ static int tf_best_index(sqlite3_vtab *tab, sqlite3_index_info *info)
     for (int a = 0; a < spec->required; a++) {
         if (mask & (1 << a)) continue;
         if (seen & (1 << a)) return SQLITE_CONSTRAINT;   /* given, but not usable in this plan */
-        sqlite3_free(tab->zErrMsg);
-        tab->zErrMsg = sqlite3_mprintf("%s: %s", spec->name, spec->usage);
-        return SQLITE_ERROR;
+        mq_err err;
+        mq_err_set(&err, "%s: %s", spec->name, spec->usage);
+        return mq_vtab_err(tab, &err);
     }
     info->idxNum = mask;
     info->estimatedCost = 1000;
@@ -169,22 +173,17 @@ static int tf_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
     rows_free(&c->rows);
     c->rows.ncol = ncol;
     free_args(c);
-    for (int a = 0, k = 0; a < v->spec->nargs; a++) {
+    for (int a = 0, k = 0; a < v->nargs; a++) {
         if (!(idxNum & (1 << a))) continue;
         if (!(c->args[a] = sqlite3_value_dup(argv[k++]))) return SQLITE_NOMEM;
     }
     sqlite3_value *args[8] = {0};
-    for (int a = 0; a < v->spec->nargs; a++)
+    for (int a = 0; a < v->nargs; a++)
         if (c->args[a] && sqlite3_value_type(c->args[a]) != SQLITE_NULL) args[a] = c->args[a];
-    char *err = NULL;
+    mq_err err;
     c->row = 0;
-    if (v->spec->compute(v->conn, args, &c->rows, &err) != 0 || c->rows.oom) {
-        if (!err && !c->rows.oom) return SQLITE_NOMEM;
-        sqlite3_free(cur->pVtab->zErrMsg);
-        cur->pVtab->zErrMsg = err;
-        return err ? SQLITE_ERROR : SQLITE_NOMEM;
-    }
-    return SQLITE_OK;
+    if (v->spec->compute(v->conn, args, &c->rows, &err) != 0) return mq_vtab_err(cur->pVtab, &err);
+    return c->rows.oom ? SQLITE_NOMEM : SQLITE_OK;
 }
 
 static int tf_next(sqlite3_vtab_cursor *cur)
@@ -223,7 +222,7 @@ static int tf_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
     return SQLITE_OK;
 }
 
-static sqlite3_module tf_module = {
+const sqlite3_module mq_tablefn_module = {
     .iVersion = 0,
     .xConnect = tf_connect,
     .xBestIndex = tf_best_index,
@@ -236,20 +235,3 @@ static sqlite3_module tf_module = {
     .xColumn = tf_column,
     .xRowid = tf_rowid,
 };
-
-static void aux_free(void *p)
-{
-    tf_aux *a = p;
-    mq_conn_release(a->conn);
-    sqlite3_free(a);
-}
-
-int mq_register_tablefn(sqlite3 *db, mq_conn *conn, const mq_tablefn *spec)
-{
-    tf_aux *a = sqlite3_malloc(sizeof *a);
-    if (!a) return SQLITE_NOMEM;
-    a->conn = conn;
-    a->spec = spec;
-    mq_conn_retain(conn);
-    return mq_create_module(db, conn, spec->name, &tf_module, a, aux_free);
-}

@@ -10,7 +10,8 @@
 #ifndef TABLEFN_H
 #define TABLEFN_H
 
-#include "mqlite.h"
+#include "family.h"
+#include "sqlarg.h"
 
 typedef struct mq_cell {
     int type;              /* SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT or SQLITE_NULL */
@@ -37,14 +38,21 @@ typedef struct mq_tablefn {
     const char *name;
     const char *schema;        /* "CREATE TABLE x(visible..., arg1 HIDDEN, ...)" */
     int nvisible;
-    int nargs;
     int required;              /* the first `required` arguments must be given */
     const char *usage;         /* for the error when they are not */
     /* args[i] is NULL when argument i was not given. Fills rows, or returns
-    ** -1 with *err (sqlite3_malloc'd; NULL means out of memory). */
-    int (*compute)(mq_conn *conn, sqlite3_value **args, mq_rows *rows, char **err);
+    ** -1 with err set. */
+    int (*compute)(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_err *err);
 } mq_tablefn;
 
-int mq_register_tablefn(sqlite3 *db, mq_conn *conn, const mq_tablefn *spec);
+/* The module of every report: a family's line names it with the report's
+** mq_tablefn as its spec, e.g.
+**     { "funnel", 4, MQ_READS, NULL, NULL, NULL, &mq_tablefn_module, &funnel_spec }, */
+extern const sqlite3_module mq_tablefn_module;
+
+/* For a module's xConnect: declares the table and configures it by the
+** line's flag class (MQ_RUNS_RULE: direct use only; else innocuous). aux is
+** the mq_vtab_aux the module was registered with. */
+int mq_vtab_declare(sqlite3 *db, const mq_vtab_aux *aux, const char *schema);
 
 #endif

@@ -36,36 +36,33 @@ static int teardown(void **state)
 
 static mq_rule *compile_ok(const char *name, const char *src)
 {
-    char *err = NULL;
+    mq_err err;
     mq_rule *r = mq_engine_rule(E, name, src, strlen(src), &err);
-    if (!r) fail_msg("compile %s: %s", name, err ? err : "out of memory");
+    if (!r) fail_msg("compile %s: %s", name, err.nomem ? "out of memory" : err.msg);
     return r;
 }
 
-/* Compiles src, expecting failure; returns the malloc'd message. */
-static char *compile_err(const char *name, const char *src)
+/* Compiles src, expecting failure with a message in err. */
+static void compile_err(mq_err *err, const char *name, const char *src)
 {
-    char *err = NULL;
-    mq_rule *r = mq_engine_rule(E, name, src, strlen(src), &err);
+    mq_rule *r = mq_engine_rule(E, name, src, strlen(src), err);
     assert_null(r);
-    assert_non_null(err);
-    return err;
+    assert_false(err->nomem);
 }
 
 static void assert_compile_error(const char *src, const char *expected)
 {
-    char *err = compile_err("t", src);
-    assert_string_equal(err, expected);
-    free(err);
+    mq_err err;
+    compile_err(&err, "t", src);
+    assert_string_equal(err.msg, expected);
 }
 
-/* Scores lead JSON with rule; returns 0 or -1 with *err. */
-static int score(mq_rule *r, const char *json, mq_result *res, char **err)
+/* Scores lead JSON with rule; returns 0 or -1 with err. */
+static int score(mq_rule *r, const char *json, mq_result *res, mq_err *err)
 {
     mq_json_lead jl;
-    char jerr[200];
-    *err = NULL;
-    assert_int_equal(mq_json_lead_open(&jl, json, strlen(json), jerr, sizeof jerr), 0);
+    mq_err jerr;
+    assert_int_equal(mq_json_lead_open(&jl, json, strlen(json), &jerr), 0);
     double as_of = 0;
     if (mq_json_lead_as_of(&jl, &as_of) != 1) as_of = mq_time_now();
     mq_engage eng;
@@ -80,9 +77,9 @@ static int score(mq_rule *r, const char *json, mq_result *res, char **err)
 static double score_of(mq_rule *r, const char *json)
 {
     mq_result res;
-    char *err;
+    mq_err err;
     mq_result_init(&res);
-    if (score(r, json, &res, &err) != 0) fail_msg("score: %s", err ? err : "out of memory");
+    if (score(r, json, &res, &err) != 0) fail_msg("score: %s", err.nomem ? "out of memory" : err.msg);
     double s = res.score;
     mq_result_free(&res);
     return s;
@@ -91,9 +88,9 @@ static double score_of(mq_rule *r, const char *json)
 static char *explain(mq_rule *r, const char *json)
 {
     mq_result res;
-    char *err;
+    mq_err err;
     mq_result_init(&res);
-    if (score(r, json, &res, &err) != 0) fail_msg("score: %s", err ? err : "out of memory");
+    if (score(r, json, &res, &err) != 0) fail_msg("score: %s", err.nomem ? "out of memory" : err.msg);
     char *s = mq_result_json(mq_rule_prog(r), &res);
     mq_result_free(&res);
     return s;
@@ -128,10 +125,9 @@ static void test_cache_and_recompile(void **state)
 static void test_rule_names(void **state)
 {
     (void)state;
-    char *err = NULL;
+    mq_err err;
     assert_null(mq_engine_rule(E, "bad name", "", 0, &err));
-    assert_string_equal(err, "rule name 'bad name' must be 1 to 64 letters, digits, '_', '.' or '-'");
-    free(err);
+    assert_string_equal(err.msg, "rule name 'bad name' must be 1 to 64 letters, digits, '_', '.' or '-'");
 }
 
 static void test_error_messages(void **state)
@@ -171,11 +167,10 @@ static void test_instruction_budget(void **state)
     /* a rule's function is budgeted per call too */
     mq_rule *r = compile_ok("spin", "fit('x', 1, function(l) while true do end end)");
     mq_result res;
-    char *err;
+    mq_err err;
     mq_result_init(&res);
     assert_int_equal(score(r, "{}", &res, &err), -1);
-    assert_string_equal(err, "rule 'spin' line 1: instruction budget of 1000000 exceeded");
-    free(err);
+    assert_string_equal(err.msg, "rule 'spin' line 1: instruction budget of 1000000 exceeded");
     mq_result_free(&res);
     mq_rule_release(r);
 }
@@ -185,12 +180,11 @@ static void test_memory_cap(void **state)
     (void)state;
     assert_int_equal(mq_engine_memory_limit(E), MQ_DEFAULT_MEMORY_LIMIT);
     assert_int_equal(mq_engine_set_memory_limit(E, 1000), -1);
-    char *err = compile_err("t", "local s = string.rep('x', 1 << 30)");
-    assert_string_equal(err, "rule 't': out of memory (the limit is 67108864 bytes; see mqlite_limit('memory'))");
-    free(err);
-    err = compile_err("t", "local ok = pcall(string.rep, 'x', 1 << 30)\nerror('swallowed')");
-    assert_string_equal(err, "rule 't': out of memory (the limit is 67108864 bytes; see mqlite_limit('memory'))");
-    free(err);
+    mq_err err;
+    compile_err(&err, "t", "local s = string.rep('x', 1 << 30)");
+    assert_string_equal(err.msg, "rule 't': out of memory (the limit is 67108864 bytes; see mqlite_limit('memory'))");
+    compile_err(&err, "t", "local ok = pcall(string.rep, 'x', 1 << 30)\nerror('swallowed')");
+    assert_string_equal(err.msg, "rule 't': out of memory (the limit is 67108864 bytes; see mqlite_limit('memory'))");
     /* The engine keeps working, and the garbage is given back. */
     assert_true(mq_engine_memory_used(E) < 4u << 20);
     mq_rule *r = compile_ok("after", "fit('x', 5, { a = 1 })");
@@ -300,7 +294,7 @@ static void test_explain_adds_up(void **state)
                        "{\"type\": \"y\", \"occurred_at\": \"2025-02-27\"}, {\"type\": \"y\", \"occurred_at\": \"2025-02-28\"},"
                        "{\"type\": \"y\", \"occurred_at\": \"2025-01-28\"}]}";
     mq_result res;
-    char *err;
+    mq_err err;
     mq_result_init(&res);
     assert_int_equal(score(r, lead, &res, &err), 0);
     double sum = 0;
@@ -323,9 +317,8 @@ static void test_grades_thresholds_signals(void **state)
         "fit('free mail', -30, { email = free_email() }, { grade = -2 })\n"
         "signal('audit_request', 'asked for an audit')\n");
     const mq_prog *p = mq_rule_prog(r);
-    const char *err = NULL;
     mq_result res;
-    char *e2;
+    mq_err e2;
     mq_result_init(&res);
     /* default scale A+ A B C D F, start D; +1 per positive criterion */
     assert_int_equal(score(r, "{\"a\": 1, \"b\": 1, \"c\": 1}", &res, &e2), 0);
@@ -342,12 +335,12 @@ static void test_grades_thresholds_signals(void **state)
     assert_string_equal(res.stage, "SQL");
     assert_true(res.score == 0);
     mq_result_free(&res);
-    assert_string_equal(mq_prog_stage(p, 49, -1, &err), "IQL");
-    assert_string_equal(mq_prog_stage(p, 50, -1, &err), "MQL");
-    assert_string_equal(mq_prog_stage(p, 100, 2, &err), "SQL");
-    assert_string_equal(mq_prog_stage(p, 100, 3, &err), "MQL");
-    assert_null(mq_prog_stage(p, 100, -1, &err));
-    assert_string_equal(err, "this rule's thresholds need a grade");
+    assert_string_equal(mq_prog_stage(p, 49, -1), "IQL");
+    assert_string_equal(mq_prog_stage(p, 50, -1), "MQL");
+    assert_string_equal(mq_prog_stage(p, 100, 2), "SQL");
+    assert_string_equal(mq_prog_stage(p, 100, 3), "MQL");
+    assert_null(mq_prog_stage(p, 100, -1));
+    assert_string_equal(MQ_NEEDS_GRADE, "this rule's thresholds need a grade");
     mq_rule_release(r);
 }
 
@@ -370,16 +363,14 @@ static void test_value_conversion(void **state)
     /* leads are read-only, and a function must return a boolean or points */
     r = compile_ok("ro", "fit('w', 1, function(l) l.x = 1 end)");
     mq_result res;
-    char *err;
+    mq_err err;
     mq_result_init(&res);
     assert_int_equal(score(r, "{}", &res, &err), -1);
-    assert_string_equal(err, "rule 'ro' line 1: a lead's fields are read-only in a rule");
-    free(err);
+    assert_string_equal(err.msg, "rule 'ro' line 1: a lead's fields are read-only in a rule");
     mq_rule_release(r);
     r = compile_ok("rs", "fit('w', 1, function(l) return 'yes' end)");
     assert_int_equal(score(r, "{}", &res, &err), -1);
-    assert_string_equal(err, "rule 'rs': a condition function returned a string; expected true, false, nil or a number of points");
-    free(err);
+    assert_string_equal(err.msg, "rule 'rs': a condition function returned a string; expected true, false, nil or a number of points");
     mq_result_free(&res);
     mq_rule_release(r);
 }
@@ -388,13 +379,13 @@ static void test_json_errors(void **state)
 {
     (void)state;
     mq_json_lead jl;
-    char err[200];
-    assert_int_equal(mq_json_lead_open(&jl, "[1]", 3, err, sizeof err), -1);
-    assert_string_equal(err, "expected a JSON object, found an array");
-    assert_int_equal(mq_json_lead_open(&jl, "{\"a\":", 5, err, sizeof err), -1);
-    assert_string_equal(err, "invalid JSON at line 1, column 5: unexpected token near end of file");
-    assert_int_equal(mq_json_lead_open(&jl, "{\"a\":1,\"a\":2}", 13, err, sizeof err), -1);
-    assert_string_equal(err, "invalid JSON at line 1, column 10: duplicate object key near '\"a\"'");
+    mq_err err;
+    assert_int_equal(mq_json_lead_open(&jl, "[1]", 3, &err), -1);
+    assert_string_equal(err.msg, "expected a JSON object, found an array");
+    assert_int_equal(mq_json_lead_open(&jl, "{\"a\":", 5, &err), -1);
+    assert_string_equal(err.msg, "invalid JSON at line 1, column 5: unexpected token near end of file");
+    assert_int_equal(mq_json_lead_open(&jl, "{\"a\":1,\"a\":2}", 13, &err), -1);
+    assert_string_equal(err.msg, "invalid JSON at line 1, column 10: duplicate object key near '\"a\"'");
 }
 
 int main(void)

@@ -35,20 +35,19 @@ static int teardown(void **state)
 
 static mq_rule *compile_ok(const char *name, const char *src)
 {
-    char *err = NULL;
+    mq_err err;
     mq_rule *r = mq_engine_rule(E, name, src, strlen(src), &err);
-    if (!r) fail_msg("compile %s: %s", name, err ? err : "out of memory");
+    if (!r) fail_msg("compile %s: %s", name, err.nomem ? "out of memory" : err.msg);
     return r;
 }
 
 /* Scores lead JSON with rule (no events, so the lead's budget is the one
-** mq_prog_score makes); returns the score, or -1 with *err. */
-static double score(mq_rule *r, const char *json, char **err)
+** mq_prog_score makes); returns the score, or -1 with err. */
+static double score(mq_rule *r, const char *json, mq_err *err)
 {
     mq_json_lead jl;
-    char jerr[200];
-    *err = NULL;
-    assert_int_equal(mq_json_lead_open(&jl, json, strlen(json), jerr, sizeof jerr), 0);
+    mq_err jerr;
+    assert_int_equal(mq_json_lead_open(&jl, json, strlen(json), &jerr), 0);
     mq_result res;
     mq_result_init(&res);
     int rc = mq_prog_score(mq_rule_prog(r), &jl.src, NULL, &res, err);
@@ -63,16 +62,16 @@ static double score(mq_rule *r, const char *json, char **err)
 static void test_budget_per_lead(void **state)
 {
     (void)state;
-    char *err;
+    mq_err err;
     mq_rule *r = compile_ok("three", "for i = 1, 3 do fit('f' .. i, 1, function(l) for k = 1, 400000 do end return true end) end");
     assert_true(score(r, "{}", &err) == -1);
-    assert_string_equal(err, "rule 'three' line 1: instruction budget of 1000000 exceeded");
-    free(err);
+    assert_string_equal(err.msg, "rule 'three' line 1: instruction budget of 1000000 exceeded");
     mq_rule_release(r);
     r = compile_ok("two", "for i = 1, 2 do fit('f' .. i, 1, function(l) for k = 1, 400000 do end return true end) end");
     for (int lead = 0; lead < 3; lead++) {
+        err.msg[0] = 0;
         assert_true(score(r, "{}", &err) == 2);
-        assert_null(err);
+        assert_string_equal(err.msg, "");       /* no error written */
     }
     mq_rule_release(r);
 }
@@ -86,17 +85,16 @@ static void test_budget_shared_with_events(void **state)
                                   "fit('f', 1, function(l) for k = 1, 400000 do end return true end)");
     mq_engage eng;
     assert_int_equal(mq_engage_init(&eng, mq_rule_prog(r), 1e9), 0);
-    char *err = NULL;
+    mq_err err;
     assert_int_equal(mq_engage_add(&eng, "visit", 5, 1e8, NULL, &err), 0);
     assert_int_equal(mq_engage_add(&eng, "visit", 5, 1e8, NULL, &err), 0);
     mq_json_lead jl;
-    char jerr[200];
-    assert_int_equal(mq_json_lead_open(&jl, "{}", 2, jerr, sizeof jerr), 0);
+    mq_err jerr;
+    assert_int_equal(mq_json_lead_open(&jl, "{}", 2, &jerr), 0);
     mq_result res;
     mq_result_init(&res);
     assert_int_equal(mq_prog_score(mq_rule_prog(r), &jl.src, &eng, &res, &err), -1);
-    assert_string_equal(err, "rule 'ev' line 2: instruction budget of 1000000 exceeded");
-    free(err);
+    assert_string_equal(err.msg, "rule 'ev' line 2: instruction budget of 1000000 exceeded");
     /* the next lead starts with a full budget */
     mq_engage_reset(&eng, 1e9);
     assert_int_equal(mq_engage_add(&eng, "visit", 5, 1e8, NULL, &err), 0);
@@ -124,18 +122,15 @@ static void test_stop_question(void **state)
     mq_engine_set_stop(E, stop_after_two, NULL);
     asked = 0;
     mq_rule *r = compile_ok("spin", "fit('x', 1, function(l)\n while true do pcall(function() while true do end end) end\nend)");
-    char *err;
+    mq_err err;
     assert_true(score(r, "{}", &err) == -1);
-    assert_string_equal(err, "rule 'spin' line 2: interrupted");
+    assert_string_equal(err.msg, "rule 'spin' line 2: interrupted");
     assert_int_equal(asked, 2);
-    free(err);
     mq_rule_release(r);
     /* a compile is stopped the same way */
     asked = 0;
-    err = NULL;
     assert_null(mq_engine_rule(E, "spinbody", "while true do end", 17, &err));
-    assert_string_equal(err, "rule 'spinbody' line 1: interrupted");
-    free(err);
+    assert_string_equal(err.msg, "rule 'spinbody' line 1: interrupted");
     mq_engine_set_stop(E, NULL, NULL);
     assert_int_equal(mq_engine_set_instruction_limit(E, MQ_DEFAULT_INSTRUCTION_LIMIT), 0);
 }
