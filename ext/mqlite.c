@@ -358,6 +358,7 @@ static const struct {
     {"funnel", mq_register_funnel},
     {"cohort_conversion", mq_register_cohort},
     {"speed_to_lead", mq_register_speed},
+    {"lead_threshold", mq_register_threshold},
     {"meta", mq_register_meta},            /* last: mqlite_version marks a complete load */
 };
 

@@ -60,6 +60,7 @@ int mq_register_stage(sqlite3 *db, mq_conn *conn);
 int mq_register_funnel(sqlite3 *db, mq_conn *conn);
 int mq_register_cohort(sqlite3 *db, mq_conn *conn);
 int mq_register_speed(sqlite3 *db, mq_conn *conn);
+int mq_register_threshold(sqlite3 *db, mq_conn *conn);
 
 /* The connection's stage model (a new reference): mqlite_stages and
 ** mqlite_stage_aliases when the database has them, else the default pipeline.
