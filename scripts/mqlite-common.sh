@@ -479,6 +479,19 @@ mq_run() {
     [ "$mq_rc" -eq 0 ] || exit $((1 + mq_usage))
 }
 
+# mq_run_rows DB FUNCTION: mq_run of the one query FUNCTION prints, its rows
+# in the --format chosen (mq_mode, and <table> around them in html).
+mq_run_rows() {
+    mq_query=$2
+    mq_run "$1" mq_rows
+}
+mq_rows() {
+    mq_mode
+    mq_table_begin
+    "$mq_query"
+    mq_table_end
+}
+
 # mq_value DB [FUNCTION]: mq_run, with the output (without its last line
 # break) in MQ_OUT instead of on stdout.
 mq_value() {
