@@ -9,10 +9,10 @@
 ** rank of the stage model (stage_rank): one of the rule's threshold scores.
 ** NULL when no threshold reaches `stage` (and when an argument is NULL);
 ** -Inf when every score does (the rule's stage below all thresholds, say IQL,
-** already ranks at or beyond it). A rule whose thresholds need a grade
-** (SQL = { score = 100, grade = "B" }) needs the grade as argument 3, as
-** lead_stage does. So `mqlite report` asks for the MQL line of its chart
-** instead of trying every whole score from -200 to 1000.
+** already ranks at or beyond it). Where the answer passes a threshold that
+** needs a grade (SQL = { score = 100, grade = "B" }), the grade is required,
+** as lead_stage requires it. So `mqlite report` asks for the MQL line of its
+** chart instead of trying every whole score from -200 to 1000.
 **
 ** It compiles the rule's Lua, which the database supplies, so it is
 ** SQLITE_DIRECTONLY and not DETERMINISTIC, as the functions of score.c.
@@ -68,19 +68,14 @@ static int rank_at(sqlite3_context *ctx, const mq_stages *m, const mq_rule *rule
 static void threshold(sqlite3_context *ctx, const mq_stages *m, const mq_rule *rule, int want, int grade)
 {
     const mq_prog *p = mq_rule_prog(rule);
-    /* a grade is asked for whenever a threshold needs one, not only when the
-    ** answer happens to lie past it, so a call fails or works for every stage */
-    for (int i = 0; grade < 0 && i < p->nths; i++)
-        if (p->ths[i].min_grade >= 0) {
-            fail(ctx, sqlite3_mprintf(FN ": rule '%s': this rule's thresholds need a grade; "
-                                      "pass the grade as argument 3", mq_rule_name(rule)));
-            return;
-        }
     int r = rank_at(ctx, m, rule, -INFINITY, grade);
     if (r < 0) return;
     if (r >= want) { sqlite3_result_double(ctx, -INFINITY); return; }
     /* p->ths is sorted highest score first: walk it from the lowest. The stage
-    ** changes only at a threshold's score, so the answer is one of them. */
+    ** changes only at a threshold's score, so the answer is one of them. As in
+    ** lead_stage, a missing grade is an error only where a threshold that
+    ** needs one is reached: lead_threshold('b2b', 'MQL') needs no grade, 'SQL'
+    ** does. */
     for (int i = p->nths - 1; i >= 0; i--) {
         if ((r = rank_at(ctx, m, rule, p->ths[i].score, grade)) < 0) return;
         if (r >= want) { sqlite3_result_double(ctx, p->ths[i].score); return; }

@@ -153,7 +153,7 @@ printf 'thresholds { MQL = 37.5, SQL = { score = 90, grade = "B" } }\nfit("any",
 "$M" report "$db" --rule th --as-of 2026-01-01 --out "$tmp/r.html"
 grep -qF 'the dashed line is the MQL threshold (37.5 points)' "$tmp/r.html" || bad "report: no MQL threshold of 37.5 points"
 grep -qF 'MQL ≥ 37.5</text>' "$tmp/r.html" || bad "report: no MQL line at 37.5"
-[ "$(sqlite3 "$db" ".load ${MQLITE_EXT:-build/mqlite.so}" "SELECT lead_threshold('th', 'MQL', 'A+'), lead_threshold('b2b', 'SQL', 'B')")" = "37.5|100.0" ] ||
+[ "$(sqlite3 "$db" ".load ${MQLITE_EXT:-build/mqlite.so}" "SELECT lead_threshold('th', 'MQL', 'A+'), lead_threshold('b2b', 'MQL'), lead_threshold('b2b', 'SQL', 'B')")" = "37.5|50.0|100.0" ] ||
     bad "lead_threshold on the fixture"
 # a rule without a threshold at MQL: no line and no threshold in the note
 # (the line's query is an aggregate, which gave a row, a line at 0, before)

@@ -23,10 +23,10 @@ SELECT lead_threshold('plain', 'disqualified');
 .print '## 2.1 a grade picks the thresholds it passes'
 SELECT lead_threshold('graded', 'MQL', 'A'), lead_threshold('graded', 'SQL', 'A+'),
        lead_threshold('graded', 'SQL', 'b'), lead_threshold('graded', 'SQL', 'C') IS NULL;
-.print '## 2.2 a rule whose thresholds need a grade needs it, for every stage'
+.print '## 2.2 a grade is needed where a threshold that names one is reached, as in lead_stage'
+SELECT lead_threshold('graded', 'MQL'), lead_threshold('graded', 'MQL', NULL), lead_stage('graded', 30);
 SELECT lead_threshold('graded', 'SQL');
-SELECT lead_threshold('graded', 'MQL');
-SELECT lead_threshold('graded', 'MQL', NULL);
+SELECT lead_stage('graded', 60);
 .print '## 2.3 a grade outside the scale of the rule'
 SELECT lead_threshold('graded', 'MQL', 'Z');
 .print '## 3.1 below = MQL: every score is an MQL'
