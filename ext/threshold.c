@@ -1,7 +1,7 @@
 /*
 ** threshold.c — a rule's threshold for a stage, from SQL.
 **
-**     SELECT lead_threshold('b2b', 'MQL');                 -- 50
+**     SELECT lead_threshold('b2b', 'MQL');                 -- 50.0
 **     SELECT count(*) FROM scores WHERE score >= lead_threshold('b2b', 'SQL', 'B');
 **
 ** lead_threshold(rule, stage [, grade]) is the lowest score s at which
