@@ -82,5 +82,6 @@ extern const mq_def mq_stage_defs[];         /* stage.c: stage_rank, stage_max, 
 extern const mq_def mq_funnel_defs[];        /* funnel.c: funnel */
 extern const mq_def mq_cohort_defs[];        /* cohort.c: cohort_conversion */
 extern const mq_def mq_speed_defs[];         /* speed.c: speed_to_lead */
+extern const mq_def mq_threshold_defs[];     /* threshold.c: lead_threshold */
 
 #endif

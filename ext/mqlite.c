@@ -138,6 +138,7 @@ static const mq_def *const families[] = {
     mq_funnel_defs,         /* funnel.c */
     mq_cohort_defs,         /* cohort.c */
     mq_speed_defs,          /* speed.c */
+    mq_threshold_defs,      /* threshold.c */
     meta_defs,              /* above: last, since mqlite_version marks a complete load */
 };
 #define NFAMILIES (sizeof families / sizeof *families)

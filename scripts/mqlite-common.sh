@@ -28,10 +28,82 @@ mq_usage_error() {
     exit 2
 }
 
-# The value of an option, or a usage error when it is missing.
-mq_optarg() {
-    [ $# -ge 2 ] || mq_usage_error "$1 needs a value"
-    printf '%s' "$2"
+# ---- the command line -------------------------------------------------------
+# mq_parse SPEC "$@": reads a subcommand's command line. SPEC lists only the
+# subcommand's own options, separated by blanks:
+#   --NAME=VAR     takes a value, kept in $VAR: --NAME VALUE or --NAME=VALUE
+#                  (the next argument is the value whatever it starts with, so
+#                  --campaign -x is the campaign "-x")
+#   --NAME=VAR=1   a flag: sets VAR to 1; --NAME=VALUE is refused
+#   --format       the output format (mq_set_format)
+# Every subcommand also takes -h/--help (its usage), --wait and --timeout
+# (MQ_WAIT, MQ_TIMEOUT: mq_run checks them), and -- (the end of the options:
+# what follows is an argument, even '-x'). Anything else that starts with '-'
+# is an unknown option. Each argument is handed to mq_arg; the database
+# argument is the default (a subcommand that takes more defines its own
+# mq_arg, and mq_args_done, which checks them once the line is read).
+db=""
+mq_arg() {
+    [ -z "$db" ] || mq_usage_error "one database only"
+    db=$1
+}
+mq_args_done() {
+    [ -n "$db" ] || mq_usage_error "which database?"
+}
+mq_parse() {
+    MQ_SPEC="$1 --wait=MQ_WAIT --timeout=MQ_TIMEOUT"
+    shift
+    while [ $# -gt 0 ]; do
+        case $1 in
+            -h | --help) usage; exit 0 ;;
+            --) shift; break ;;
+            --*=*) mq_o=${1%%=*} mq_v=${1#*=} mq_given=1 ;;
+            -*) mq_o=$1 mq_v="" mq_given=0 ;;
+            *) mq_arg "$1"; shift; continue ;;
+        esac
+        shift
+        mq_option "$mq_o" || mq_usage_error "unknown option $mq_o"
+        case $mq_act in
+            *=*) [ "$mq_given" = 0 ] || mq_usage_error "$mq_o takes no value"
+                 eval "$mq_act" ;;
+            *) if [ "$mq_given" = 0 ]; then
+                   [ $# -gt 0 ] || mq_usage_error "$mq_o needs a value"
+                   mq_v=$1
+                   shift
+               fi
+               if [ -z "$mq_act" ]; then mq_set_format "$mq_v"; else eval "$mq_act=\$mq_v"; fi ;;
+        esac
+    done
+    for mq_v in "$@"; do mq_arg "$mq_v"; done
+    mq_args_done
+}
+# mq_option --NAME: whether SPEC has --NAME; what it does in mq_act (VAR,
+# VAR=1, or empty for --format).
+mq_option() {
+    # shellcheck disable=SC2086 # SPEC is split into its words (no globs in it)
+    for mq_w in $MQ_SPEC; do
+        case $mq_w in
+            "$1") mq_act=""; return 0 ;;
+            "$1"=*) mq_act=${mq_w#*=}; return 0 ;;
+        esac
+    done
+    return 1
+}
+# mq_usage_common: the --help lines of the options every subcommand takes,
+# for the subcommand's usage to print after its own (descriptions start at
+# column 22).
+mq_usage_common() {
+    case " $MQ_SPEC " in
+        *" --format "*) echo '  --format F         table (default), csv, json, markdown or html' ;;
+    esac
+    if [ "$mq_timeout_default" = 0 ]; then mq_t="0: none"; else mq_t="$mq_timeout_default; 0: none"; fi
+    cat <<USAGE
+  --wait SECONDS     wait this long for a lock another run holds (default 10)
+  --timeout SECONDS  stop after this long, exit 124 (default $mq_t)
+                     MQLITE_WAIT and MQLITE_TIMEOUT, when set, change these defaults
+  --OPTION=VALUE     the same as --OPTION VALUE; -- ends the options
+  -h, --help         this text
+USAGE
 }
 
 # The extension: $MQLITE_EXT, else build/mqlite.so beside these scripts.
@@ -96,9 +168,10 @@ mq_bind() {
 mq_param() {
     case $2 in
         *"$MQ_NL"* | *"$MQ_CR"* | *"$MQ_TAB"*)
-            if [ "$1" = file ]; then
-                mq_usage_error "a file name must not contain line breaks or tabs"
-            fi
+            case $1 in
+                file) mq_usage_error "a file name must not contain line breaks or tabs" ;;
+                name) mq_usage_error "a rule name must not contain line breaks or tabs" ;;
+            esac
             mq_usage_error "the value for --$(printf '%s' "$1" | tr _ -) must not contain line breaks or tabs" ;;
     esac
     MQ_PARAMS="$MQ_PARAMS$(mq_bind "$1" "$(mq_sql_literal "$2")")
@@ -126,13 +199,23 @@ mq_param_opt() {
 # SQL function and its argument number. mq_check COND MESSAGE: the run stops
 # with MESSAGE when the SQL condition COND holds (a TEMP trigger raises it).
 # (RAISE takes only a literal: one trigger per check, chosen by its number.)
+# mq_check COND MESSAGE VAR: the same check, run where the subcommand's SQL
+# puts $VAR (say right after the statement whose effect it checks).
+# mq_usage_check: a check whose MESSAGE is a usage error (mq_run exits 2
+# after "(see PROG --help)").
 MQ_CHECKS="" MQ_NCHECK=0
 mq_check() {
     MQ_NCHECK=$((MQ_NCHECK + 1))
     MQ_CHECKS="${MQ_CHECKS}CREATE TEMP TRIGGER mq_check_$MQ_NCHECK BEFORE INSERT ON mq_check WHEN NEW.k = $MQ_NCHECK
 BEGIN SELECT raise(FAIL, $(mq_sql_literal "$2")); END;
-INSERT INTO temp.mq_check SELECT $MQ_NCHECK WHERE $1;
 "
+    mq_test="INSERT INTO temp.mq_check SELECT $MQ_NCHECK WHERE $1;"
+    if [ $# -ge 3 ]; then eval "$3=\$mq_test"; else MQ_CHECKS="$MQ_CHECKS$mq_test$MQ_NL"; fi
+}
+mq_usage_check() {
+    mq_c=$1 mq_m="$2$MQ_NL(see $mq_prog --help)"
+    shift 2
+    mq_check "$mq_c" "$mq_m" "$@"
 }
 # Every run: a stranger's database may declare one of its tables a zipfile
 # virtual table (a module of the sqlite3 shell), which reads and writes zip
@@ -155,6 +238,29 @@ mq_check_rule() {
 mq_check_stage() {
     mq_check "stage_lookup(:$1) IS NULL" \
         "$2 expects a stage (target, IQL, nurture, MQL, PQL, SQL, disqualified, meeting, proposal, won, lost, or one of mqlite_stages), found '$3'"
+}
+
+# The columns the reports group by (--by): the funnel(), speed_to_lead()
+# and cohort functions of the extension take these. One list for the checks
+# and the help texts of every subcommand.
+MQ_GROUP_COLUMNS="source campaign owner industry country"
+# mq_group_list [NONE]: the list for people, "source, ... or country" (with
+# NONE: "source, ..., country or NONE").
+mq_group_list() {
+    mq_l=""
+    # shellcheck disable=SC2086 # the list is split into its words
+    set -- $MQ_GROUP_COLUMNS "$@"
+    while [ $# -gt 1 ]; do mq_l="$mq_l${mq_l:+, }$1"; shift; done
+    printf '%s or %s' "$mq_l" "$1"
+}
+# mq_param_group NAME VALUE [NONE]: --by VALUE, a group column bound to :NAME,
+# or NONE (default: empty), which means no groups (NULL); else a usage error.
+mq_param_group() {
+    if [ "$2" = "${3:-}" ]; then mq_param_null "$1"; return 0; fi
+    for mq_c in $MQ_GROUP_COLUMNS; do
+        if [ "$2" = "$mq_c" ]; then mq_param "$1" "$2"; return 0; fi
+    done
+    mq_usage_error "--by expects $(mq_group_list ${3:+"$3"}), found '$2'"
 }
 
 # --format: table (default), csv, json, markdown or html.
@@ -234,14 +340,6 @@ mq_seconds() {
     while [ "${#mq_s}" -gt 1 ] && [ "${mq_s#0}" != "$mq_s" ]; do mq_s=${mq_s#0}; done
     printf '%s' "$mq_s"
 }
-# mq_time_opt OPTION VALUE: --wait and --timeout, which every subcommand takes.
-mq_time_opt() {
-    [ $# -ge 2 ] || mq_usage_error "$1 needs a value"
-    case $1 in
-        --wait) MQ_WAIT=$2 ;;
-        --timeout) MQ_TIMEOUT=$2 ;;
-    esac
-}
 # mq_stop PID: asks sqlite3 to stop (SIGINT: it interrupts the statement and
 # rolls back), then, if it has not after 2 s (a C loop that does not see the
 # interrupt), ends it (SIGTERM, then SIGKILL); an open transaction is rolled
@@ -297,10 +395,7 @@ mq_input() {
     printf '.bail on\nPRAGMA trusted_schema = OFF;\n.timeout %s\nPRAGMA foreign_keys = ON;\n' "$((mq_wait_s * 1000))"
     printf '.load %s\n' "$(mq_dot_path "$mq_ext_path")"
     printf '.parameter init\n%s' "$MQ_PARAMS"
-    if [ -n "$MQ_CHECKS" ]; then
-        printf 'CREATE TEMP TABLE mq_check(k INTEGER);\n'
-        printf '%s' "$MQ_CHECKS"
-    fi
+    printf 'CREATE TEMP TABLE mq_check(k INTEGER);\n%s' "$MQ_CHECKS"
     if [ $# -ge 2 ]; then "$2"; else cat; fi
 }
 
@@ -358,12 +453,16 @@ mq_run() {
         printf '%s: stopped after %s s, the time limit (--timeout or MQLITE_TIMEOUT)\n' "$mq_prog" "$mq_limit" >&2
         exit 124
     fi
+    mq_usage=0
     if [ "$mq_rc" -ne 0 ] || [ -s "$MQ_TMP/err" ]; then
         sed -e 's/^Runtime error near line [0-9]*: //' -e 's/^Parse error near line [0-9]*: //' \
             -e 's/^Error: near line [0-9]*: //' \
             -e 's/^Error: //' -e '/^  /d' -e 's/ ([0-9]*)$//' \
             -e "s/^lead_[a-z]*: \(rule '\)/\1/" -e "s/^score_leads: \(rule '\)/\1/" \
-            -e "s|^|$mq_prog: |" "$MQ_TMP/err" >&2
+            -e "/^(see $mq_prog --help)\$/!s|^|$mq_prog: |" "$MQ_TMP/err" >"$MQ_TMP/msg"
+        cat "$MQ_TMP/msg" >&2
+        # a usage check's message ends in "(see PROG --help)": exit 2
+        grep -qxF "(see $mq_prog --help)" "$MQ_TMP/msg" && mq_usage=1
     fi
     if [ "$mq_crc" -ne 0 ]; then
         # a reader that went away (| head) is not an error to report
@@ -377,7 +476,20 @@ mq_run() {
     fi
     rm -rf "$MQ_TMP"
     MQ_TMP=""
-    [ "$mq_rc" -eq 0 ] || exit 1
+    [ "$mq_rc" -eq 0 ] || exit $((1 + mq_usage))
+}
+
+# mq_run_rows DB FUNCTION: mq_run of the one query FUNCTION prints, its rows
+# in the --format chosen (mq_mode, and <table> around them in html).
+mq_run_rows() {
+    mq_query=$2
+    mq_run "$1" mq_rows
+}
+mq_rows() {
+    mq_mode
+    mq_table_begin
+    "$mq_query"
+    mq_table_end
 }
 
 # mq_value DB [FUNCTION]: mq_run, with the output (without its last line
