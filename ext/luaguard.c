@@ -19,7 +19,8 @@
 ** rule patterns on ordinary fields cost a few thousand steps; the bombs cost
 ** 10^20 and more, and are refused before they start.
 */
-#include "sandbox.h"
+#include "luaguard.h"
+#include "sbstate.h"
 #include "patcost.h"
 
 #include <lauxlib.h>
