@@ -87,7 +87,7 @@ $(BUILD)/mqlite.so: $(EXT_OBJ)
 $(BUILD)/mqgen: samples/mqgen.c ext/mqtime.h $(BUILD)/ext/mqtime.o $(BUILD)/.flags | deps
 	$(CC) $(CFLAGS_ALL) $(EXTRA_LDFLAGS) -Iext -o $@ samples/mqgen.c $(BUILD)/ext/mqtime.o -lsqlite3 -lm
 
-$(BUILD)/tests/%: tests/unit/%.c $(CORE_OBJ) $(EXT_HDR) $(BUILD)/.flags | deps-test
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/engine_fixture.h $(CORE_OBJ) $(EXT_HDR) $(BUILD)/.flags | deps-test
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(EXTRA_LDFLAGS) -Iext -o $@ $< $(CORE_OBJ) $(LDLIBS_EXT) -lcmocka
 

@@ -18,29 +18,7 @@
 #include "luarule.h"
 #include "mqtime.h"
 
-static mq_engine *E;
-
-static int setup(void **state)
-{
-    (void)state;
-    E = mq_engine_new();
-    return E ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    mq_engine_release(E);
-    return 0;
-}
-
-static mq_rule *compile_ok(const char *name, const char *src)
-{
-    mq_err err;
-    mq_rule *r = mq_engine_rule(E, name, src, strlen(src), &err);
-    if (!r) fail_msg("compile %s: %s", name, err.nomem ? "out of memory" : err.msg);
-    return r;
-}
+#include "engine_fixture.h"
 
 /* Compiles src, expecting failure with a message in err. */
 static void compile_err(mq_err *err, const char *name, const char *src)
