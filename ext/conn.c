@@ -104,11 +104,18 @@ int mq_reentered(const mq_conn *c, const char *fn, mq_err *err)
 }
 
 /* Where the database is now: a cache entry made at the same version and
-** changes is still good. */
+** changes is still good. Another connection's commit moves the data
+** version, this connection's writes the changes; a ROLLBACK moves neither,
+** so whether a write transaction is open is part of the version too: what
+** was read inside one (seeing its uncommitted writes) is read again once it
+** has ended. (Still missed: a rollback to a savepoint, and a rollback
+** followed by a new write transaction before any change; both would need
+** the host's rollback hook, which an extension must not take.) */
 static void db_version(mq_conn *c, unsigned *version, sqlite3_int64 *changes)
 {
-    *version = 0;
-    sqlite3_file_control(c->db, "main", SQLITE_FCNTL_DATA_VERSION, version);
+    unsigned dv = 0;
+    sqlite3_file_control(c->db, "main", SQLITE_FCNTL_DATA_VERSION, &dv);
+    *version = dv * 2u + (sqlite3_txn_state(c->db, "main") == SQLITE_TXN_WRITE);
     *changes = sqlite3_total_changes64(c->db);
 }
 

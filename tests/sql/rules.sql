@@ -30,3 +30,12 @@ INSERT INTO mqlite_rules(name, source) VALUES ('no spaces', 'x = 1');
 -- [6] without the rules table
 DROP TABLE mqlite_rules;
 SELECT lead_score('s', '{}');
+-- [7] a rule changed in a transaction that is rolled back scores as before
+.read schema/mqlite.sql
+INSERT INTO mqlite_rules(name, source) VALUES ('t', 'fit("big", 10, { employees = at_least(100) })');
+SELECT 'before', lead_score('t', '{"employees": 500}');
+BEGIN;
+UPDATE mqlite_rules SET source = 'fit("big", 99, { employees = at_least(100) })' WHERE name = 't';
+SELECT 'inside', lead_score('t', '{"employees": 500}');
+ROLLBACK;
+SELECT 'after rollback', lead_score('t', '{"employees": 500}');

@@ -28,3 +28,11 @@ UPDATE mqlite_stages SET rank = 8 WHERE name = 'lost';
 SELECT 'rank moved', stage_rank('lost');
 DELETE FROM mqlite_stages;
 SELECT stage_rank('MQL');
+-- [4] a change rolled back is forgotten: the model read inside the transaction is read again after it
+.read schema/mqlite.sql
+SELECT 'before', stage_rank('MQL');
+BEGIN;
+UPDATE mqlite_stages SET rank = 5 WHERE name = 'MQL';
+SELECT 'inside', stage_rank('MQL');
+ROLLBACK;
+SELECT 'after rollback', stage_rank('MQL');
