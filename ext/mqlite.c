@@ -78,7 +78,8 @@ static void fn_debug(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 /* mqlite_limit(name [, value]): reads, or sets and reads, a sandbox limit of
 ** this connection. 'memory' is bytes of Lua heap for all rules together;
-** 'instructions' is Lua VM instructions per call of a rule. */
+** 'instructions' is Lua VM instructions per lead (all of its rule functions
+** share them) and per compile of a rule. */
 static void fn_limit(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     static const char fn[] = "mqlite_limit";
