@@ -144,8 +144,7 @@ void mq_conv_push_proxy(lua_State *L, const mq_source **slot)
     lua_setmetatable(L, -2);                   /* stack: proxy */
 }
 
-/* A number for a message: "nan", "inf" or "-inf" where printf might say "-nan". */
-static const char *number_text(lua_State *L, int idx)
+const char *mq_conv_number_text(lua_State *L, int idx)
 {
     double v = lua_tonumber(L, idx);
     if (isfinite(v)) return lua_tostring(L, idx);
@@ -168,7 +167,7 @@ int mq_conv_result(lua_State *L, int idx, const char *rule, int *applies, double
         *points = lua_tonumber(L, idx);
         if (!isfinite(*points) || fabs(*points) > 1e9) {   /* the bound of declared points */
             return mq_err_set(err, "rule '%s': a condition function returned %s points (at most 1e9 either way)", rule,
-                              number_text(L, idx));
+                              mq_conv_number_text(L, idx));
         }
         return 0;
     default:
@@ -221,7 +220,7 @@ double mq_conv_points(lua_State *L, int idx, const char *fn)
         luaL_error(L, "%s: points expected a number, found %s", fn, luaL_typename(L, idx));
     double p = lua_tonumber(L, idx);
     if (p != floor(p) || fabs(p) > 1e9)
-        luaL_error(L, "%s: points must be a whole number, found %s", fn, number_text(L, idx));
+        luaL_error(L, "%s: points must be a whole number, found %s", fn, mq_conv_number_text(L, idx));
     return p;
 }
 
@@ -231,7 +230,7 @@ double mq_conv_number(lua_State *L, int idx, const char *fn, const char *what, i
     if (lua_type(L, idx) != LUA_TNUMBER)
         luaL_error(L, "%s: %s expected a number, found %s", fn, what, luaL_typename(L, idx));
     double v = lua_tonumber(L, idx);
-    if (!isfinite(v)) luaL_error(L, "%s: %s must be a finite number, found %s", fn, what, number_text(L, idx));
+    if (!isfinite(v)) luaL_error(L, "%s: %s must be a finite number, found %s", fn, what, mq_conv_number_text(L, idx));
     if (positive && v <= 0) luaL_error(L, "%s: %s must be above 0", fn, what);
     return v;
 }

@@ -33,5 +33,8 @@ double mq_conv_points(lua_State *L, int idx, const char *fn);
 #define MQ_FINITE 0
 #define MQ_POSITIVE 1
 double mq_conv_number(lua_State *L, int idx, const char *fn, const char *what, int positive);
+/* The number at idx for a message: "nan", "inf" or "-inf" where printf might
+** say "-nan"; a finite number as Lua writes it. */
+const char *mq_conv_number_text(lua_State *L, int idx);
 
 #endif

@@ -361,6 +361,15 @@ static int dsl_signal(lua_State *L)
     return 0;
 }
 
+/* The score on top of the stack, which must be finite. */
+static double threshold_score(lua_State *L, const char *stage)
+{
+    double v = lua_tonumber(L, -1);
+    if (!isfinite(v))
+        luaL_error(L, "thresholds: %s must be a finite score, found %s", stage, mq_conv_number_text(L, -1));
+    return v;
+}
+
 /* thresholds { MQL = 50, SQL = { score = 100, grade = "B" }, below = "IQL" } */
 static int dsl_thresholds(lua_State *L)
 {
@@ -389,11 +398,11 @@ static int dsl_thresholds(lua_State *L)
         p->nths++;
         t->stage = check_text(L, -2, "thresholds", "stage");
         if (lua_type(L, -1) == LUA_TNUMBER) {
-            t->score = lua_tonumber(L, -1);
+            t->score = threshold_score(L, stage);
         } else if (lua_istable(L, -1)) {
             if (lua_getfield(L, -1, "score") != LUA_TNUMBER)
                 luaL_error(L, "thresholds: %s.score expected a number", stage);
-            t->score = lua_tonumber(L, -1);
+            t->score = threshold_score(L, stage);
             lua_pop(L, 1);
             if (lua_getfield(L, -1, "grade") != LUA_TNIL)
                 r->grade_names[p->nths - 1] = check_text(L, -1, "thresholds", "grade");
@@ -401,8 +410,6 @@ static int dsl_thresholds(lua_State *L)
         } else {
             luaL_error(L, "thresholds: %s expected a score or { score =, grade = }, found %s", stage, luaL_typename(L, -1));
         }
-        if (!isfinite(t->score))
-            luaL_error(L, "thresholds: %s must be a finite score, found %s", stage, t->score != t->score ? "nan" : t->score > 0 ? "inf" : "-inf");
         lua_pop(L, 1);
     }
     return 0;
