@@ -45,12 +45,8 @@ static int stage_arg(sqlite3_context *ctx, const char *fn, const mq_stages *m, s
     const char *s = (const char *)sqlite3_value_text(argv[i]);
     int k = mq_stages_find(m, s, (size_t)sqlite3_value_bytes(argv[i]));
     if (k < 0) {
-        char known[512], q[61];
         mq_err err;
-        mq_stages_list(m, known, sizeof known);
-        mq_err_set(&err, "%s: unknown stage '%s'; known stages are %s "
-                         "(add others to mqlite_stages or mqlite_stage_aliases)", fn,
-                   mq_utf8_excerpt(q, sizeof q, s, (size_t)sqlite3_value_bytes(argv[i])), known);
+        mq_stages_unknown(m, &err, fn, s, (size_t)sqlite3_value_bytes(argv[i]));
         mq_result_err(ctx, &err);
         return -2;
     }

@@ -192,3 +192,12 @@ fail:
     mq_stages_release(m);
     return NULL;
 }
+
+int mq_stages_unknown(const mq_stages *m, mq_err *err, const char *fn, const char *s, size_t n)
+{
+    char known[512], q[61];
+    mq_stages_list(m, known, sizeof known);
+    return mq_err_set(err, "%s: unknown stage '%s'; known stages are %s "
+                           "(add others to mqlite_stages or mqlite_stage_aliases)", fn,
+                      mq_utf8_excerpt(q, sizeof q, s, n), known);
+}

@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include "mqerr.h"
+
 typedef enum { MQK_MARKETING, MQK_SALES, MQK_CLOSED } mq_stage_kind;
 
 typedef struct mq_stage {
@@ -59,5 +61,9 @@ void mq_stages_rank_label(const mq_stages *m, int r, char *buf, size_t len);
 /* Comma-separated names of all stages, for error messages: valid UTF-8 in
 ** buf (len >= 4), cut at a character boundary with "…" when it is too long. */
 void mq_stages_list(const mq_stages *m, char *buf, size_t len);
+/* Sets err to "FN: unknown stage 'S'; known stages are ... (add others to
+** mqlite_stages or mqlite_stage_aliases)", for a stage name a caller gave;
+** returns -1. */
+int mq_stages_unknown(const mq_stages *m, mq_err *err, const char *fn, const char *s, size_t n);
 
 #endif

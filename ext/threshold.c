@@ -33,17 +33,16 @@ static int find_stage(sqlite3_context *ctx, const mq_stages *m, const char *s, s
 {
     int k = mq_stages_find(m, s, n);
     if (k < 0) {
-        char known[512], q[61], qr[61];
         mq_err err;
-        mq_stages_list(m, known, sizeof known);
-        mq_utf8_excerpt(q, sizeof q, s, n);
-        if (rule)
+        if (rule) {
+            char known[512], q[61], qr[61];
+            mq_stages_list(m, known, sizeof known);
             mq_err_set(&err, FN ": rule '%s' gives stage '%s', which is not a known stage; known stages "
                              "are %s (add others to mqlite_stages or mqlite_stage_aliases)",
-                       mq_utf8_excerpt_str(qr, sizeof qr, mq_rule_name(rule)), q, known);
-        else
-            mq_err_set(&err, FN ": unknown stage '%s'; known stages are %s "
-                             "(add others to mqlite_stages or mqlite_stage_aliases)", q, known);
+                       mq_utf8_excerpt_str(qr, sizeof qr, mq_rule_name(rule)), mq_utf8_excerpt(q, sizeof q, s, n), known);
+        } else {
+            mq_stages_unknown(m, &err, FN, s, n);
+        }
         mq_result_err(ctx, &err);
     }
     return k;
