@@ -193,10 +193,17 @@ static void fmt_time(double t, char buf[32])
     if (mq_time_format(t, buf) != 0) die("time", "out of range");
 }
 
+/* A lead as events and stages name it: its row id in a database, its
+** external_id in CSV, where the importer matches leads by the CRM's id. */
+static void lead_key(const out *o, long long lead, char buf[24])
+{
+    snprintf(buf, 24, o->db ? "%lld" : "L%06lld", lead);
+}
+
 static void emit_event(out *o, long long lead, const char *type, double t, const char *campaign_id, const char *props)
 {
     char ids[24], ts[32];
-    snprintf(ids, sizeof ids, "%lld", lead);
+    lead_key(o, lead, ids);
     fmt_time(t, ts);
     const char *v[] = {ids, type, ts, campaign_id, props};
     emit(o, o->event, o->fe, 5, v);
@@ -206,7 +213,7 @@ static void emit_event(out *o, long long lead, const char *type, double t, const
 static void emit_stage(out *o, long long lead, const char *stage, double t, const char *source)
 {
     char ids[24], ts[32];
-    snprintf(ids, sizeof ids, "%lld", lead);
+    lead_key(o, lead, ids);
     fmt_time(t, ts);
     const char *v[] = {ids, stage, ts, source, NULL};
     emit(o, o->stage, o->fs, 5, v);
@@ -389,7 +396,10 @@ static void make_lead(out *o, long long id, double start, double span, double ho
         emp, chance(0.08) ? NULL : rev, PICK(countries, country_w), chance(0.03) ? NULL : titles[ti], source,
         ncampaign >= 0 ? camps[ncampaign].id : NULL, owners[between(0, 7)], attrs,
     };
-    emit(o, o->lead, o->fl, 14, v);
+    /* CSV leaves out the row id: a CRM export has none, and the importer
+    ** keys leads by external_id */
+    if (o->db) emit(o, o->lead, o->fl, 14, v);
+    else emit(o, o->lead, o->fl, 13, v + 1);
     o->nleads++;
     const char *cid = ncampaign >= 0 ? camps[ncampaign].id : NULL;
     if (!events) return;
@@ -535,10 +545,10 @@ int main(int argc, char **argv)
         open_db(&o, db, schema);
     } else {
         if (mkdir(csv, 0777) != 0 && errno != EEXIST) die(csv, strerror(errno));
-        o.fl = open_csv(csv, "leads.csv", "id,external_id,created_at,email,company,industry,employees,"
+        o.fl = open_csv(csv, "leads.csv", "external_id,created_at,email,company,industry,employees,"
                                           "annual_revenue,country,title,source,campaign,owner,attrs\n");
-        o.fe = open_csv(csv, "events.csv", "lead_id,type,occurred_at,campaign,props\n");
-        o.fs = open_csv(csv, "stages.csv", "lead_id,stage,entered_at,source,reason\n");
+        o.fe = open_csv(csv, "events.csv", "lead,type,occurred_at,campaign,props\n");
+        o.fs = open_csv(csv, "stages.csv", "lead,stage,entered_at,source,reason\n");
         o.fc = open_csv(csv, "campaigns.csv", "id,name,channel,started_at,cost,sent,delivered,opens,clicks\n");
     }
     double span = months * 30.436875 * DAY, horizon = start + span + 90 * DAY;

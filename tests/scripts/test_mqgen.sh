@@ -13,7 +13,7 @@ fail() { echo "mqgen: $*" >&2; exit 1; }
 diff -r "$tmp/a" "$tmp/b" >/dev/null || fail "same seed, different CSV"
 cmp -s "$tmp/a/leads.csv" "$tmp/c/leads.csv" && fail "different seeds, same leads"
 [ "$(wc -l <"$tmp/a/leads.csv")" -eq 501 ] || fail "expected 500 leads and a header"
-head -1 "$tmp/a/events.csv" | grep -qx 'lead_id,type,occurred_at,campaign,props' || fail "events.csv header"
+head -1 "$tmp/a/events.csv" | grep -qx 'lead,type,occurred_at,campaign,props' || fail "events.csv header"
 
 msg=$("$mqgen" --leads 300 --seed 3 --db "$tmp/x.db" 2>&1)
 echo "$msg" | grep -q '^mqgen: 300 leads, [0-9]* events, 12 campaigns, [0-9]* stage entries (seed 3)$' ||
