@@ -107,6 +107,12 @@ void mq_buckets_sort_key(mq_buckets *t)
     if (t->slots) rehash(t, t->nslots);
 }
 
+void mq_buckets_sort_with(mq_buckets *t, int (*cmp)(const void *, const void *))
+{
+    if (t->n > 1) qsort(t->b, (size_t)t->n, sizeof *t->b, cmp);
+    if (t->slots) rehash(t, t->nslots);
+}
+
 void mq_buckets_free(mq_buckets *t)
 {
     for (int i = 0; i < t->n; i++) {

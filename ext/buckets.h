@@ -38,6 +38,8 @@ mq_bucket *mq_buckets_get(mq_buckets *t, const char *name);
 void mq_buckets_sort(mq_buckets *t);
 /* Sorts by key, then name. */
 void mq_buckets_sort_key(mq_buckets *t);
+/* Sorts with cmp (qsort's, over mq_bucket *); the buckets can still be got by name. */
+void mq_buckets_sort_with(mq_buckets *t, int (*cmp)(const void *, const void *));
 void mq_buckets_free(mq_buckets *t);
 
 #endif

@@ -1,10 +1,12 @@
 /*
 ** cohort.c — cohort_conversion(from_stage, to_stage [, period [, window_days
-** [, as_of [, start [, stop]]]]]): the lag-aware conversion rate that a long
-** sales cycle needs, beside the naive one.
+** [, as_of [, start [, stop [, group_by [, fold]]]]]]]): the lag-aware
+** conversion rate that a long sales cycle needs, beside the naive one.
 **
 **     SELECT cohort, entered, converted, round(rate, 3), status
 **     FROM cohort_conversion('MQL', 'SQL', 'month', 90);
+**     SELECT segment, cohort, rate FROM cohort_conversion('MQL', 'SQL', 'quarter', 90,
+**                                                        NULL, NULL, NULL, 'source', 1);
 **
 ** Leads are grouped by the period (week, month, quarter or year; default
 ** month) in which they entered from_stage; a lead converted when it reached
@@ -18,6 +20,11 @@
 ** the first time; for a detour (nurture, lost) it means an entry at it. A lead
 ** that reached to_stage only before it entered from_stage is counted in
 ** `negative`, never averaged into the days.
+**
+** With group_by (a column of leads or a key of its attrs; fold = 1 groups by
+** lower(trim(value)): groupby.h), each group has its own cohorts, listed from
+** its first period to its last (from start to stop when both are given), in
+** the order of the group's name (no value first), then of the period.
 */
 #include <math.h>
 #include <stdio.h>
@@ -30,7 +37,7 @@
 #include "mqtime.h"
 #include "tablefn.h"
 
-enum { C_COHORT, C_START, C_ENTERED, C_CONVERTED, C_RATE, C_LOWER, C_UPPER, C_MEDIAN_DAYS, C_NEGATIVE,
+enum { C_SEGMENT, C_COHORT, C_START, C_ENTERED, C_CONVERTED, C_RATE, C_LOWER, C_UPPER, C_MEDIAN_DAYS, C_NEGATIVE,
        C_NAIVE_CONVERTED, C_NAIVE_RATE, C_STATUS, C_NCOL };
 enum { N_ENTERED, N_CONVERTED, N_NEGATIVE, N_NAIVE };
 
@@ -102,6 +109,33 @@ static int stage_of(const mq_stages *m, sqlite3_value *v, int argn, int *out, mq
     return 0;
 }
 
+/* A (group, period) cell: its bucket's name is the group's mark ('-' for no
+** value, '+' and the value), a unit separator, and the period's label, which
+** holds none, so the label is what follows the last separator. */
+static mq_bucket *cell(mq_buckets *b, const char *seg, const char *label, double key)
+{
+    char *name = sqlite3_mprintf("%s%s\x1f%s", seg ? "+" : "-", seg ? seg : "", label);
+    if (!name) return NULL;
+    mq_bucket *x = mq_buckets_get(b, name);
+    sqlite3_free(name);
+    if (x) x->key = key;
+    return x;
+}
+
+/* The group part of a cell's name: its length up to the last separator. */
+static size_t seg_len(const char *name) { return (size_t)(strrchr(name, '\x1f') - name); }
+
+/* By group, then period start. */
+static int cmp_cell(const void *a, const void *b)
+{
+    const mq_bucket *x = *(mq_bucket *const *)a, *y = *(mq_bucket *const *)b;
+    size_t lx = seg_len(x->name), ly = seg_len(y->name);
+    int c = memcmp(x->name, y->name, lx < ly ? lx : ly);
+    if (c == 0 && lx != ly) c = lx < ly ? -1 : 1;
+    if (c == 0) c = x->key < y->key ? -1 : x->key > y->key;
+    return c;
+}
+
 static int cohort_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_err *err)
 {
     static const char fn[] = "cohort_conversion";
@@ -128,11 +162,17 @@ static int cohort_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq
     if (mq_time_value(args[5], fn, 6, &start, &has_start, err) != 0 ||
         mq_time_value(args[6], fn, 7, &stop, &has_stop, err) != 0)
         return -1;
+    mq_groupby group;
+    if (mq_group_open(&group, conn, fn, args[7], 8, args[8], 9, err) != 0) {
+        mq_group_close(&group);
+        return -1;
+    }
 
     mq_history h;
-    if (mq_history_open(&h, conn, fn, NULL) != 0) {
+    if (mq_history_open(&h, conn, fn, &group) != 0) {
         *err = h.err;
         mq_history_close(&h);
+        mq_group_close(&group);
         return -1;
     }
     int from, to, rc;
@@ -147,16 +187,15 @@ static int cohort_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq
         double first_to = entered(&h, to, reach, NAN);
         if (!isnan(first_to) && (!has_start || first_to >= start) && (!has_stop || first_to < stop)) {
             period_of(first_to, pk, label, &ps, &pe);
-            mq_bucket *nb = mq_buckets_get(&b, label);
+            mq_bucket *nb = cell(&b, h.group, label, ps);
             if (!nb) goto nomem;
-            nb->key = ps;
             nb->count[N_NAIVE]++;
         }
         if (isnan(in) || (has_start && in < start) || (has_stop && in >= stop)) continue;
         period_of(in, pk, label, &ps, &pe);
-        mq_bucket *cb = mq_buckets_get(&b, label);
+        mq_bucket *cb = cell(&b, h.group, label, ps);
         if (!cb) goto nomem;
-        cb->key = ps;
+        if (mq_group_limit(&group, fn, b.n, MQ_MAX_GROUP_CELLS, "(group, period) rows", err) != 0) goto fail;
         cb->count[N_ENTERED]++;
         double out = entered(&h, to, reach, in);
         if (!isnan(out) && out - in <= window * 86400.0) {
@@ -170,30 +209,44 @@ static int cohort_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq
         *err = h.err;
         goto fail;
     }
-    /* every period from the first to the last, empty ones included */
-    if (b.n > 0 || (has_start && has_stop)) {
-        double lo = has_start ? start : INFINITY, hi = has_stop ? stop - 1 : -INFINITY;
-        for (int i = 0; i < b.n; i++) {
-            if (!has_start && b.b[i]->key < lo) lo = b.b[i]->key;
-            if (!has_stop && b.b[i]->key > hi) hi = b.b[i]->key;
-        }
+    /* every period from the first to the last, empty ones included: for each
+    ** group, or (no groups) for the one, which exists even without cells when
+    ** start and stop are both given */
+    if (b.n == 0 && !group.on && has_start && has_stop && !cell(&b, NULL, "", start)) goto nomem;
+    mq_buckets_sort_with(&b, cmp_cell);
+    for (int i = 0, n0 = b.n; i < n0;) {
+        int j = i;
+        size_t sl = seg_len(b.b[i]->name);
+        while (j < n0 && seg_len(b.b[j]->name) == sl && memcmp(b.b[j]->name, b.b[i]->name, sl) == 0) j++;
+        double lo = has_start ? start : b.b[i]->key, hi = has_stop ? stop - 1 : b.b[j - 1]->key;
+        char *seg = sqlite3_mprintf("%.*s", (int)sl, b.b[i]->name);
+        if (!seg) goto nomem;
         /* a report, not a calendar: 10,000 weeks are 190 years */
         static const double shortest[] = {7, 28, 89, 365};
         if (hi > lo && (hi - lo) / (shortest[pk] * 86400.0) > MAX_PERIODS) {
+            sqlite3_free(seg);
             mq_err_set(err, "%s: from the first to the last date are more than %d periods; "
                                    "narrow the dates or use a longer period", fn, MAX_PERIODS);
             goto fail;
         }
         for (double x = lo; x <= hi; x = pe) {
             period_of(x, pk, label, &ps, &pe);
-            mq_bucket *e = mq_buckets_get(&b, label);
-            if (!e) goto nomem;
-            e->key = ps;
+            if (!cell(&b, seg[0] == '+' ? seg + 1 : NULL, label, ps)) {
+                sqlite3_free(seg);
+                goto nomem;
+            }
+            if (mq_group_limit(&group, fn, b.n, MQ_MAX_GROUP_CELLS, "(group, period) rows", err) != 0) {
+                sqlite3_free(seg);
+                goto fail;
+            }
         }
+        sqlite3_free(seg);
+        i = j;
     }
-    mq_buckets_sort_key(&b);
+    mq_buckets_sort_with(&b, cmp_cell);
     for (int i = 0; i < b.n; i++) {
         mq_bucket *x = b.b[i];
+        if (!strrchr(x->name, '\x1f')[1]) continue;   /* the placeholder of an empty range */
         char day[32];
         period_of(x->key, pk, label, &ps, &pe);
         mq_time_format(ps, day);
@@ -201,7 +254,13 @@ static int cohort_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq
         long long n = x->count[N_ENTERED], k = x->count[N_CONVERTED];
         int open = pe + window * 86400.0 > as_of;
         mq_rows_add(rows);
-        mq_rows_text(rows, C_COHORT, x->name);
+        if (x->name[0] == '+') {
+            char *seg = sqlite3_mprintf("%.*s", (int)seg_len(x->name) - 1, x->name + 1);
+            if (!seg) goto nomem;
+            mq_rows_text(rows, C_SEGMENT, seg);
+            sqlite3_free(seg);
+        }
+        mq_rows_text(rows, C_COHORT, label);
         mq_rows_text(rows, C_START, day);
         mq_rows_int(rows, C_ENTERED, n);
         mq_rows_int(rows, C_CONVERTED, k);
@@ -220,22 +279,24 @@ static int cohort_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq
     }
     mq_buckets_free(&b);
     mq_history_close(&h);
+    mq_group_close(&group);
     return 0;
 nomem:
     mq_err_nomem(err);
 fail:
     mq_buckets_free(&b);
     mq_history_close(&h);
+    mq_group_close(&group);
     return -1;
 }
 
 static const mq_tablefn cohort_fn = {
     .name = "cohort_conversion",
-    .schema = "CREATE TABLE x(cohort TEXT, cohort_start TEXT, entered INTEGER, converted INTEGER, rate REAL,"
+    .schema = "CREATE TABLE x(segment TEXT, cohort TEXT, cohort_start TEXT, entered INTEGER, converted INTEGER, rate REAL,"
               " lower REAL, upper REAL, median_days REAL, negative INTEGER, naive_converted INTEGER,"
               " naive_rate REAL, status TEXT,"
               " from_stage HIDDEN, to_stage HIDDEN, period HIDDEN, window_days HIDDEN, as_of HIDDEN,"
-              " start HIDDEN, stop HIDDEN)",
+              " start HIDDEN, stop HIDDEN, group_by HIDDEN, fold HIDDEN)",
     .nvisible = C_NCOL,
     .required = 2,
     .usage = "from_stage and to_stage are required, as in cohort_conversion('MQL', 'SQL', 'month', 90)",
@@ -243,6 +304,6 @@ static const mq_tablefn cohort_fn = {
 };
 
 const mq_def mq_cohort_defs[] = {
-    MQ_TABLE("cohort_conversion", 7, MQ_READS, &mq_tablefn_module, &cohort_fn),   /* arguments: hidden columns */
+    MQ_TABLE("cohort_conversion", 9, MQ_READS, &mq_tablefn_module, &cohort_fn),   /* arguments: hidden columns */
     MQ_END
 };

@@ -83,5 +83,6 @@ extern const mq_def mq_funnel_defs[];        /* funnel.c: funnel */
 extern const mq_def mq_cohort_defs[];        /* cohort.c: cohort_conversion */
 extern const mq_def mq_speed_defs[];         /* speed.c: speed_to_lead */
 extern const mq_def mq_threshold_defs[];     /* threshold.c: lead_threshold */
+extern const mq_def mq_leadgroups_defs[];    /* leadgroups.c: lead_groups */
 
 #endif

@@ -1,10 +1,11 @@
 /*
-** funnel.c — funnel([start [, stop [, window_days [, group_by]]]]): for each
+** funnel.c — funnel([start [, stop [, window_days [, group_by [, fold]]]]]): for each
 ** main-path rank, the leads that reached it, the conversion from the rank
 ** before and from the top, Wilson bounds, and the median days it took.
 **
 **     SELECT stage, reached, round(from_previous, 3) FROM funnel('2025-01-01', '2025-04-01');
 **     SELECT * FROM funnel(NULL, NULL, 90, 'source');
+**     SELECT * FROM funnel(NULL, NULL, NULL, 'lead_origin', 1);   -- an attrs key, case folded
 **
 ** The cohort is the leads whose first main-path entry (the top of the funnel)
 ** falls in [start, stop); their later steps count even after stop, but with a
@@ -12,6 +13,8 @@
 ** an entry at that rank or beyond, so a lead that skips MQL on its way to SQL
 ** counts for both (with 0 days between them), and a lead recycled to nurture
 ** keeps what it reached. Stages that share a rank (MQL and PQL) share a row.
+** group_by names a column of leads or a key of its attrs, fold = 1 groups by
+** lower(trim(value)): groupby.h has the rules.
 */
 #include <math.h>
 #include <stdlib.h>
@@ -37,11 +40,10 @@ static int path_ranks(const mq_stages *m, int *ranks)
     return n;
 }
 
-/* Reads window_days and group_by, shared with the other reports' needs. */
-static int funnel_args(sqlite3_value **args, double *window, const char **group, mq_err *err)
+/* Reads window_days. */
+static int funnel_args(sqlite3_value **args, double *window, mq_err *err)
 {
     *window = 0;
-    *group = NULL;
     if (args[2]) {
         double w;
         if (!mq_value_number(args[2], &w) || w <= 0) {
@@ -50,13 +52,6 @@ static int funnel_args(sqlite3_value **args, double *window, const char **group,
         }
         *window = w;
     }
-    if (args[3]) {
-        const char *g = sqlite3_value_type(args[3]) == SQLITE_TEXT ? (const char *)sqlite3_value_text(args[3]) : NULL;
-        if (!(*group = mq_group_column(g))) {
-            mq_arg_message(err, "funnel", 4, "'source', 'campaign', 'owner', 'industry' or 'country'", args[3]);
-            return -1;
-        }
-    }
     return 0;
 }
 
@@ -64,28 +59,34 @@ static int funnel_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq
 {
     double start = 0, stop = 0, window;
     int has_start, has_stop;
-    const char *group;
+    mq_groupby group;
     if (mq_time_value(args[0], "funnel", 1, &start, &has_start, err) != 0 ||
         mq_time_value(args[1], "funnel", 2, &stop, &has_stop, err) != 0 ||
-        funnel_args(args, &window, &group, err) != 0)
+        funnel_args(args, &window, err) != 0)
         return -1;
+    if (mq_group_open(&group, conn, "funnel", args[3], 4, args[4], 5, err) != 0) {
+        mq_group_close(&group);
+        return -1;
+    }
 
     mq_history h;
-    if (mq_history_open(&h, conn, "funnel", group) != 0) {
+    if (mq_history_open(&h, conn, "funnel", &group) != 0) {
         *err = h.err;
         mq_history_close(&h);
+        mq_group_close(&group);
         return -1;
     }
     int ranks[MQ_MAX_RANK], nr = path_ranks(h.m, ranks), rc;
     mq_buckets t = {0};
-    if (!group && !mq_buckets_get(&t, NULL)) goto nomem;
+    if (!group.on && !mq_buckets_get(&t, NULL)) goto nomem;
     double reach[MQ_MAX_RANK];
     while ((rc = mq_history_next(&h)) == 1) {
         mq_history_reach(&h, reach);
         double top = reach[ranks[0]];
         if (isnan(top) || (has_start && top < start) || (has_stop && top >= stop)) continue;
-        mq_bucket *g = mq_buckets_get(&t, group ? h.group : NULL);
+        mq_bucket *g = mq_buckets_get(&t, h.group);
         if (!g) goto nomem;
+        if (mq_group_limit(&group, "funnel", t.n, MQ_MAX_GROUPS, "groups", err) != 0) goto fail;
         for (int j = 0; j < nr; j++) {
             double at = reach[ranks[j]];
             if (isnan(at) || (window > 0 && at - top > window * 86400.0)) break;
@@ -121,12 +122,14 @@ static int funnel_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq
     }
     mq_buckets_free(&t);
     mq_history_close(&h);
+    mq_group_close(&group);
     return 0;
 nomem:
     mq_err_nomem(err);
 fail:
     mq_buckets_free(&t);
     mq_history_close(&h);
+    mq_group_close(&group);
     return -1;
 }
 
@@ -134,7 +137,7 @@ static const mq_tablefn funnel_fn = {
     .name = "funnel",
     .schema = "CREATE TABLE x(segment TEXT, stage TEXT, rank INTEGER, reached INTEGER, from_previous REAL,"
               " from_top REAL, lower REAL, upper REAL, median_days REAL,"
-              " start HIDDEN, stop HIDDEN, window_days HIDDEN, group_by HIDDEN)",
+              " start HIDDEN, stop HIDDEN, window_days HIDDEN, group_by HIDDEN, fold HIDDEN)",
     .nvisible = F_NCOL,
     .required = 0,
     .usage = "",
@@ -142,6 +145,6 @@ static const mq_tablefn funnel_fn = {
 };
 
 const mq_def mq_funnel_defs[] = {
-    MQ_TABLE("funnel", 4, MQ_READS, &mq_tablefn_module, &funnel_fn),   /* arguments: hidden columns */
+    MQ_TABLE("funnel", 5, MQ_READS, &mq_tablefn_module, &funnel_fn),   /* arguments: hidden columns */
     MQ_END
 };

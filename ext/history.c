@@ -14,14 +14,6 @@
 #include "mqtime.h"
 #include "utf8text.h"
 
-const char *mq_group_column(const char *col)
-{
-    static const char *const ok[] = {"source", "campaign", "owner", "industry", "country", NULL};
-    for (int i = 0; col && ok[i]; i++)
-        if (strcmp(col, ok[i]) == 0) return ok[i];
-    return NULL;
-}
-
 /* A step of the scan failed (rc): out of memory, or why it could not read. */
 static int read_failed(mq_history *h, int rc)
 {
@@ -29,12 +21,13 @@ static int read_failed(mq_history *h, int rc)
     return mq_err_set(&h->err, "%s: reading stage_history: %s", h->fn, sqlite3_errmsg(h->conn->db));
 }
 
-int mq_history_open(mq_history *h, mq_conn *conn, const char *fn, const char *group_col)
+int mq_history_open(mq_history *h, mq_conn *conn, const char *fn, const mq_groupby *group)
 {
     memset(h, 0, sizeof *h);
     h->conn = conn;
     h->fn = fn;
-    h->what = group_col ? "stage_history or leads" : "stage_history";
+    int grouped = group && group->on;
+    h->what = grouped ? "stage_history or leads" : "stage_history";
     if (mq_reentered(conn, fn, &h->err)) return -1;
     if (!(h->m = mq_conn_stages(conn, &h->err))) return mq_err_prefix(&h->err, "%s: ", fn);
     for (int i = 0; i < h->m->n; i++)
@@ -43,13 +36,18 @@ int mq_history_open(mq_history *h, mq_conn *conn, const char *fn, const char *gr
             return mq_err_set(&h->err, "%s: stage '%s' has rank %d; ranks must be from 0 to %d", fn,
                               mq_utf8_excerpt_str(q, sizeof q, h->m->st[i].name), h->m->st[i].rank, MQ_MAX_RANK - 1);
         }
-    char *sql = group_col
-        ? sqlite3_mprintf("SELECT h.lead_id, h.stage, h.entered_at, l.\"%w\" FROM stage_history h"
-                          " LEFT JOIN leads l ON l.id = h.lead_id ORDER BY h.lead_id", group_col)
-        : sqlite3_mprintf("SELECT lead_id, stage, entered_at, NULL FROM stage_history ORDER BY lead_id");
+    /* the group value: groupby.c's expression over main.leads, its key ?1 */
+    char *expr = grouped ? mq_group_expr(group, 1) : NULL;
+    char *sql = !grouped ? sqlite3_mprintf("SELECT lead_id, stage, entered_at, NULL FROM stage_history ORDER BY lead_id")
+              : expr ? sqlite3_mprintf("SELECT h.lead_id, h.stage, h.entered_at, %s FROM stage_history h"
+                                       " LEFT JOIN main.leads l ON l.id = h.lead_id ORDER BY h.lead_id", expr)
+              : NULL;
+    sqlite3_free(expr);
     if (!sql) return mq_err_nomem(&h->err);
     int rc = mq_prepare(conn, h->what, sql, &h->st);
     sqlite3_free(sql);
+    if (rc == SQLITE_NOMEM) return mq_err_nomem(&h->err);
+    if (rc == SQLITE_OK && grouped) rc = mq_group_bind(group, h->st, 1);
     if (rc == SQLITE_NOMEM) return mq_err_nomem(&h->err);
     if (rc != SQLITE_OK)
         return mq_err_set(&h->err, "%s: %s (is schema/mqlite.sql loaded?)", fn, sqlite3_errmsg(conn->db));

@@ -6,6 +6,7 @@
 #ifndef HISTORY_H
 #define HISTORY_H
 
+#include "groupby.h"
 #include "sqlarg.h"
 
 #define MQ_MAX_RANK 64
@@ -30,12 +31,10 @@ typedef struct mq_history {
     mq_err err;
 } mq_history;
 
-/* The columns of leads that a report may group by; NULL when col is not one. */
-const char *mq_group_column(const char *col);
-
-/* Opens the scan. group_col must come from mq_group_column (or be NULL).
-** Returns 0, or -1 with h->err set (close h either way). */
-int mq_history_open(mq_history *h, mq_conn *conn, const char *fn, const char *group_col);
+/* Opens the scan, with each lead's group value (groupby.h) when group is on
+** (group may be NULL: no groups). Returns 0, or -1 with h->err set (close h
+** either way). */
+int mq_history_open(mq_history *h, mq_conn *conn, const char *fn, const mq_groupby *group);
 /* Moves to the next lead: 1 when there is one, 0 at the end, -1 with h->err. */
 int mq_history_next(mq_history *h);
 void mq_history_close(mq_history *h);

@@ -140,6 +140,7 @@ static const mq_def *const families[] = {
     mq_cohort_defs,         /* cohort.c */
     mq_speed_defs,          /* speed.c */
     mq_threshold_defs,      /* threshold.c */
+    mq_leadgroups_defs,     /* leadgroups.c */
     meta_defs,              /* above: last, since mqlite_version marks a complete load */
 };
 #define NFAMILIES (sizeof families / sizeof *families)

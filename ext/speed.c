@@ -1,6 +1,6 @@
 /*
 ** speed.c — speed_to_lead([touch_type [, sla_hours [, group_by [, start
-** [, stop]]]]]): how fast sales follows up on MQLs.
+** [, stop [, fold]]]]]]): how fast sales follows up on MQLs.
 **
 **     SELECT * FROM speed_to_lead('sales_contact', 24, 'owner');
 **
@@ -10,6 +10,9 @@
 ** 24); or that it was never contacted. A lead touched only before it became an
 ** MQL is counted in contacted_before_mql and never averaged in: its "speed"
 ** would be negative. One row per group (owner, source, ...), or one in all.
+** group_by names a column of leads or a key of its attrs, fold = 1 groups by
+** lower(trim(value)) (groupby.h); fold comes last, after start and stop, so
+** that calls written before it existed keep their meaning.
 */
 #include <math.h>
 #include <string.h>
@@ -39,22 +42,20 @@ static int speed_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_
         mq_arg_message(err, fn, 2, "an SLA in hours above 0", args[1]);
         return -1;
     }
-    const char *group = NULL;
-    if (args[2]) {
-        const char *g = sqlite3_value_type(args[2]) == SQLITE_TEXT ? (const char *)sqlite3_value_text(args[2]) : NULL;
-        if (!(group = mq_group_column(g))) {
-            mq_arg_message(err, fn, 3, "'source', 'campaign', 'owner', 'industry' or 'country'", args[2]);
-            return -1;
-        }
-    }
     if (mq_time_value(args[3], fn, 4, &start, &has_start, err) != 0 ||
         mq_time_value(args[4], fn, 5, &stop, &has_stop, err) != 0)
         return -1;
+    mq_groupby group;
+    if (mq_group_open(&group, conn, fn, args[2], 3, args[5], 6, err) != 0) {
+        mq_group_close(&group);
+        return -1;
+    }
 
     mq_history h;
-    if (mq_history_open(&h, conn, fn, group) != 0) {
+    if (mq_history_open(&h, conn, fn, &group) != 0) {
         *err = h.err;
         mq_history_close(&h);
+        mq_group_close(&group);
         return -1;
     }
     sqlite3_stmt *ev = NULL;
@@ -79,7 +80,7 @@ static int speed_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_
         goto fail;
     }
     ev_row = rc == SQLITE_ROW;
-    if (!group && !mq_buckets_get(&b, NULL)) goto nomem;
+    if (!group.on && !mq_buckets_get(&b, NULL)) goto nomem;
     double reach[MQ_MAX_RANK];
     while ((rc = mq_history_next(&h)) == 1) {
         mq_history_reach(&h, reach);
@@ -103,8 +104,9 @@ static int speed_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_
             ev_row = s == SQLITE_ROW;
         }
         if (isnan(at) || (has_start && at < start) || (has_stop && at >= stop)) continue;
-        mq_bucket *x = mq_buckets_get(&b, group ? h.group : NULL);
+        mq_bucket *x = mq_buckets_get(&b, h.group);
         if (!x) goto nomem;
+        if (mq_group_limit(&group, fn, b.n, MQ_MAX_GROUPS, "groups", err) != 0) goto fail;
         x->count[K_MQLS]++;
         if (!isnan(first_after)) {
             double hours = (first_after - at) / 3600.0;
@@ -146,6 +148,7 @@ static int speed_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_
     sqlite3_finalize(ev);
     mq_buckets_free(&b);
     mq_history_close(&h);
+    mq_group_close(&group);
     return 0;
 nomem:
     mq_err_nomem(err);
@@ -153,6 +156,7 @@ fail:
     sqlite3_finalize(ev);
     mq_buckets_free(&b);
     mq_history_close(&h);
+    mq_group_close(&group);
     return -1;
 }
 
@@ -161,7 +165,7 @@ static const mq_tablefn speed_fn = {
     .schema = "CREATE TABLE x(segment TEXT, mqls INTEGER, contacted INTEGER, within_sla INTEGER,"
               " never_contacted INTEGER, contacted_before_mql INTEGER, share_contacted REAL,"
               " share_within_sla REAL, share_never REAL, median_hours REAL, p90_hours REAL,"
-              " touch_type HIDDEN, sla_hours HIDDEN, group_by HIDDEN, start HIDDEN, stop HIDDEN)",
+              " touch_type HIDDEN, sla_hours HIDDEN, group_by HIDDEN, start HIDDEN, stop HIDDEN, fold HIDDEN)",
     .nvisible = S_NCOL,
     .required = 0,
     .usage = "",
@@ -169,6 +173,6 @@ static const mq_tablefn speed_fn = {
 };
 
 const mq_def mq_speed_defs[] = {
-    MQ_TABLE("speed_to_lead", 5, MQ_READS, &mq_tablefn_module, &speed_fn),   /* arguments: hidden columns */
+    MQ_TABLE("speed_to_lead", 6, MQ_READS, &mq_tablefn_module, &speed_fn),   /* arguments: hidden columns */
     MQ_END
 };

@@ -22,7 +22,7 @@ typedef struct tf_cursor {
     sqlite3_vtab_cursor base;
     mq_rows rows;
     int row;
-    sqlite3_value *args[8];
+    sqlite3_value *args[MQ_TABLEFN_MAX_ARGS];
 } tf_cursor;
 
 static mq_cell *cell(mq_rows *r, int col)
@@ -85,6 +85,7 @@ static int tf_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
     (void)argc; (void)argv; (void)err;
     const mq_vtab_aux *a = aux;
     const mq_tablefn *spec = a->def->spec;
+    if (a->def->nargs > MQ_TABLEFN_MAX_ARGS) return SQLITE_INTERNAL;
     int rc = mq_vtab_declare(db, a, spec->schema);
     if (rc != SQLITE_OK) return rc;
     tf_vtab *v = sqlite3_malloc(sizeof *v);
@@ -108,8 +109,8 @@ static int tf_best_index(sqlite3_vtab *tab, sqlite3_index_info *info)
 {
     const mq_tablefn *spec = ((tf_vtab *)tab)->spec;
     int nargs = ((tf_vtab *)tab)->nargs;
-    int use[8], seen = 0;
-    for (int i = 0; i < 8; i++) use[i] = -1;
+    int use[MQ_TABLEFN_MAX_ARGS], seen = 0;
+    for (int i = 0; i < MQ_TABLEFN_MAX_ARGS; i++) use[i] = -1;
     for (int i = 0; i < info->nConstraint; i++) {
         const struct sqlite3_index_constraint *c = &info->aConstraint[i];
         int a = c->iColumn - spec->nvisible;
@@ -149,7 +150,7 @@ static int tf_open(sqlite3_vtab *tab, sqlite3_vtab_cursor **pp)
 
 static void free_args(tf_cursor *c)
 {
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < MQ_TABLEFN_MAX_ARGS; i++) {
         sqlite3_value_free(c->args[i]);
         c->args[i] = NULL;
     }
@@ -177,7 +178,7 @@ static int tf_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
         if (!(idxNum & (1 << a))) continue;
         if (!(c->args[a] = sqlite3_value_dup(argv[k++]))) return SQLITE_NOMEM;
     }
-    sqlite3_value *args[8] = {0};
+    sqlite3_value *args[MQ_TABLEFN_MAX_ARGS] = {0};
     for (int a = 0; a < v->nargs; a++)
         if (c->args[a] && sqlite3_value_type(c->args[a]) != SQLITE_NULL) args[a] = c->args[a];
     mq_err err;

@@ -13,6 +13,9 @@
 #include "family.h"
 #include "sqlarg.h"
 
+/* The most arguments a report takes (cohort_conversion has 9). */
+#define MQ_TABLEFN_MAX_ARGS 16
+
 typedef struct mq_cell {
     int type;              /* SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT or SQLITE_NULL */
     sqlite3_int64 i;
