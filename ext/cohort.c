@@ -109,12 +109,12 @@ static int stage_of(const mq_stages *m, sqlite3_value *v, int argn, int *out, mq
     return 0;
 }
 
-/* A (group, period) cell: its bucket's name is the group's mark ('-' for no
-** value, '+' and the value), a unit separator, and the period's label, which
+/* A (group, period) cell: its bucket's name is the group's mark ('!' for no
+** value, which sorts first, '+' and the value), a unit separator, and the period's label, which
 ** holds none, so the label is what follows the last separator. */
 static mq_bucket *cell(mq_buckets *b, const char *seg, const char *label, double key)
 {
-    char *name = sqlite3_mprintf("%s%s\x1f%s", seg ? "+" : "-", seg ? seg : "", label);
+    char *name = sqlite3_mprintf("%s%s\x1f%s", seg ? "+" : "!", seg ? seg : "", label);
     if (!name) return NULL;
     mq_bucket *x = mq_buckets_get(b, name);
     sqlite3_free(name);

@@ -67,7 +67,7 @@ SELECT owner, mqls, contacted FROM speed_to_lead_by_owner ORDER BY owner;
 .print '-- errors'
 SELECT * FROM funnel('soon');
 SELECT * FROM funnel(NULL, NULL, -5);
-SELECT * FROM funnel(NULL, NULL, NULL, 'email');
+SELECT * FROM funnel(NULL, NULL, NULL, 'nope');
 SELECT * FROM cohort_conversion;
 SELECT * FROM cohort_conversion('MQL');
 SELECT * FROM cohort_conversion('MQL', 'sales ready');
