@@ -164,6 +164,22 @@ static int unknown_name(mq_conn *conn, const char *fn, int argn, const char *nam
                       list_end(&keys, more_k, sizeof more_k));
 }
 
+/* Rules 3 and 4 for name (nlen bytes): 1 with g->column or g->key set, 0
+** when it is neither (cols and *has_attrs then say what there is), -1 with err. */
+static int find(mq_groupby *g, mq_conn *conn, const char *fn, const char *name, int nlen, name_list *cols, int *has_attrs,
+                mq_err *err)
+{
+    if (mq_reentered(conn, fn, err)) return -1;
+    if (find_column(g, conn, fn, name, nlen, cols, has_attrs, err) != 0) return -1;
+    if (g->column) return 1;
+    int found = *has_attrs ? key_exists(conn, fn, name, nlen, err) : 0;
+    if (found <= 0) return found;
+    if (!(g->key = sqlite3_malloc(nlen > 0 ? nlen : 1))) return mq_err_nomem(err);
+    memcpy(g->key, name, (size_t)nlen);
+    g->key_len = nlen;
+    return 1;
+}
+
 int mq_group_open(mq_groupby *g, mq_conn *conn, const char *fn, sqlite3_value *name, int name_arg, sqlite3_value *fold,
                   int fold_arg, mq_err *err)
 {
@@ -177,21 +193,25 @@ int mq_group_open(mq_groupby *g, mq_conn *conn, const char *fn, sqlite3_value *n
     if (!name || sqlite3_value_type(name) == SQLITE_NULL) return 0;
     if (sqlite3_value_type(name) != SQLITE_TEXT)
         return mq_arg_message(err, fn, name_arg, "the name of a column of leads or a key of its attrs (TEXT)", name);
-    if (mq_reentered(conn, fn, err)) return -1;
     const char *s = (const char *)sqlite3_value_text(name);
-    int n = sqlite3_value_bytes(name), has_attrs;
+    int n = sqlite3_value_bytes(name), has_attrs = 0;
     if (!s) return mq_err_nomem(err);
     name_list cols = {0};
-    if (find_column(g, conn, fn, s, n, &cols, &has_attrs, err) != 0) return -1;
-    g->on = 1;
-    if (g->column) return 0;
-    int found = has_attrs ? key_exists(conn, fn, s, n, err) : 0;
+    int found = find(g, conn, fn, s, n, &cols, &has_attrs, err);
     if (found < 0) return -1;
     if (!found) return unknown_name(conn, fn, name_arg, s, n, &cols, has_attrs, err);
-    if (!(g->key = sqlite3_malloc(n > 0 ? n : 1))) return mq_err_nomem(err);
-    memcpy(g->key, s, (size_t)n);
-    g->key_len = n;
+    g->on = 1;
     return 0;
+}
+
+int mq_group_kind(mq_conn *conn, const char *fn, const char *name, int nlen, mq_err *err)
+{
+    mq_groupby g = {0};
+    name_list cols = {0};
+    int has_attrs = 0, found = find(&g, conn, fn, name, nlen, &cols, &has_attrs, err);
+    int kind = found < 0 ? -1 : !found ? 0 : g.column ? 1 : 2;
+    mq_group_close(&g);
+    return kind;
 }
 
 void mq_group_close(mq_groupby *g)

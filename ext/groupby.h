@@ -37,6 +37,11 @@ int mq_group_open(mq_groupby *g, mq_conn *conn, const char *fn, sqlite3_value *n
                   int fold_arg, mq_err *err);
 void mq_group_close(mq_groupby *g);
 
+/* What name (nlen bytes) is, by the same rules, without an error when it is
+** nothing: 1 a column of leads, 2 an attrs key, 0 neither, -1 with err set
+** (the database could not be read). */
+int mq_group_kind(mq_conn *conn, const char *fn, const char *name, int nlen, mq_err *err);
+
 /* The SQL expression of the group value of the lead aliased `l` (main.leads),
 ** the attrs key being parameter ?param: sqlite3_mprintf'd, NULL when memory is
 ** short. "NULL" when g is not on. */

@@ -1,9 +1,11 @@
 /*
 ** leadgroups.c — lead_groups(group_by [, fold]): every lead's group value,
-** as the reports group it, for SQL that groups by itself.
+** as the reports group it, for SQL that groups by itself; and
+** lead_group_kind(name): what a group name is, without an error.
 **
 **     SELECT g.value, count(*) FROM lead_groups('lead_origin', 1) g GROUP BY 1;
 **     CREATE TEMP TABLE g AS SELECT * FROM lead_groups(:by, :fold);   -- then join on lead_id
+**     SELECT lead_group_kind('month');                                 -- NULL: neither
 **
 ** One row per lead of main.leads, in id order: lead_id and value, the value
 ** that funnel(), speed_to_lead() and cohort_conversion() put in `segment` for
@@ -54,6 +56,29 @@ done:
     return rc == SQLITE_OK ? 0 : -1;
 }
 
+/* lead_group_kind(name): 'column', 'attrs' or NULL (neither, or name NULL):
+** what group_by would group by. For a caller that must decide before it
+** asks for a report (the conversion script's old --by PERIOD). */
+static void fn_group_kind(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    static const char fn[] = "lead_group_kind";
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return;
+    if (sqlite3_value_type(argv[0]) != SQLITE_TEXT) {
+        mq_arg_error(ctx, fn, 1, "the name of a column of leads or a key of its attrs (TEXT)", argv[0]);
+        return;
+    }
+    const char *name = (const char *)sqlite3_value_text(argv[0]);
+    if (!name) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    mq_err err;
+    int k = mq_group_kind(sqlite3_user_data(ctx), fn, name, sqlite3_value_bytes(argv[0]), &err);
+    if (k < 0) mq_result_err(ctx, &err);
+    else if (k > 0) sqlite3_result_text(ctx, k == 1 ? "column" : "attrs", -1, SQLITE_STATIC);
+}
+
 static const mq_tablefn groups_fn = {
     .name = "lead_groups",
     .schema = "CREATE TABLE x(lead_id INTEGER, value TEXT, group_by HIDDEN, fold HIDDEN)",
@@ -64,6 +89,7 @@ static const mq_tablefn groups_fn = {
 };
 
 const mq_def mq_leadgroups_defs[] = {
-    MQ_TABLE("lead_groups", 2, MQ_READS, &mq_tablefn_module, &groups_fn),   /* arguments: hidden columns */
+    MQ_TABLE("lead_groups",     2, MQ_READS, &mq_tablefn_module, &groups_fn),   /* arguments: hidden columns */
+    MQ_FUNC("lead_group_kind",  1, MQ_READS, fn_group_kind),
     MQ_END
 };

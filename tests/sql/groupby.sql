@@ -112,3 +112,9 @@ CREATE VIEW leads AS SELECT id, source, lead_score('r', '{}') AS attrs FROM lead
 SELECT * FROM lead_groups('k');
 DROP VIEW leads;
 SELECT * FROM funnel(NULL, NULL, NULL, 'source');
+-- [13] lead_group_kind: what a name is, by the same rules, without an error
+.read schema/mqlite.sql
+INSERT INTO leads(id, created_at, source, attrs) VALUES (1, '2025-01-01', 'web', '{"month": "x", "lead_origin": "API"}');
+SELECT quote(lead_group_kind('source')), quote(lead_group_kind('SOURCE')), quote(lead_group_kind('month')),
+       quote(lead_group_kind('week')), quote(lead_group_kind('')), quote(lead_group_kind(NULL));
+SELECT lead_group_kind(1);
