@@ -240,27 +240,41 @@ mq_check_stage() {
         "$2 expects a stage (target, IQL, nurture, MQL, PQL, SQL, disqualified, meeting, proposal, won, lost, or one of mqlite_stages), found '$3'"
 }
 
-# The columns the reports group by (--by): the funnel(), speed_to_lead()
-# and cohort functions of the extension take these. One list for the checks
-# and the help texts of every subcommand.
-MQ_GROUP_COLUMNS="source campaign owner industry country"
-# mq_group_list [NONE]: the list for people, "source, ... or country" (with
-# NONE: "source, ..., country or NONE").
-mq_group_list() {
-    mq_l=""
-    # shellcheck disable=SC2086 # the list is split into its words
-    set -- $MQ_GROUP_COLUMNS "$@"
-    while [ $# -gt 1 ]; do mq_l="$mq_l${mq_l:+, }$1"; shift; done
-    printf '%s or %s' "$mq_l" "$1"
-}
-# mq_param_group NAME VALUE [NONE]: --by VALUE, a group column bound to :NAME,
-# or NONE (default: empty), which means no groups (NULL); else a usage error.
+# --by NAME and --fold-case, the same in every report that groups. NAME is a
+# column of leads or a key of its attrs: the extension checks it against the
+# data when the report runs (groupby.c), and its error becomes the script's,
+# "--by 'x' is neither a column of leads (...) nor a key of any lead's attrs
+# (...)", exit 1 (mq_run's message rewrite), as for a rule or a stage that
+# is not there. The name only ever reaches SQL as the bound parameter.
+# mq_param_group NAME VALUE FOLD [NONE]: VALUE bound to :NAME, or NULL (no
+# groups) when VALUE is NONE (default: empty); FOLD (1 or empty) bound to
+# :NAME_fold as 1 or 0; --fold-case without groups is a usage error.
 mq_param_group() {
-    if [ "$2" = "${3:-}" ]; then mq_param_null "$1"; return 0; fi
-    for mq_c in $MQ_GROUP_COLUMNS; do
-        if [ "$2" = "$mq_c" ]; then mq_param "$1" "$2"; return 0; fi
+    if [ "$2" = "${4:-}" ]; then
+        [ -z "$3" ] || mq_usage_error "--fold-case needs --by (a column of leads or a key of its attrs)"
+        mq_param_null "$1"
+    else
+        mq_param "$1" "$2"
+    fi
+    MQ_PARAMS="$MQ_PARAMS$(mq_bind "${1}_fold" "${3:-0}")
+"
+}
+# mq_group_label NAME RESERVED...: the header of the group's column in a
+# report: NAME when it is a plain name (a letter or '_', then letters, digits
+# or '_'; at most 64 bytes) and none of the report's own columns (RESERVED),
+# else "segment". Only such a name is written into the SQL (as a quoted
+# column alias); what the report groups by is always the bound parameter.
+mq_group_label() {
+    mq_n=$1
+    shift
+    case $mq_n in
+        '' | [!A-Za-z_]* | *[!A-Za-z0-9_]*) printf segment; return 0 ;;
+    esac
+    [ "${#mq_n}" -le 64 ] || { printf segment; return 0; }
+    for mq_r in "$@"; do
+        [ "$mq_n" != "$mq_r" ] || { printf segment; return 0; }
     done
-    mq_usage_error "--by expects $(mq_group_list ${3:+"$3"}), found '$2'"
+    printf '%s' "$mq_n"
 }
 
 # --format: table (default), csv, json, markdown or html.
@@ -459,6 +473,7 @@ mq_run() {
             -e 's/^Error: near line [0-9]*: //' \
             -e 's/^Error: //' -e '/^  /d' -e 's/ ([0-9]*)$//' \
             -e "s/^lead_[a-z]*: \(rule '\)/\1/" -e "s/^score_leads: \(rule '\)/\1/" \
+            -e "s/^[a-z_]*: argument [0-9]* (group_by) '/--by '/" -e "s/^[a-z_]*: group_by '/--by '/" \
             -e "/^(see $mq_prog --help)\$/!s|^|$mq_prog: |" "$MQ_TMP/err" >"$MQ_TMP/msg"
         cat "$MQ_TMP/msg" >&2
         # a usage check's message ends in "(see PROG --help)": exit 2
