@@ -62,7 +62,7 @@ $M funnel "$db" --format json >"$tmp/f.json"
 check funnel-by-owner "$M" funnel "$db" --by owner
 check funnel-window "$M" funnel "$db" --window 3 --from 2025-01-01 --to 2025-02-01
 check conversion "$M" conversion "$db" --window 30 --as-of 2025-12-31
-check conversion-open "$M" conversion "$db" --window 30 --as-of 2025-02-20 --by week --format csv
+check conversion-open "$M" conversion "$db" --window 30 --as-of 2025-02-20 --period week --format csv
 check conversion-won "$M" conversion "$db" --to-stage won --window 90 --as-of 2025-12-31 --format markdown
 check campaigns "$M" campaigns "$db"
 check campaigns-one "$M" campaigns "$db" --campaign cmp-a --format json
