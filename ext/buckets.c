@@ -88,22 +88,10 @@ static int cmp_name(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
-static int cmp_key(const void *a, const void *b)
-{
-    const mq_bucket *x = *(mq_bucket *const *)a, *y = *(mq_bucket *const *)b;
-    return x->key < y->key ? -1 : x->key > y->key ? 1 : cmp_name(a, b);
-}
-
 /* Sorting invalidates the hash slots: rebuild them. */
 void mq_buckets_sort(mq_buckets *t)
 {
     if (t->n > 1) qsort(t->b, (size_t)t->n, sizeof *t->b, cmp_name);
-    if (t->slots) rehash(t, t->nslots);
-}
-
-void mq_buckets_sort_key(mq_buckets *t)
-{
-    if (t->n > 1) qsort(t->b, (size_t)t->n, sizeof *t->b, cmp_key);
     if (t->slots) rehash(t, t->nslots);
 }
 

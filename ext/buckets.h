@@ -16,7 +16,7 @@ typedef struct mq_dvec {
 
 typedef struct mq_bucket {
     char *name;                          /* NULL is a name too: "no value" */
-    double key;                          /* for sorting by something other than name */
+    double key;                          /* for a caller's own order (mq_buckets_sort_with) */
     long long count[MQ_BUCKET_SLOTS];
     mq_dvec vals[MQ_BUCKET_SLOTS];
 } mq_bucket;
@@ -36,8 +36,6 @@ double mq_dvec_median(mq_dvec *v);
 mq_bucket *mq_buckets_get(mq_buckets *t, const char *name);
 /* Sorts by name (NULL first). */
 void mq_buckets_sort(mq_buckets *t);
-/* Sorts by key, then name. */
-void mq_buckets_sort_key(mq_buckets *t);
 /* Sorts with cmp (qsort's, over mq_bucket *); the buckets can still be got by name. */
 void mq_buckets_sort_with(mq_buckets *t, int (*cmp)(const void *, const void *));
 void mq_buckets_free(mq_buckets *t);
