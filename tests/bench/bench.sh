@@ -38,15 +38,26 @@ gen events-10m-v2.db --leads 1600000 --seed 42 --no-stages
 
 # measure NAME CMD...: median wall seconds and peak RSS (MiB) of RUNS runs;
 # the output of the first run is kept in $B/NAME.out to compare results.
+# With $prep set, the command it names runs before each run, outside the
+# timing (a fresh copy of a database, so that every run does the same work).
+# A run that fails marks NAME failed (its row and target say so) and the
+# bench goes on.
+prep=""
 measure() {
     name=$1
     shift
     i=0
     : >"$B/$name.times"
+    rm -f "$B/$name.failed"
     while [ "$i" -lt "$runs" ]; do
+        [ -z "$prep" ] || $prep
         if [ "$i" = 0 ]; then out=$B/$name.out; else out=/dev/null; fi
-        /usr/bin/time -f '%e %M' -o "$B/$name.t" "$@" >"$out"
-        cat "$B/$name.t" >>"$B/$name.times"
+        if ! /usr/bin/time -f '%e %M' -o "$B/$name.t" "$@" >"$out"; then
+            echo "bench: $name failed: $*" >&2
+            : >"$B/$name.failed"
+        fi
+        # (after a failure, time's first line says so)
+        tail -n 1 "$B/$name.t" >>"$B/$name.times"
         i=$((i + 1))
     done
     sort -n "$B/$name.times" | awk '{ t[NR] = $1; m = ($2 > m ? $2 : m) }
@@ -55,8 +66,15 @@ measure() {
 }
 sec() { cut -d' ' -f1 "$B/$1.res"; }
 mib() { cut -d' ' -f2 "$B/$1.res"; }
-row() { printf '%-50s %9s s %9s MiB %8s\n' "$1" "$(sec "$2")" "$(mib "$2")" "$3"; }
-ratio() { awk -v a="$(sec "$1")" -v b="$(sec "$2")" 'BEGIN { printf "%.2f", a / b }'; }
+failed() { [ -f "$B/$1.failed" ]; }
+row() {
+    if failed "$2"; then printf '%-50s %s\n' "$1" "FAILED (its output: $B/$2.out)"
+    else printf '%-50s %9s s %9s MiB %8s\n' "$1" "$(sec "$2")" "$(mib "$2")" "$3"; fi
+}
+ratio() {
+    if failed "$1" || failed "$2"; then printf 'failed'; return 0; fi
+    awk -v a="$(sec "$1")" -v b="$(sec "$2")" 'BEGIN { printf "%.2f", a / b }'
+}
 same() {
     if cmp -s "$B/$1.out" "$B/$2.out"; then echo "  same results: $1 = $2"
     else echo "  DIFFERENT results: $1 vs $2"; diff "$B/$1.out" "$B/$2.out" | head -5; fi
@@ -103,6 +121,47 @@ if [ -f "$B/leads-10m-v2.db" ]; then
     runs=$runs_saved
 fi
 
+# Import from CSV: mqgen's CSV files (seed 42), imported by `mqlite import` as
+# a user runs it (all checks on) into a fresh copy of a database prepared
+# before (init and campaigns; then leads; then events: not timed), against
+# the sqlite3 shell's own .import of the same file into a new database. The
+# re-imports read the file already stored: the nightly sync of an unchanged
+# export.
+C=$B/csv-200k
+if [ ! -f "$C/events.csv" ]; then
+    echo "bench: generating $C (200,000 leads, seed 42) ..." >&2
+    rm -rf "$C"
+    build/mqgen --leads 200000 --seed 42 --csv "$C" >/dev/null
+fi
+echo "bench: importing 200,000 leads and $(($(wc -l <"$C/events.csv") - 1)) events from CSV ..." >&2
+MQLITE_EXT=$ext.so
+export MQLITE_EXT
+imp=$B/import
+rm -rf "$imp"
+mkdir -p "$imp"
+scripts/mqlite init "$imp/campaigns.db" >/dev/null
+scripts/mqlite import "$imp/campaigns.db" campaigns "$C/campaigns.csv" >/dev/null
+cp "$imp/campaigns.db" "$imp/leads.db"
+scripts/mqlite import "$imp/leads.db" leads "$C/leads.csv" >/dev/null
+cp "$imp/leads.db" "$imp/events.db"
+scripts/mqlite import "$imp/events.db" events "$C/events.csv" >/dev/null
+raw_new() { rm -f "$imp/work.db"; }
+from_campaigns() { cp "$imp/campaigns.db" "$imp/work.db"; }
+from_leads() { cp "$imp/leads.db" "$imp/work.db"; }
+from_events() { cp "$imp/events.db" "$imp/work.db"; }
+prep=raw_new
+measure rawleads sqlite3 "$imp/work.db" ".import --csv $C/leads.csv t"
+measure rawevents sqlite3 "$imp/work.db" ".import --csv $C/events.csv t"
+prep=from_campaigns
+measure impleads scripts/mqlite import "$imp/work.db" leads "$C/leads.csv"
+prep=from_leads
+measure reimpleads scripts/mqlite import "$imp/work.db" leads "$C/leads.csv"
+measure impevents scripts/mqlite import "$imp/work.db" events "$C/events.csv"
+prep=from_events
+measure reimpevents scripts/mqlite import "$imp/work.db" events "$C/events.csv"
+prep=""
+rm -f "$imp/work.db"
+
 echo
 printf 'mqlite bench: medians of %s whole-process runs, measured together (%s)\n\n' "$runs" "$(date -u +%Y-%m-%d)"
 printf '%-50s %11s %13s %8s\n' "what" "time" "peak memory" "ratio"
@@ -121,22 +180,35 @@ row "   mqlite: cohort_conversion('MQL', 'SQL', 'month', 90)" cohort "$(ratio co
 echo "4. the instruction budget, on a rule with a Lua function run per lead"
 row "   without the budget hook (a bench-only build)" nohook "1.00"
 row "   with the budget hook (as shipped)" hook "$(ratio hook nohook)"
+sect=5
 if [ -f "$B/mem10m.res" ]; then
     echo "5. memory: count(*), sum(score) of score_leads('ref'), one run each"
     row "   over 1,000,000 leads" mem1m "1.00"
     row "   over 10,000,000 leads (ratio of peak memory)" mem10m "$(awk -v a="$(mib mem10m)" -v b="$(mib mem1m)" 'BEGIN { printf "%.2f", a / b }')"
+    sect=6
 fi
+echo "$sect. import from CSV: 200,000 leads and their 1.27 M events (mqgen seed 42)"
+row "   sqlite3 .import --csv leads.csv (baseline)" rawleads "1.00"
+row "   mqlite import leads (campaigns there)" impleads "$(ratio impleads rawleads)"
+row "   mqlite import leads again, file unchanged" reimpleads "$(ratio reimpleads rawleads)"
+row "   sqlite3 .import --csv events.csv (baseline)" rawevents "1.00"
+row "   mqlite import events (leads there)" impevents "$(ratio impevents rawevents)"
+row "   mqlite import events again, file unchanged" reimpevents "$(ratio reimpevents rawevents)"
 echo
 same lua case
 [ -f "$B/python.out" ] && same lua python
 same lua json
 echo
 echo "targets:"
-check() { if awk -v r="$2" -v t="$3" "BEGIN { exit !(r $4 t) }"; then echo "  PASS $1 ($2 $4 $3)"; else echo "  FAIL $1 ($2, target $4 $3)"; fi; }
+check() { if [ "$2" != failed ] && awk -v r="$2" -v t="$3" "BEGIN { exit !(r $4 t) }"; then echo "  PASS $1 ($2 $4 $3)"; else echo "  FAIL $1 ($2, target $4 $3)"; fi; }
 check "Lua-rule scoring vs SQL CASE" "$(ratio lua case)" 1.0 "<="
 [ -f "$B/python.res" ] && check "Python UDF vs Lua-rule scoring" "$(ratio python lua)" 3.0 ">="
 check "engagement_score vs plain SQL" "$(ratio engage engsql)" 1.0 "<="
 check "funnel() vs GROUP BY" "$(ratio funnel groupby)" 3.0 "<="
 check "instruction budget overhead" "$(ratio hook nohook)" 1.10 "<="
+check "import leads vs sqlite3 .import" "$(ratio impleads rawleads)" 3.0 "<="
+check "re-import of unchanged leads vs sqlite3 .import" "$(ratio reimpleads rawleads)" 2.0 "<="
+check "import events vs sqlite3 .import" "$(ratio impevents rawevents)" 3.0 "<="
+check "re-import of unchanged events vs sqlite3 .import" "$(ratio reimpevents rawevents)" 2.0 "<="
 [ -f "$B/mem10m.res" ] && check "memory, 10M leads vs 1M" "$(awk -v a="$(mib mem10m)" -v b="$(mib mem1m)" 'BEGIN { printf "%.2f", a / b }')" 1.05 "<="
 true
