@@ -1,0 +1,195 @@
+#!/bin/sh
+# test_import_quick.sh — events take a quick way through the import's checks
+# (the common rows: lead found, nothing to trim, the time as mqlite_date writes
+# it, props empty or an object) and the slow way for the rest. The two must
+# agree exactly: each step below is imported twice, into two copies of one
+# database, with the quick way and with MQLITE_IMPORT_SLOW=1 (every row the
+# slow way), and the messages, the events and the campaigns must be the
+# same. The steps are made to hit each branch: repeats in a file, stored and
+# new rows mixed, a repeat of a stored row beside a new one, a row identical
+# to one that must go the slow way (a space to trim, another time format),
+# props with other spacing or key order, event ids, dmy times, extra columns,
+# bad rows. The counts of each step are asserted too.
+set -eu
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+M=scripts/mqlite
+fail=0
+# (every sqlite3 of the quick runs logs its SQL, to check the quick way ran)
+cat >"$tmp/sq" <<'SH'
+#!/bin/sh
+tee -a "$QUICK_SQL" | sqlite3 "$@"
+SH
+chmod +x "$tmp/sq"
+QUICK_SQL=$tmp/sql.log
+export QUICK_SQL
+printf 'external_id,created_at\nQ1,2025-01-01\nQ2,2025-01-01\nQ3,2025-01-01\n' >"$tmp/leads.csv"
+$M init "$tmp/quick.db" >/dev/null
+$M import "$tmp/quick.db" leads "$tmp/leads.csv" >/dev/null
+cp "$tmp/quick.db" "$tmp/slow.db"
+
+# dump DB: what the import wrote (the order of identical rows aside)
+dump() {
+    sqlite3 "$1" "SELECT l.external_id, e.type, e.occurred_at, coalesce(e.campaign, '-'), coalesce(e.props, '-'), coalesce(e.external_id, '-')
+                  FROM events e JOIN leads l ON l.id = e.lead_id ORDER BY 1, 2, 3, 4, 5, 6;
+                  SELECT id FROM campaigns ORDER BY id"
+}
+# step NAME FILE ARGS...: import FILE both ways; the quick run's messages
+# go to NAME.got, compared with the slow run's and then with expect
+step() {
+    name=$1 f=$2
+    shift 2
+    : >"$QUICK_SQL"
+    rc=0
+    SQLITE3=$tmp/sq $M import "$tmp/quick.db" events "$tmp/$f" "$@" >"$tmp/o" 2>"$tmp/e" || rc=$?
+    { sed "s|$tmp|TMP|g" "$tmp/o"; echo "--"; sed "s|$tmp|TMP|g" "$tmp/e"; echo "[exit $rc]"; } >"$tmp/$name.got"
+    rc=0
+    MQLITE_IMPORT_SLOW=1 $M import "$tmp/slow.db" events "$tmp/$f" "$@" >"$tmp/o" 2>"$tmp/e" || rc=$?
+    { sed "s|$tmp|TMP|g" "$tmp/o"; echo "--"; sed "s|$tmp|TMP|g" "$tmp/e"; echo "[exit $rc]"; } >"$tmp/$name.slow"
+    if ! diff -u "$tmp/$name.slow" "$tmp/$name.got"; then echo "FAIL import_quick/$name: the quick way's messages differ"; fail=1; fi
+    dump "$tmp/slow.db" >"$tmp/$name.dslow"
+    dump "$tmp/quick.db" >"$tmp/$name.dquick"
+    if ! diff -u "$tmp/$name.dslow" "$tmp/$name.dquick"; then echo "FAIL import_quick/$name: the quick way wrote other rows"; fail=1; fi
+}
+expect() {
+    cat >"$tmp/$1.want"
+    if ! diff -u "$tmp/$1.want" "$tmp/$1.got"; then echo "FAIL import_quick/$1"; fail=1; fi
+}
+# quick_ran NAME: the quick way was taken (or, with "no", not: the file has
+# columns it does not handle)
+quick_ran() {
+    n=$(grep -c 'CREATE TABLE stage.k' "$QUICK_SQL" || :)
+    if [ "${2:-yes}" = yes ] && [ "$n" = 0 ]; then echo "FAIL import_quick/$1: the quick way did not run"; fail=1; fi
+    if [ "${2:-yes}" = no ] && [ "$n" != 0 ]; then echo "FAIL import_quick/$1: the quick way ran"; fail=1; fi
+}
+
+# 1. into an empty table: repeats (the same props with other spacing too),
+# a lead with a space before it, a time in another ISO form beside the same
+# time as stored, a new campaign, bad rows
+cat >"$tmp/e1.csv" <<'CSV'
+lead,type,occurred_at,campaign,props
+Q1,page_view,2025-03-01 10:00:00,,"{""url"":""/a""}"
+Q1,page_view,2025-03-01 10:00:00,,"{""url"":""/a""}"
+Q1,page_view,2025-03-01 10:00:00,,"{""url"": ""/a""}"
+Q2,email_open,2025-03-02 09:00:00,C9,
+ Q2,email_open,2025-03-02 09:00:00,,
+Q3,demo,2025-03-03T08:00:00,,
+Q3,demo,2025-03-03 08:00:00,,
+Q9,demo,2025-03-03 08:00:00,,
+Q1,,2025-03-04 00:00:00,,
+Q1,click,not a date,,
+Q1,click,2025-03-05 00:00:00,,[1]
+Q2,click,2025-03-06 00:00:00,,"{""b"":1,""a"":2}"
+CSV
+step first e1.csv --skip-bad
+quick_ran first
+expect first <<'OUT'
+imported events from TMP/e1.csv: 8 new, 0 already stored, 4 bad
+--
+TMP/e1.csv:9: unknown lead 'Q9' (import the leads first)
+TMP/e1.csv:10: type is empty
+TMP/e1.csv:11: occurred_at 'not a date' is not a date (iso)
+TMP/e1.csv:12: props is not a JSON object
+[exit 0]
+OUT
+# 2. the same file again: nothing new
+step again e1.csv --skip-bad
+expect again <<'OUT'
+imported events from TMP/e1.csv: 0 new, 8 already stored, 4 bad
+--
+TMP/e1.csv:9: unknown lead 'Q9' (import the leads first)
+TMP/e1.csv:10: type is empty
+TMP/e1.csv:11: occurred_at 'not a date' is not a date (iso)
+TMP/e1.csv:12: props is not a JSON object
+[exit 0]
+OUT
+# 3. an overlapping file: a fourth copy of a row stored three times, props
+# in another key order (not identical) and in the stored order, the stored
+# pair of demos with a third and one of them with a space to trim, a row
+# stored with other spacing in its props (by another tool), two new rows
+# identical but for their campaigns
+for d in quick slow; do
+    sqlite3 "$tmp/$d.db" "INSERT INTO events(lead_id, type, occurred_at, props)
+                          SELECT id, 'spaced', '2025-03-10 00:00:00', '{\"u\": 1}' FROM leads WHERE external_id = 'Q1'"
+done
+cat >"$tmp/e3.csv" <<'CSV'
+lead,type,occurred_at,campaign,props
+Q1,page_view,2025-03-01 10:00:00,,"{""url"":""/a""}"
+Q1,page_view,2025-03-01 10:00:00,,"{""url"":""/a""}"
+Q1,page_view,2025-03-01 10:00:00,,"{""url"":""/a""}"
+Q1,page_view,2025-03-01 10:00:00,,"{""url"":""/a""}"
+Q2,click,2025-03-06 00:00:00,,"{""a"":2,""b"":1}"
+Q2,click,2025-03-06 00:00:00,,"{""b"":1,""a"":2}"
+Q3,demo,2025-03-03 08:00:00,,
+Q3,demo,2025-03-03 08:00:00 ,,
+Q3,demo,2025-03-03 08:00:00,,
+Q2,email_open,2025-03-02 09:00:00,C9,
+Q1,spaced,2025-03-10 00:00:00,,"{""u"":1}"
+Q1,visit,2025-03-07 00:00:00,C10,
+Q1,visit,2025-03-07 00:00:00,C11,
+CSV
+step overlap e3.csv
+quick_ran overlap
+expect overlap <<'OUT'
+imported events from TMP/e3.csv: 5 new, 8 already stored, 0 bad
+--
+[exit 0]
+OUT
+# 4. day-first times (every row the slow way) beside the stored visits
+printf 'lead,type,occurred_at\nQ1,visit,07/03/2025 00:00\nQ1,visit,07/03/2025\nQ1,visit,07/03/2025\nQ2,open,08/03/2025\n' >"$tmp/e4.csv"
+step dmy e4.csv --date-format dmy
+expect dmy <<'OUT'
+imported events from TMP/e4.csv: 2 new, 2 already stored, 0 bad
+--
+[exit 0]
+OUT
+# 5. event ids (the slow way): a repeated id is bad, an empty one goes by
+# content
+printf 'lead,type,occurred_at,event_id\nQ1,call,2025-03-09 00:00:00,E1\nQ1,call,2025-03-09 00:00:00,E1\nQ1,call,2025-03-09 00:00:00,\n' >"$tmp/e5.csv"
+step ids e5.csv --skip-bad
+quick_ran ids no
+expect ids <<'OUT'
+imported events from TMP/e5.csv: 2 new, 0 already stored, 1 bad
+--
+TMP/e5.csv:3: event 'E1' appears again (first at line 2)
+[exit 0]
+OUT
+# 6. the overlapping file again, and the first: nothing new
+step overlap-again e3.csv
+expect overlap-again <<'OUT'
+imported events from TMP/e3.csv: 0 new, 13 already stored, 0 bad
+--
+[exit 0]
+OUT
+step first-last e1.csv --skip-bad
+expect first-last <<'OUT'
+imported events from TMP/e1.csv: 0 new, 8 already stored, 4 bad
+--
+TMP/e1.csv:9: unknown lead 'Q9' (import the leads first)
+TMP/e1.csv:10: type is empty
+TMP/e1.csv:11: occurred_at 'not a date' is not a date (iso)
+TMP/e1.csv:12: props is not a JSON object
+[exit 0]
+OUT
+# 7. an extra column (its values go into props: the slow way)
+printf 'lead,type,occurred_at,props,channel\nQ1,page_view,2025-03-01 10:00:00,"{""url"":""/a""}",web\n' >"$tmp/e7.csv"
+step extra e7.csv
+quick_ran extra no
+expect extra <<'OUT'
+imported events from TMP/e7.csv: 1 new, 0 already stored, 0 bad
+--
+[exit 0]
+OUT
+# 8. a bad row refuses the file both ways, and nothing is written
+step refused e1.csv
+expect refused <<'OUT'
+--
+TMP/e1.csv:9: unknown lead 'Q9' (import the leads first)
+TMP/e1.csv:10: type is empty
+TMP/e1.csv:11: occurred_at 'not a date' is not a date (iso)
+TMP/e1.csv:12: props is not a JSON object
+mqlite import: 4 of 12 rows are bad; nothing was imported (fix them, or import the others with --skip-bad)
+[exit 1]
+OUT
+[ "$(sqlite3 "$tmp/quick.db" "SELECT count(*) FROM events")" = 19 ] || { echo "FAIL import_quick/total"; fail=1; }
+exit $fail
