@@ -1,15 +1,16 @@
 #!/bin/sh
-# test_import_quick.sh — events take a quick way through the import's checks
-# (the common rows: lead found, nothing to trim, the time as mqlite_date writes
-# it, props empty or an object) and the slow way for the rest. The two must
-# agree exactly: each step below is imported twice, into two copies of one
-# database, with the quick way and with MQLITE_IMPORT_SLOW=1 (every row the
-# slow way), and the messages, the events and the campaigns must be the
-# same. The steps are made to hit each branch: repeats in a file, stored and
+# test_import_quick.sh — events and stages take a quick way through the
+# import's checks (the common rows: lead found, nothing to trim, the time as
+# mqlite_date writes it, props empty or an object, a known stage) and the slow
+# way for the rest. The two must agree exactly: each step below is imported
+# twice, into two copies of one database, with the quick way and with
+# MQLITE_IMPORT_SLOW=1 (every row the slow way), and the messages, the events,
+# campaigns and stage entries must be the same. The steps are made to hit each branch: repeats in a file, stored and
 # new rows mixed, a repeat of a stored row beside a new one, a row identical
 # to one that must go the slow way (a space to trim, another time format),
 # props with other spacing or key order, event ids, dmy times, extra columns,
-# bad rows. The counts of each step are asserted too.
+# bad rows; for stages, --date and --stage too. The counts of each step are
+# asserted too.
 set -eu
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -32,8 +33,11 @@ cp "$tmp/quick.db" "$tmp/slow.db"
 dump() {
     sqlite3 "$1" "SELECT l.external_id, e.type, e.occurred_at, coalesce(e.campaign, '-'), coalesce(e.props, '-'), coalesce(e.external_id, '-')
                   FROM events e JOIN leads l ON l.id = e.lead_id ORDER BY 1, 2, 3, 4, 5, 6;
-                  SELECT id FROM campaigns ORDER BY id"
+                  SELECT id FROM campaigns ORDER BY id;
+                  SELECT l.external_id, h.stage, h.entered_at, coalesce(h.source, '-'), coalesce(h.reason, '-')
+                  FROM stage_history h JOIN leads l ON l.id = h.lead_id ORDER BY 1, 2, 3, 4, 5"
 }
+kind=events
 # step NAME FILE ARGS...: import FILE both ways; the quick run's messages
 # go to NAME.got, compared with the slow run's and then with expect
 step() {
@@ -41,10 +45,10 @@ step() {
     shift 2
     : >"$QUICK_SQL"
     rc=0
-    SQLITE3=$tmp/sq $M import "$tmp/quick.db" events "$tmp/$f" "$@" >"$tmp/o" 2>"$tmp/e" || rc=$?
+    SQLITE3=$tmp/sq $M import "$tmp/quick.db" "$kind" "$tmp/$f" "$@" >"$tmp/o" 2>"$tmp/e" || rc=$?
     { sed "s|$tmp|TMP|g" "$tmp/o"; echo "--"; sed "s|$tmp|TMP|g" "$tmp/e"; echo "[exit $rc]"; } >"$tmp/$name.got"
     rc=0
-    MQLITE_IMPORT_SLOW=1 $M import "$tmp/slow.db" events "$tmp/$f" "$@" >"$tmp/o" 2>"$tmp/e" || rc=$?
+    MQLITE_IMPORT_SLOW=1 $M import "$tmp/slow.db" "$kind" "$tmp/$f" "$@" >"$tmp/o" 2>"$tmp/e" || rc=$?
     { sed "s|$tmp|TMP|g" "$tmp/o"; echo "--"; sed "s|$tmp|TMP|g" "$tmp/e"; echo "[exit $rc]"; } >"$tmp/$name.slow"
     if ! diff -u "$tmp/$name.slow" "$tmp/$name.got"; then echo "FAIL import_quick/$name: the quick way's messages differ"; fail=1; fi
     dump "$tmp/slow.db" >"$tmp/$name.dslow"
@@ -192,4 +196,85 @@ mqlite import: 4 of 12 rows are bad; nothing was imported (fix them, or import t
 [exit 1]
 OUT
 [ "$(sqlite3 "$tmp/quick.db" "SELECT count(*) FROM events")" = 19 ] || { echo "FAIL import_quick/total"; fail=1; }
+
+# ---- stages: the same, keyed by lead, stage and time ------------------------
+kind=stages
+# 1. repeats, a stage with a space before it, an alias in lower case, the
+# same entry with its time in another form, bad rows (before the lead was
+# created, an unknown stage, an unknown lead)
+cat >"$tmp/s1.csv" <<'CSV'
+lead,stage,entered_at,source,reason
+Q1,MQL,2025-03-01 00:00:00,crm,
+Q1,MQL,2025-03-01 00:00:00,crm,
+Q1, SQL,2025-03-02 00:00:00,,
+Q2,mql,2025-03-01 00:00:00,,why
+Q2,MQL,2025-03-01T00:00:00,,
+Q3,MQL,2024-12-01 00:00:00,,
+Q3,nosuch,2025-03-01 00:00:00,,
+Q9,MQL,2025-03-01 00:00:00,,
+CSV
+step st-first s1.csv --skip-bad
+quick_ran st-first
+expect st-first <<'OUT'
+imported stages from TMP/s1.csv: 5 new, 0 already stored, 3 bad
+--
+TMP/s1.csv:7: MQL at 2024-12-01 00:00:00 is before the lead was created (2025-01-01 00:00:00)
+TMP/s1.csv:8: unknown stage 'nosuch' (add it to mqlite_stages or mqlite_stage_aliases)
+TMP/s1.csv:9: unknown lead 'Q9' (import the leads first)
+[exit 0]
+OUT
+step st-again s1.csv --skip-bad
+expect st-again <<'OUT'
+imported stages from TMP/s1.csv: 0 new, 5 already stored, 3 bad
+--
+TMP/s1.csv:7: MQL at 2024-12-01 00:00:00 is before the lead was created (2025-01-01 00:00:00)
+TMP/s1.csv:8: unknown stage 'nosuch' (add it to mqlite_stages or mqlite_stage_aliases)
+TMP/s1.csv:9: unknown lead 'Q9' (import the leads first)
+[exit 0]
+OUT
+# 2. overlapping: a third copy of a pair stored (another source: the same
+# entry), the stored pair of Q2 with one of them to trim, a stored entry
+# alone, a new one
+cat >"$tmp/s3.csv" <<'CSV'
+lead,stage,entered_at,source,reason
+Q1,MQL,2025-03-01 00:00:00,other,
+Q1,MQL,2025-03-01 00:00:00,,
+Q1,MQL,2025-03-01 00:00:00,,
+Q2,MQL,2025-03-01 00:00:00,,
+Q2,MQL ,2025-03-01 00:00:00,,
+Q1,SQL,2025-03-02 00:00:00,,
+Q3,won,2025-03-05 00:00:00,,
+CSV
+step st-overlap s3.csv
+quick_ran st-overlap
+expect st-overlap <<'OUT'
+imported stages from TMP/s3.csv: 2 new, 5 already stored, 0 bad
+--
+[exit 0]
+OUT
+# 3. --date for a file without dates (the slow way), --stage for one
+# without stages (the quick way)
+printf 'lead,stage\nQ3,won\nQ2,won\n' >"$tmp/s4.csv"
+step st-date s4.csv --date 2025-04-01
+quick_ran st-date no
+expect st-date <<'OUT'
+imported stages from TMP/s4.csv: 1 new, 1 already stored, 0 bad
+--
+[exit 0]
+OUT
+printf 'lead,entered_at\nQ3,2025-03-06 00:00:00\nQ3,2025-03-05 00:00:00\n' >"$tmp/s5.csv"
+step st-const s5.csv --stage won
+quick_ran st-const
+expect st-const <<'OUT'
+imported stages from TMP/s5.csv: 1 new, 1 already stored, 0 bad
+--
+[exit 0]
+OUT
+step st-const-again s5.csv --stage won
+expect st-const-again <<'OUT'
+imported stages from TMP/s5.csv: 0 new, 2 already stored, 0 bad
+--
+[exit 0]
+OUT
+[ "$(sqlite3 "$tmp/quick.db" "SELECT count(*) FROM stage_history")" = 9 ] || { echo "FAIL import_quick/st-total"; fail=1; }
 exit $fail
