@@ -184,7 +184,17 @@ imported events from TMP/e7.csv: 1 new, 0 already stored, 0 bad
 --
 [exit 0]
 OUT
-# 8. a bad row refuses the file both ways, and nothing is written
+# 8. one quick row stored once and a row identical to it that must go the
+# slow way (a space to trim): the pair is ranked together, one is new
+printf 'lead,type,occurred_at,campaign,props\nQ1,spaced,2025-03-10 00:00:00,,"{""u"":1}"\nQ1 ,spaced,2025-03-10 00:00:00,,"{""u"":1}"\n' >"$tmp/e8.csv"
+step pair e8.csv
+quick_ran pair
+expect pair <<'OUT'
+imported events from TMP/e8.csv: 1 new, 1 already stored, 0 bad
+--
+[exit 0]
+OUT
+# 9. a bad row refuses the file both ways, and nothing is written
 step refused e1.csv
 expect refused <<'OUT'
 --
@@ -195,7 +205,7 @@ TMP/e1.csv:12: props is not a JSON object
 mqlite import: 4 of 12 rows are bad; nothing was imported (fix them, or import the others with --skip-bad)
 [exit 1]
 OUT
-[ "$(sqlite3 "$tmp/quick.db" "SELECT count(*) FROM events")" = 19 ] || { echo "FAIL import_quick/total"; fail=1; }
+[ "$(sqlite3 "$tmp/quick.db" "SELECT count(*) FROM events")" = 20 ] || { echo "FAIL import_quick/total"; fail=1; }
 
 # ---- stages: the same, keyed by lead, stage and time ------------------------
 kind=stages
@@ -276,5 +286,14 @@ imported stages from TMP/s5.csv: 0 new, 2 already stored, 0 bad
 --
 [exit 0]
 OUT
-[ "$(sqlite3 "$tmp/quick.db" "SELECT count(*) FROM stage_history")" = 9 ] || { echo "FAIL import_quick/st-total"; fail=1; }
+# 4. a stored entry, once the quick way and once with a space to trim
+printf 'lead,stage,entered_at\nQ1,SQL ,2025-03-02 00:00:00\nQ1,SQL,2025-03-02 00:00:00\n' >"$tmp/s6.csv"
+step st-pair s6.csv
+quick_ran st-pair
+expect st-pair <<'OUT'
+imported stages from TMP/s6.csv: 1 new, 1 already stored, 0 bad
+--
+[exit 0]
+OUT
+[ "$(sqlite3 "$tmp/quick.db" "SELECT count(*) FROM stage_history")" = 10 ] || { echo "FAIL import_quick/st-total"; fail=1; }
 exit $fail
