@@ -1,10 +1,10 @@
 #!/bin/sh
-# test_import_quick.sh — events and stages take a quick way through the
+# test_import_multiset_quick.sh — events and stages take a quick way through the
 # import's checks (the common rows: lead found, nothing to trim, the time as
 # mqlite_date writes it, props empty or an object, a known stage) and the slow
 # way for the rest. The two must agree exactly: each step below is imported
 # twice, into two copies of one database, with the quick way and with
-# MQLITE_IMPORT_SLOW=1 (every row the slow way), and the messages, the events,
+# MQLITE_IMPORT_QUICK=0 (every row the slow way), and the messages, the events,
 # campaigns and stage entries must be the same. The steps are made to hit each branch: repeats in a file, stored and
 # new rows mixed, a repeat of a stored row beside a new one, a row identical
 # to one that must go the slow way (a space to trim, another time format),
@@ -48,23 +48,23 @@ step() {
     SQLITE3=$tmp/sq $M import "$tmp/quick.db" "$kind" "$tmp/$f" "$@" >"$tmp/o" 2>"$tmp/e" || rc=$?
     { sed "s|$tmp|TMP|g" "$tmp/o"; echo "--"; sed "s|$tmp|TMP|g" "$tmp/e"; echo "[exit $rc]"; } >"$tmp/$name.got"
     rc=0
-    MQLITE_IMPORT_SLOW=1 $M import "$tmp/slow.db" "$kind" "$tmp/$f" "$@" >"$tmp/o" 2>"$tmp/e" || rc=$?
+    MQLITE_IMPORT_QUICK=0 $M import "$tmp/slow.db" "$kind" "$tmp/$f" "$@" >"$tmp/o" 2>"$tmp/e" || rc=$?
     { sed "s|$tmp|TMP|g" "$tmp/o"; echo "--"; sed "s|$tmp|TMP|g" "$tmp/e"; echo "[exit $rc]"; } >"$tmp/$name.slow"
-    if ! diff -u "$tmp/$name.slow" "$tmp/$name.got"; then echo "FAIL import_quick/$name: the quick way's messages differ"; fail=1; fi
+    if ! diff -u "$tmp/$name.slow" "$tmp/$name.got"; then echo "FAIL multiset_quick/$name: the quick way's messages differ"; fail=1; fi
     dump "$tmp/slow.db" >"$tmp/$name.dslow"
     dump "$tmp/quick.db" >"$tmp/$name.dquick"
-    if ! diff -u "$tmp/$name.dslow" "$tmp/$name.dquick"; then echo "FAIL import_quick/$name: the quick way wrote other rows"; fail=1; fi
+    if ! diff -u "$tmp/$name.dslow" "$tmp/$name.dquick"; then echo "FAIL multiset_quick/$name: the quick way wrote other rows"; fail=1; fi
 }
 expect() {
     cat >"$tmp/$1.want"
-    if ! diff -u "$tmp/$1.want" "$tmp/$1.got"; then echo "FAIL import_quick/$1"; fail=1; fi
+    if ! diff -u "$tmp/$1.want" "$tmp/$1.got"; then echo "FAIL multiset_quick/$1"; fail=1; fi
 }
 # quick_ran NAME: the quick way was taken (or, with "no", not: the file has
 # columns it does not handle)
 quick_ran() {
     n=$(grep -c 'CREATE TABLE stage.k' "$QUICK_SQL" || :)
-    if [ "${2:-yes}" = yes ] && [ "$n" = 0 ]; then echo "FAIL import_quick/$1: the quick way did not run"; fail=1; fi
-    if [ "${2:-yes}" = no ] && [ "$n" != 0 ]; then echo "FAIL import_quick/$1: the quick way ran"; fail=1; fi
+    if [ "${2:-yes}" = yes ] && [ "$n" = 0 ]; then echo "FAIL multiset_quick/$1: the quick way did not run"; fail=1; fi
+    if [ "${2:-yes}" = no ] && [ "$n" != 0 ]; then echo "FAIL multiset_quick/$1: the quick way ran"; fail=1; fi
 }
 
 # 1. into an empty table: repeats (the same props with other spacing too),
@@ -205,7 +205,7 @@ TMP/e1.csv:12: props is not a JSON object
 mqlite import: 4 of 12 rows are bad; nothing was imported (fix them, or import the others with --skip-bad)
 [exit 1]
 OUT
-[ "$(sqlite3 "$tmp/quick.db" "SELECT count(*) FROM events")" = 20 ] || { echo "FAIL import_quick/total"; fail=1; }
+[ "$(sqlite3 "$tmp/quick.db" "SELECT count(*) FROM events")" = 20 ] || { echo "FAIL multiset_quick/total"; fail=1; }
 
 # ---- stages: the same, keyed by lead, stage and time ------------------------
 kind=stages
@@ -295,5 +295,5 @@ imported stages from TMP/s6.csv: 1 new, 1 already stored, 0 bad
 --
 [exit 0]
 OUT
-[ "$(sqlite3 "$tmp/quick.db" "SELECT count(*) FROM stage_history")" = 10 ] || { echo "FAIL import_quick/st-total"; fail=1; }
+[ "$(sqlite3 "$tmp/quick.db" "SELECT count(*) FROM stage_history")" = 10 ] || { echo "FAIL multiset_quick/st-total"; fail=1; }
 exit $fail
