@@ -126,7 +126,7 @@ printf 'the last good export\n' >"$tmp/keep.csv"
 ran "$M" export "$b" leads --out "$tmp/keep.csv"
 is "leads without external_id" 1 "mqlite export: 2 leads have no external_id, the key import matches leads by: their rows could not be read back; nothing was exported (give each one first, e.g. UPDATE leads SET external_id = 'mqlite-' || id WHERE external_id IS NULL)"
 [ "$(cat "$tmp/keep.csv")" = "the last good export" ] || bad "a refused export changed the --out file"
-[ -z "$(ls "$tmp" | grep '\.tmp\.')" ] || bad "a refused export left a temporary file"
+for f in "$tmp"/*.tmp.*; do [ ! -e "$f" ] || bad "a refused export left a temporary file: $f"; done
 ran "$M" export "$b" events
 is "events of a lead without external_id" 1 "mqlite export: 1 lead with events has no external_id, the key import matches leads by: their rows could not be read back; nothing was exported (give each one first, e.g. UPDATE leads SET external_id = 'mqlite-' || id WHERE external_id IS NULL)"
 [ ! -s "$tmp/out" ] || bad "a refused events export wrote rows"
