@@ -137,9 +137,13 @@ scores "$fresh" >"$tmp/sl-fresh"
 cmp -s "$tmp/sl-db" "$tmp/sl-fresh" || bad "score_leads differs: $(diff "$tmp/sl-db" "$tmp/sl-fresh" | head -n 4)"
 
 # ---- the same nights through samples/nightly-sync.sh -------------------------------
+# (under valgrind only its lock and its stop at a failed step: the nights
+# themselves are the imports above again)
 w=$tmp/w.db
 "$M" init "$w" --samples >/dev/null
-for k in 1 2 3; do
+nights="1 2 3"
+[ -z "${MQLITE_UNDER:-}" ] || nights=""
+for k in $nights; do
     eval "d=\$D$k"
     rc=0
     # (the HTML report on the last night only: it is the slowest step)
@@ -151,11 +155,13 @@ for k in 1 2 3; do
     same "nightly-sync night $k: import lines" "$(cat "$tmp/imp$k")" "$(cat "$tmp/counts$k")"
     grep -q '^scored [0-9]* leads with rule b2b$' "$tmp/sync$k" || bad "nightly-sync night $k: no score line"
 done
-[ -s "$tmp/report.html" ] || bad "nightly-sync: no report"
-for kind in leads events campaigns; do
-    T "$M" export "$w" "$kind" --out "$tmp/w-$kind.csv"
-    cmp -s "$tmp/w-$kind.csv" "$tmp/fresh-$kind.csv" || bad "nightly-sync: $kind differ from a fresh import"
-done
+if [ -n "$nights" ]; then
+    [ -s "$tmp/report.html" ] || bad "nightly-sync: no report"
+    for kind in leads events campaigns; do
+        T "$M" export "$w" "$kind" --out "$tmp/w-$kind.csv"
+        cmp -s "$tmp/w-$kind.csv" "$tmp/fresh-$kind.csv" || bad "nightly-sync: $kind differ from a fresh import"
+    done
+fi
 # the lock: a second sync while one runs waits, then gives up with 75
 flock "$w.sync-lock" sleep 5 &
 holder=$!
@@ -179,6 +185,7 @@ same "nightly-sync with a bad leads file: the last line" "$(tail -n 1 "$tmp/err"
 same "nightly-sync with a bad leads file: no scores" "$(sqlite3 "$w" "SELECT count(*) FROM scores")" "$before"
 # hostile paths: a database and a directory whose names hold spaces, a quote,
 # a line break and a leading '-'
+[ -z "${MQLITE_UNDER:-}" ] || exit "$fail"
 h="$tmp/-my \"crm\"
 db"
 cp "$w" "$h"
