@@ -56,7 +56,11 @@ Growth",,"cmp ""q"", x","zoë 日本","{""note"":""a,b \""c\""\nd"",""n"":1e300,
 grep -q '^Z2,"2025-03-02 10:00:00",+cmd,"cr.lf$' "$tmp/a-leads.csv" || bad "Z2 (CR and LF in a field)"
 grep -q '^end",,0,1.0e+300,,,,,"",$' "$tmp/a-leads.csv" || bad "Z2: 1e300, 0 and an empty text"
 grep -qxF '"Z3,""x""","2025-03-03 10:00:00",@sum,,,,0.30000000000000004,,,,,,{}' "$tmp/a-leads.csv" || bad "Z3: 0.1 + 0.2"
-grep -qxF 'Z4,"2025-03-04 10:00:00",,,,7,123456789.12345679,,,,,,"{""b"":{""d"":[null]},""e"":""null""}"' "$tmp/a-leads.csv" ||
+# (valgrind does long double arithmetic in 64 bits, and SQLite's printf uses
+# it: under valgrind the 17th digit comes out one lower, and reads back the same)
+z4=123456789.12345679
+[ -z "${MQLITE_UNDER:-}" ] || z4=123456789.12345678
+grep -qxF "Z4,\"2025-03-04 10:00:00\",,,,7,$z4,,,,,,\"{\"\"b\"\":{\"\"d\"\":[null]},\"\"e\"\":\"\"null\"\"}\"" "$tmp/a-leads.csv" ||
     bad "Z4: 17 digits, attrs without its null keys"
 grep -qxF 'Z5,"2025-03-05 10:00:00",,,,,,,,,,,"{not json, null}"' "$tmp/a-leads.csv" || bad "Z5: attrs that are not JSON"
 [ "$(head -n 1 "$tmp/a-leads.csv")" = external_id,created_at,email,company,industry,employees,annual_revenue,country,title,source,campaign,owner,attrs ] ||
