@@ -112,14 +112,17 @@ for kind in campaigns leads events stages; do
 done
 gen=$tmp/gen.db
 "$mqgen" --leads "$n" --seed 5 --db "$gen" --as-of "$D3" 2>/dev/null
+# (under valgrind not mqgen's database: its exports add nothing but time)
+dbs="db fresh gen"
+[ -z "${MQLITE_UNDER:-}" ] || dbs="db fresh"
 for kind in campaigns leads events stages; do
-    for x in db fresh gen; do
+    for x in $dbs; do
         case $x in db) f=$db ;; fresh) f=$fresh ;; gen) f=$gen ;; esac
         T "$M" export "$f" "$kind" --out "$tmp/$x-$kind.csv" 2>"$tmp/err" || bad "export $x $kind: $(cat "$tmp/err")"
     done
     cmp -s "$tmp/db-$kind.csv" "$tmp/fresh-$kind.csv" ||
         bad "$kind after three nights differ from a fresh import: $(diff "$tmp/db-$kind.csv" "$tmp/fresh-$kind.csv" | head -n 4)"
-    cmp -s "$tmp/gen-$kind.csv" "$tmp/fresh-$kind.csv" ||
+    [ "$dbs" = "db fresh" ] || cmp -s "$tmp/gen-$kind.csv" "$tmp/fresh-$kind.csv" ||
         bad "$kind of mqgen --db --as-of differ from its CSV imported: $(diff "$tmp/gen-$kind.csv" "$tmp/fresh-$kind.csv" | head -n 4)"
 done
 # nothing doubled, nothing lost: the rows are those of the full export
