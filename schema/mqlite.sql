@@ -51,12 +51,16 @@ CREATE TABLE IF NOT EXISTS events (
     type         TEXT NOT NULL CHECK (length(type) > 0),   -- whitepaper_download, demo_request, ...
     occurred_at  TEXT NOT NULL CHECK (datetime(occurred_at) IS NOT NULL),
     campaign     TEXT REFERENCES campaigns(id) ON UPDATE CASCADE ON DELETE SET NULL,
-    props        TEXT CHECK (props IS NULL OR props GLOB '{*}')
+    props        TEXT CHECK (props IS NULL OR props GLOB '{*}'),
+    external_id  TEXT                                -- the CRM's event id, when an import maps one
 );
 -- score_leads() and engagement_score() read a lead's events in this order.
 CREATE INDEX IF NOT EXISTS events_lead ON events(lead_id, occurred_at);
 -- speed_to_lead() and campaign reports read one event type in lead order.
 CREATE INDEX IF NOT EXISTS events_type ON events(type, lead_id, occurred_at);
+-- An event id names one event: an import that meets it again skips the row.
+-- (Older databases get the column from mqlite init, before this index.)
+CREATE UNIQUE INDEX IF NOT EXISTS events_external ON events(external_id) WHERE external_id IS NOT NULL;
 
 -- A lead's stage is its latest entry here; earlier entries are its history,
 -- moves backwards (SQL recycled to nurture) included.

@@ -97,6 +97,8 @@ for f in bad-quote bad-short bad-columns bad-dates bad-lead; do
 done
 [ "$(sqlite3 "$db" "SELECT count(*) FROM events")" = "$before" ] || { echo "FAIL: a bad import wrote events"; fail=1; }
 check import-skip-bad "$M" import "$db" events tests/fixtures/bad-lead.csv --skip-bad
+# the same lead export again is a sync: every lead is found by its key and
+# nothing is written (issue 13: it used to refuse every row)
 check import-dup-leads "$M" import "$db" leads tests/fixtures/leads.csv --date-format dmy
 check import-mdy "$M" import "$db" events tests/fixtures/bad-dates.csv --date-format mdy
 check import-usage "$M" import "$db" people tests/fixtures/leads.csv

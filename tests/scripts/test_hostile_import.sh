@@ -39,7 +39,7 @@ q() { sqlite3 "$db" "$1"; }
 printf 'lead,type,occurred_at,note\nL1,demo_request,2025-01-09,"two\nlines"\nL1,page_view,2025-01-10,x,EXTRA\nL1,page_view,2025-01-11,y\nL404,page_view,2025-01-12,z\n' >"$tmp/multi.csv"
 run skip-multi $M import "$db" events "$tmp/multi.csv" --skip-bad
 expect skip-multi <<'EOF'
-imported 2 events from TMP/multi.csv (2 bad rows skipped)
+imported events from TMP/multi.csv: 2 new, 0 already stored, 2 bad
 --
 TMP/multi.csv:4: expected 4 columns but found 5
 TMP/multi.csv:6: unknown lead 'L404' (import the leads first)
@@ -52,7 +52,7 @@ lines|y"
 printf 'lead,type,occurred_at,"Lead\nNote"\nL2,demo_request,2025-02-01,hello\n' >"$tmp/head2.csv"
 run header-multi $M import "$db" events "$tmp/head2.csv"
 expect header-multi <<'EOF'
-imported 1 event from TMP/head2.csv
+imported events from TMP/head2.csv: 1 new, 0 already stored, 0 bad
 --
 [exit 0]
 EOF
@@ -64,7 +64,7 @@ same header-multi-key "$(q "SELECT props FROM events WHERE occurred_at LIKE '202
 printf 'lead,type,occurred_at,note\r\nL2,page_view,2025-07-01,"""quoted"" start"\r\nL2,page_view,2025-07-02,""\r\nL2,page_view,2025-07-03,"a,b\r\nc"\r\nL2,page_view,2025-07-04,5" screen\r\nL2,page_view,2025-07-05,"x"y\r\n' >"$tmp/quotes.csv"
 run quotes $M import "$db" events "$tmp/quotes.csv" --skip-bad
 expect quotes <<'EOF'
-imported 4 events from TMP/quotes.csv (1 bad row skipped)
+imported events from TMP/quotes.csv: 4 new, 0 already stored, 1 bad
 --
 TMP/quotes.csv:7: unterminated "-quoted field
 [exit 0]
@@ -76,7 +76,7 @@ c|5" screen'
 printf 'lead,type,occurred_at\n' >"$tmp/header-only.csv"
 run header-only $M import "$db" events "$tmp/header-only.csv"
 expect header-only <<'EOF'
-imported 0 events from TMP/header-only.csv
+imported events from TMP/header-only.csv: 0 new, 0 already stored, 0 bad
 --
 [exit 0]
 EOF
@@ -99,7 +99,7 @@ EOF
 printf 'lead,type,occurred_at\rL2,demo_request,2025-04-01\rL2,page_view,2025-04-02\r' >"$tmp/cr.csv"
 run cr-only $M import "$db" events "$tmp/cr.csv"
 expect cr-only <<'EOF'
-imported 2 events from TMP/cr.csv
+imported events from TMP/cr.csv: 2 new, 0 already stored, 0 bad
 --
 [exit 0]
 EOF
@@ -137,7 +137,7 @@ EOF
 printf 'lead,type,occurred_at\nL2,page_view,2025-05-03\n' >"$tmp/a=b.csv"
 run awk-name $M import "$db" events "$tmp/a=b.csv"
 expect awk-name <<'EOF'
-imported 1 event from TMP/a=b.csv
+imported events from TMP/a=b.csv: 1 new, 0 already stored, 0 bad
 --
 [exit 0]
 EOF
@@ -147,7 +147,7 @@ EOF
 printf 'external_id,created_at,annual_revenue,employees,account_no\nL10,2025-01-01,1e400,5,1\nL11,2025-01-01,100,99999999999999999999,2\nL12,2025-01-01,100,5,123456789012345678901234567890\n' >"$tmp/num.csv"
 run numbers $M import "$db" leads "$tmp/num.csv" --skip-bad
 expect numbers <<'EOF'
-imported 1 lead from TMP/num.csv (2 bad rows skipped)
+imported leads from TMP/num.csv: 1 new, 0 updated, 0 unchanged, 2 bad
 --
 TMP/num.csv:2: annual_revenue '1e400' is not a finite number
 TMP/num.csv:3: employees '99999999999999999999' is larger than 9223372036854775807
@@ -185,7 +185,7 @@ EOF
 printf 'external_id,created_at,,Score\nL40,2025-01-01,oops,1\nL41,2025-01-01,,2\n' >"$tmp/unnamed.csv"
 run unnamed $M import "$db" leads "$tmp/unnamed.csv" --skip-bad
 expect unnamed <<'EOF'
-imported 1 lead from TMP/unnamed.csv (1 bad row skipped)
+imported leads from TMP/unnamed.csv: 1 new, 0 updated, 0 unchanged, 1 bad
 --
 TMP/unnamed.csv:2: column 3 has no name but holds 'oops'
 [exit 0]
@@ -198,7 +198,7 @@ awk 'BEGIN { h = "external_id,created_at"; r = "L30,2025-01-01"
              print h; print r }' >"$tmp/wide.csv"
 run wide $M import "$db" leads "$tmp/wide.csv"
 expect wide <<'EOF'
-imported 1 lead from TMP/wide.csv
+imported leads from TMP/wide.csv: 1 new, 0 updated, 0 unchanged, 0 bad
 --
 [exit 0]
 EOF

@@ -132,7 +132,7 @@ rm -f "$tmp/w/PWNED"
 "$M" init "$tmp/imp.db" >/dev/null
 ran inw "$M" import ../imp.db leads '|touch PWNED;x.csv' --date-format dmy --map external_id="Lead Id"
 [ ! -f "$tmp/w/PWNED" ] || bad "import ran a file name as a command"
-same "$tmp/out" "imported 4 leads from |touch PWNED;x.csv"
+same "$tmp/out" "imported leads from |touch PWNED;x.csv: 4 new, 0 updated, 0 unchanged, 0 bad"
 # a name with a line break cannot start a .shell: the importer reads the file
 # through a redirection and names it in no dot-command, so it is just a name
 nl_name=$(printf 'y\n.shell touch PWNED\n.csv')
@@ -142,7 +142,7 @@ rm -f "$tmp/w/PWNED"
 ran inw "$M" import ../imp2.db leads "$nl_name" --date-format dmy --map external_id="Lead Id"
 [ ! -f "$tmp/w/PWNED" ] || bad "import ran a .shell from a file name with a line break"
 want_rc 0 "import of a file name with a line break"
-[ "$(sed -n '$p' "$tmp/out")" = ".csv" ] || bad "import of a file name with a line break: $(cat "$tmp/out")"
+[ "$(sed -n '$p' "$tmp/out")" = ".csv: 4 new, 0 updated, 0 unchanged, 0 bad" ] || bad "import of a file name with a line break: $(cat "$tmp/out")"
 [ "$(printf '.mode list\nSELECT count(*) FROM leads;\n' | "$SQ" "$tmp/imp2.db")" = 4 ] || bad "a file name with a line break: not 4 leads"
 # report --out '|cmd' is a file of that name
 rm -f "$tmp/w/PWNED"
