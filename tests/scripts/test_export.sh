@@ -43,6 +43,8 @@ Growth', 0.1, 12345678901234567, 'zoë 日本', '{\"note\":\"a,b \\\"c\\\"\\nd\"
  ('Z5', '2025-03-05 10:00:00', NULL, NULL, NULL, NULL, NULL, NULL, '{not json, null}', NULL);
 INSERT INTO events(lead_id, type, occurred_at, campaign, props)
  SELECT id, 'page_view', '2025-03-05 10:00:00', 'cmp \"q\", x', '{\"url\":\"/a,b?\\\"q\\\"\"}' FROM leads WHERE external_id = 'Z1';
+INSERT INTO events(lead_id, type, occurred_at, external_id)
+ SELECT id, 'demo_request', '2025-03-06 10:00:00', 'EV-1, \"x\"' FROM leads WHERE external_id = 'Z1';
 INSERT INTO stage_history(lead_id, stage, entered_at, source, reason)
  SELECT id, 'MQL', '2025-03-06 10:00:00', 'manual', 'called, said \"yes\"
 twice' FROM leads WHERE external_id = 'Z3,\"x\"';"
@@ -101,6 +103,18 @@ SELECT (SELECT count(*) FROM leads) - (SELECT count(*) FROM b.leads), (SELECT co
 [ "$diffs" = "0
 0
 0|0|0" ] || bad "values after the round trip: $diffs"
+
+# the CRM's event ids are kept (the next import of the CRM's file matches on
+# them); a database from before events had them exports the five columns
+[ "$(head -n 1 "$tmp/a-events.csv")" = lead,type,occurred_at,campaign,props,event_id ] || bad "events header: $(head -n 1 "$tmp/a-events.csv")"
+grep -qxF 'Z1,demo_request,"2025-03-06 10:00:00",,,"EV-1, ""x"""' "$tmp/a-events.csv" || bad "an event id: $(grep '^Z1,' "$tmp/a-events.csv")"
+same_ids=$(q "$b" "SELECT count(*) FROM events WHERE external_id = 'EV-1, \"x\"'")
+[ "$same_ids" = 1 ] || bad "the event id after the round trip: $same_ids"
+cp "$b" "$tmp/old.db"
+q "$tmp/old.db" "DROP INDEX events_external; ALTER TABLE events DROP COLUMN external_id;"
+"$M" export "$tmp/old.db" events --out "$tmp/old-events.csv"
+[ "$(head -n 1 "$tmp/old-events.csv")" = lead,type,occurred_at,campaign,props ] || bad "old events header: $(head -n 1 "$tmp/old-events.csv")"
+grep -qxF 'Z1,demo_request,"2025-03-06 10:00:00",,' "$tmp/old-events.csv" || bad "an event of an old database"
 
 # ---- scores: the scores table, row for row ------------------------------------------
 "$M" export "$a" scores --out "$tmp/scores.csv"
