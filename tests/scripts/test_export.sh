@@ -77,9 +77,9 @@ cmp -s "$tmp/a-leads.csv" "$tmp/again.csv" || bad "two exports of one database d
 # value (NULL), as are empty attrs ({}).
 q "$a" "DELETE FROM leads WHERE external_id = 'Z5'; UPDATE leads SET owner = NULL WHERE owner = '';
         UPDATE leads SET attrs = NULL WHERE attrs = '{}';"
-# (under valgrind, whose 64-bit long double makes SQLite's reading and writing
-# of 17-digit numbers disagree, the two that need 17 digits are left out too)
-[ -z "${MQLITE_UNDER:-}" ] || q "$a" "UPDATE leads SET annual_revenue = 0.5 WHERE external_id IN ('Z3,\"x\"', 'Z4');"
+# (under valgrind, whose 64-bit long double makes SQLite misread 1.0e+300
+# and disagree with itself on 17-digit numbers, those three are left out too)
+[ -z "${MQLITE_UNDER:-}" ] || q "$a" "UPDATE leads SET annual_revenue = 0.5 WHERE external_id IN ('Z2', 'Z3,\"x\"', 'Z4');"
 
 # ---- export -> import -> export ----------------------------------------------------
 b=$tmp/b.db
