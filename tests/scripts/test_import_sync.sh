@@ -325,5 +325,38 @@ mqlite import: --values: 'wonn' is not a stage (target, IQL, nurture, MQL, PQL, 
 [exit 2]
 EOF
 same st-total "$(q "SELECT count(*) FROM stage_history")" 4
+# a user's text in --values is data: a quote in a value is named as it is,
+# and one in a stage name is an unknown stage (nothing reaches SQL as code)
+run st-evil $M import "$db" stages $F/sync-outcome.csv --from-column 'Deal Stage' --values "Won=won,x'); DROP TABLE leads; --=" --date 2025-04-01
+expect st-evil <<'EOF'
+--
+tests/fixtures/sync-outcome.csv:3: Deal Stage 'lost' is not one of the --values (Won, x'); DROP TABLE leads; --)
+tests/fixtures/sync-outcome.csv:5: Deal Stage 'Prospecting' is not one of the --values (Won, x'); DROP TABLE leads; --)
+mqlite import: 2 of 4 rows are bad; nothing was imported (fix them, or import the others with --skip-bad)
+[exit 1]
+EOF
+run st-evil-stage $M import "$db" stages $F/sync-outcome.csv --from-column 'Deal Stage' --values "Won=x'); DROP TABLE leads; --" --date 2025-04-01
+expect st-evil-stage <<'EOF'
+--
+mqlite import: --values: 'x'); DROP TABLE leads; --' is not a stage (target, IQL, nurture, MQL, PQL, SQL, disqualified, meeting, proposal, won, lost, or one of mqlite_stages)
+(see mqlite import --help)
+[exit 2]
+EOF
+run st-nocol $M import "$db" stages $F/sync-outcome.csv --from-column Outcome --values 'Won=won' --date 2025-04-01
+expect st-nocol <<'EOF'
+--
+mqlite import: --from-column: tests/fixtures/sync-outcome.csv has no column 'Outcome' (its columns: external_id, created_at, Deal Stage, close_date, Converted)
+[exit 1]
+EOF
+same st-evil-leads "$(q "SELECT count(*) FROM leads")" 5
+
+# values are trimmed: a key with spaces around it is the same lead
+printf 'external_id,title\n  S1 ,Chief\nS2  ,Boss\n' >"$tmp/spaces.csv"
+run leads-spaces $M import "$db" leads "$tmp/spaces.csv"
+expect leads-spaces <<'EOF'
+imported leads from TMP/spaces.csv: 0 new, 0 updated, 2 unchanged, 0 bad
+--
+[exit 0]
+EOF
 
 [ "$fail" = 0 ]
