@@ -4,6 +4,11 @@
 **
 **     build/mqgen --leads 2000 --seed 42 --db demo.db
 **     build/mqgen --leads 2000 --seed 42 --csv out/
+**     build/mqgen --leads 2000 --seed 42 --csv night/ --as-of 2025-09-02 --since 2025-08-30
+**
+** The last is a nightly CRM export: the CRM as it stood on that day (leads
+** created by then, with the fields that change after creation as they were
+** then), and only the last days of activity.
 **
 ** The same arguments give the same data on every run and machine: the random
 ** numbers come from our own xoshiro256** seeded by splitmix64, never rand() or
