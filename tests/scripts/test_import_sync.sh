@@ -350,6 +350,21 @@ mqlite import: --from-column: tests/fixtures/sync-outcome.csv has no column 'Out
 EOF
 same st-evil-leads "$(q "SELECT count(*) FROM leads")" 5
 
+# numbers as an export writes them pass, others are named (the quick test
+# that most rows take must not let any of these through)
+printf 'external_id,annual_revenue,employees\nS1,5000.0,10\nS2,-5,1\nS3,.5,1\nS4,0012,1\nS6,1e400,1\nS1,1,-1\n' >"$tmp/nums.csv"
+run leads-numbers $M import "$db" leads "$tmp/nums.csv"
+expect leads-numbers <<'EOF'
+--
+TMP/nums.csv:3: annual_revenue '-5' is not a number
+TMP/nums.csv:4: annual_revenue '.5' is not a number
+TMP/nums.csv:5: annual_revenue '0012' is not a number
+TMP/nums.csv:6: annual_revenue '1e400' is not a finite number
+TMP/nums.csv:7: employees '-1' is not a whole number; lead 'S1' appears again (first at line 2)
+mqlite import: 5 of 6 rows are bad; nothing was imported (fix them, or import the others with --skip-bad)
+[exit 1]
+EOF
+
 # values are trimmed: a key with spaces around it is the same lead
 printf 'external_id,title\n  S1 ,Chief\nS2  ,Boss\n' >"$tmp/spaces.csv"
 run leads-spaces $M import "$db" leads "$tmp/spaces.csv"
