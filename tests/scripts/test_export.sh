@@ -146,6 +146,12 @@ cmp -s "$nl" "$tmp/a-campaigns.csv" || bad "--out with a line break is not the e
 ran "$M" export "$b" campaigns --out "$tmp/w"
 is "--out a directory" 2 "mqlite export: --out expects a file, found the directory $tmp/w
 (see mqlite export --help)"
+cp "$b" "$tmp/same.db"
+ln -s same.db "$tmp/link.db"
+ran "$M" export "$tmp/same.db" leads --out "$tmp/link.db"
+is "--out the database (by a link)" 2 "mqlite export: --out $tmp/link.db is the database itself
+(see mqlite export --help)"
+cmp -s "$b" "$tmp/same.db" || bad "--out the database changed it"
 ran "$M" export "$b" campaigns --out "$tmp/nowhere/c.csv"
 is "--out in no directory" 1 "mqlite export: cannot write $tmp/nowhere/c.csv: there is no directory $tmp/nowhere"
 
