@@ -4,6 +4,11 @@
 **
 **     build/mqgen --leads 2000 --seed 42 --db demo.db
 **     build/mqgen --leads 2000 --seed 42 --csv out/
+**     build/mqgen --leads 2000 --seed 42 --csv night/ --as-of 2025-09-02 --since 2025-08-30
+**
+** The last is a nightly CRM export: the CRM as it stood on that day (leads
+** created by then, with the fields that change after creation as they were
+** then), and only the last days of activity.
 **
 ** The same arguments give the same data on every run and machine: the random
 ** numbers come from our own xoshiro256** seeded by splitmix64, never rand() or
@@ -27,6 +32,7 @@
 static const char usage[] =
     "usage: mqgen --leads N [--seed S] (--db FILE | --csv DIR) [--schema FILE]\n"
     "             [--start YYYY-MM-DD] [--months M] [--no-stages] [--no-events]\n"
+    "             [--as-of DATE] [--since DATE]\n"
     "\n"
     "Writes a synthetic CRM: campaigns, N leads, their events and (unless\n"
     "--no-stages) their stage history.\n"
@@ -38,7 +44,16 @@ static const char usage[] =
     "  --start DATE   first day leads are created (default 2025-01-01)\n"
     "  --months M     months over which leads are created (default 12)\n"
     "  --no-stages    write no stage history\n"
-    "  --no-events    write no events (and so no stage history): leads only\n";
+    "  --no-events    write no events (and so no stage history): leads only\n"
+    "  --as-of DATE   the CRM as it stood at DATE (a nightly export): the leads\n"
+    "                 created by then, the events and stage entries up to then,\n"
+    "                 and the lead fields that change after creation as they were\n"
+    "                 then (web_visits grows with page views; some leads get a new\n"
+    "                 title, owner or annual_revenue at some moment); a lead is the\n"
+    "                 same whatever DATE, only its changed fields differ\n"
+    "  --since DATE   only the events and stage entries after DATE (the last days\n"
+    "                 of activity); leads are all written\n"
+    "Without --as-of no field changes: the data is the same as before these options.\n";
 
 /* ---- random numbers ---------------------------------------------------------------- */
 
@@ -139,6 +154,21 @@ typedef struct campaign {
 #define NCAMPAIGNS 12
 static campaign camps[NCAMPAIGNS];
 
+/* --as-of and --since: the window of time written (seconds since the epoch).
+** A row is in it when its time, as written (whole seconds), is after since
+** and not after as_of. seen_views counts the current lead's page views up to
+** as_of, whatever --since, for its web_visits. */
+static int has_as_of, has_since;
+static double as_of, since;
+static long seen_views;
+static uint64_t gen_seed;
+
+static int in_window(double t)
+{
+    double s = floor(t);
+    return !(has_as_of && s > as_of) && !(has_since && s <= since);
+}
+
 /* ---- output: SQLite or CSV ------------------------------------------------------------ */
 
 typedef struct out {
@@ -203,6 +233,8 @@ static void lead_key(const out *o, long long lead, char buf[24])
 static void emit_event(out *o, long long lead, const char *type, double t, const char *campaign_id, const char *props)
 {
     char ids[24], ts[32];
+    if (has_as_of && floor(t) <= as_of && strcmp(type, "page_view") == 0) seen_views++;
+    if (!in_window(t)) return;
     lead_key(o, lead, ids);
     fmt_time(t, ts);
     const char *v[] = {ids, type, ts, campaign_id, props};
@@ -213,6 +245,7 @@ static void emit_event(out *o, long long lead, const char *type, double t, const
 static void emit_stage(out *o, long long lead, const char *stage, double t, const char *source)
 {
     char ids[24], ts[32];
+    if (!in_window(t)) return;
     lead_key(o, lead, ids);
     fmt_time(t, ts);
     const char *v[] = {ids, stage, ts, source, NULL};
@@ -334,6 +367,34 @@ static double quality(double revenue, long employees, long visits, int cms, int 
     return q;
 }
 
+static void activity(out *o, long long id, double created, double q, const char *cid, double horizon, int stages);
+
+/* The fields of a lead that change after it was created, drawn from the
+** lead's own stream (the seed and its id), never from the shared one: the
+** data of runs without --as-of stays as it was, and a lead's changes are the
+** same whatever --as-of. */
+typedef struct changes {
+    double t_title, t_owner, t_revenue;  /* when; 0: never */
+    int title, owner;
+    double revenue_factor;
+} changes;
+
+static void draw_changes(long long id, double created, int title, int owner, changes *c)
+{
+    uint64_t x = gen_seed ^ (0xd1b54a32d192ed03ULL * (uint64_t)id);
+    double u[9];
+    for (int i = 0; i < 9; i++) u[i] = (double)(splitmix(&x) >> 11) * 0x1.0p-53;
+    int ntitles = (int)(sizeof titles / sizeof *titles);
+    c->t_title = u[0] < 0.08 ? created + floor((10 + 190 * u[1]) * DAY) : 0;
+    c->title = (title + 1 + (int)(u[2] * (ntitles - 1))) % ntitles;
+    c->t_owner = u[3] < 0.10 ? created + floor((5 + 115 * u[4]) * DAY) : 0;
+    c->owner = (owner + 1 + (int)(u[5] * 7)) % 8;
+    c->t_revenue = u[6] < 0.10 ? created + floor((30 + 270 * u[7]) * DAY) : 0;
+    c->revenue_factor = 0.8 + 0.7 * u[8];
+}
+
+static int changed(double t) { return t > 0 && t <= as_of; }
+
 static void make_lead(out *o, long long id, double start, double span, double horizon, int stages, int events)
 {
     char ids[24], ext[24], ts[32], email[96], company[64], emp[24], rev[32], attrs[320];
@@ -396,13 +457,50 @@ static void make_lead(out *o, long long id, double start, double span, double ho
         emp, chance(0.08) ? NULL : rev, PICK(countries, country_w), chance(0.03) ? NULL : titles[ti], source,
         ncampaign >= 0 ? camps[ncampaign].id : NULL, owners[between(0, 7)], attrs,
     };
+    const char *cid = ncampaign >= 0 ? camps[ncampaign].id : NULL;
+    if (has_as_of) {
+        /* as of --as-of: the activity first (it counts the page views so
+        ** far), then the lead with the changes made by then; a lead created
+        ** later is not written, but its random numbers are drawn all the same */
+        int owner = 0;
+        while (owner < 7 && v[12] != owners[owner]) owner++;
+        changes c;
+        draw_changes(id, created, ti, owner, &c);
+        seen_views = 0;
+        if (events) activity(o, id, created, q, cid, horizon, stages);
+        if (created > as_of) return;
+        char rev2[32], attrs2[400];
+        const char *auth = authority_of_title[ti];
+        if (changed(c.t_title)) { v[9] = titles[c.title]; auth = authority_of_title[c.title]; }
+        if (changed(c.t_owner)) v[12] = owners[c.owner];
+        if (changed(c.t_revenue)) {
+            snprintf(rev2, sizeof rev2, "%.0f", floor(revenue * c.revenue_factor));
+            v[7] = rev2;
+        }
+        /* attrs: web_visits (its first key) and authority rewritten, the rest as drawn */
+        const char *rest = strstr(attrs, ",\"authority\":\""), *after = rest ? strchr(rest + 14, '"') : NULL;
+        if (!rest || !after) die("attrs", "internal error");
+        const char *mid = strchr(attrs, ',');
+        snprintf(attrs2, sizeof attrs2, "{\"web_visits\":%ld%.*s,\"authority\":\"%s%s", visits + seen_views,
+                 (int)(rest - mid), mid, auth, after);
+        v[13] = attrs2;
+        if (o->db) emit(o, o->lead, o->fl, 14, v);
+        else emit(o, o->lead, o->fl, 13, v + 1);
+        o->nleads++;
+        return;
+    }
     /* CSV leaves out the row id: a CRM export has none, and the importer
     ** keys leads by external_id */
     if (o->db) emit(o, o->lead, o->fl, 14, v);
     else emit(o, o->lead, o->fl, 13, v + 1);
     o->nleads++;
-    const char *cid = ncampaign >= 0 ? camps[ncampaign].id : NULL;
     if (!events) return;
+    activity(o, id, created, q, cid, horizon, stages);
+}
+
+/* A lead's events and (unless stages is 0) its stage history. */
+static void activity(out *o, long long id, double created, double q, const char *cid, double horizon, int stages)
+{
 
     /* behaviour: more and stronger for better leads */
     int nev = chance(0.15) ? 0 : (int)(-log(unif() + 1e-12) * (2.5 + 8 * q)) + 1;
@@ -525,6 +623,16 @@ int main(int argc, char **argv)
         else if (strcmp(a, "--csv") == 0) csv = val;
         else if (strcmp(a, "--schema") == 0) schema = val;
         else if (strcmp(a, "--start") == 0) start_s = val;
+        else if (strcmp(a, "--as-of") == 0 || strcmp(a, "--since") == 0) {
+            int asof_opt = a[2] == 'a';
+            double t;
+            if (mq_time_parse(val, strlen(val), &t) != 0) {
+                fprintf(stderr, "mqgen: %s expects a date such as 2025-06-01, found '%s'\n", a, val);
+                return 2;
+            }
+            *(asof_opt ? &as_of : &since) = floor(t);
+            *(asof_opt ? &has_as_of : &has_since) = 1;
+        }
         else { fprintf(stderr, "mqgen: unknown option %s\n%s", a, usage); return 2; }
     }
     if (!nleads || !db == !csv) {
@@ -536,6 +644,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "mqgen: --start expects a date such as 2025-01-01, found '%s'\n", start_s);
         return 2;
     }
+    gen_seed = seed;
     uint64_t s = seed;
     for (int i = 0; i < 4; i++) rng[i] = splitmix(&s);
 

@@ -520,3 +520,28 @@ mq_value() {
 
 # Whether stderr is a terminal (progress lines are for people, not cron).
 mq_tty() { [ -t 2 ]; }
+
+# ---- --out FILE: written beside the target, renamed only when whole ---------
+# mq_out_begin FILE: checks FILE (not a directory, not the database itself,
+# even through a link: the output would replace it; its directory exists)
+# and sets MQ_OUT_TMP, the file to write, removed on exit unless renamed. A
+# killed or timed-out run, or a full disk (mq_run checks every byte was
+# written), then leaves the last good FILE as it was. FILE reaches only this
+# shell's own redirections, never sqlite3: '|cmd' and '-x' are file names.
+mq_out_begin() {
+    [ ! -d "$1" ] || mq_usage_error "--out expects a file, found the directory $1"
+    case $1 in */) mq_usage_error "--out expects a file, found the directory $1" ;; esac
+    if [ -e "$1" ] && [ "$(stat -L -c %d:%i -- "$1" 2>/dev/null)" = "$(stat -L -c %d:%i -- "$db" 2>/dev/null)" ]; then
+        mq_usage_error "--out $1 is the database itself"
+    fi
+    mq_outdir=$(dirname -- "$1")
+    [ -d "$mq_outdir" ] || mq_die "cannot write $1: there is no directory $mq_outdir"
+    MQ_OUT_TMP="$1.tmp.$$"
+    MQ_OUT_NAME="$1 (left unchanged)"
+    trap 'rm -f -- "$MQ_OUT_TMP"' EXIT
+    ( : >"$MQ_OUT_TMP" ) 2>/dev/null || mq_die "cannot write $1: cannot create a file in $mq_outdir"
+}
+# mq_out_commit FILE WHAT: MQ_OUT_TMP becomes FILE (WHAT names it in the error)
+mq_out_commit() {
+    mv -f -- "$MQ_OUT_TMP" "$1" || mq_die "cannot write $1: renaming the finished $2 failed; $1 is unchanged"
+}

@@ -14,23 +14,9 @@ $M init "$db" >/dev/null
 printf 'external_id,created_at\nL1,2025-01-01\nL2,2025-01-02\n' >"$tmp/l.csv"
 $M import "$db" leads "$tmp/l.csv" >/dev/null
 
-# run NAME COMMAND...: stdout, stderr and the exit status into $tmp/NAME.got
-run() {
-    name=$1
-    shift
-    rc=0
-    "$@" >"$tmp/o" 2>"$tmp/e" || rc=$?
-    { sed "s|$tmp|TMP|g" "$tmp/o"; echo "--"; sed "s|$tmp|TMP|g" "$tmp/e"; echo "[exit $rc]"; } >"$tmp/$name.got"
-}
-# expect NAME: compares $tmp/NAME.got with the text on stdin
-expect() {
-    cat >"$tmp/$1.want"
-    if ! diff -u "$tmp/$1.want" "$tmp/$1.got"; then echo "FAIL hostile_import/$1"; fail=1; fi
-}
-# same NAME ACTUAL EXPECTED: one value
-same() {
-    [ "$2" = "$3" ] || { printf 'FAIL hostile_import/%s: got [%s], expected [%s]\n' "$1" "$2" "$3"; fail=1; }
-}
+T=hostile_import
+# shellcheck source=tests/scripts/check.sh
+. tests/scripts/check.sh
 q() { sqlite3 "$db" "$1"; }
 
 # 7: after a quoted two-line field, a row with an extra column is bad and

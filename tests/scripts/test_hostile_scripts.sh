@@ -266,6 +266,18 @@ want_rc 2 "report --out DIR"
 same "$tmp/err" "mqlite report: --out expects a file, found the directory $tmp/outdir
 (see mqlite report --help)"
 [ -z "$(ls -A "$tmp/outdir")" ] || bad "report --out DIR wrote into it: $(ls -A "$tmp/outdir")"
+# --out naming the database itself, even through a link, would put the page in
+# its place; --out -x.html is a file of that name (it used to reach dirname
+# and mv as an option)
+ln -s "$db" "$tmp/link.db"
+ran "$M" report "$db" --out "$tmp/link.db"
+want_rc 2 "report --out the database (by a link)"
+same "$tmp/err" "mqlite report: --out $tmp/link.db is the database itself
+(see mqlite report --help)"
+[ "$(printf '.mode list\nSELECT count(*) > 0 FROM leads;\n' | "$SQ" "$db")" = 1 ] || bad "report --out the database: the database is gone"
+ran inw "$M" report ../crm.db --out -x.html
+want_rc 0 "report --out -x.html"
+[ "$(tail -n 1 "$tmp/w/-x.html")" = '</main></body></html>' ] || bad "report --out -x.html did not write that file"
 
 # ---- 7 and 19 on real filesystems: a full disk, a read-only one (root only) --
 if mkdir "$tmp/mnt" && mount -t tmpfs -o size=256k tmpfs "$tmp/mnt" 2>/dev/null; then

@@ -16,23 +16,9 @@ $M init "$tmp/empty.db" >/dev/null
 
 # fresh NAME: a new database $tmp/NAME.db
 fresh() { cp "$tmp/empty.db" "$tmp/$1.db"; }
-# run NAME COMMAND...: stderr and the exit status into $tmp/NAME.got
-run() {
-    name=$1
-    shift
-    rc=0
-    "$@" >"$tmp/o" 2>"$tmp/e" || rc=$?
-    { sed "s|$tmp|TMP|g" "$tmp/e"; echo "[exit $rc]"; } >"$tmp/$name.got"
-}
-# expect NAME: compares $tmp/NAME.got with the text on stdin
-expect() {
-    cat >"$tmp/$1.want"
-    if ! diff -u "$tmp/$1.want" "$tmp/$1.got"; then echo "FAIL import_delimiter/$1"; fail=1; fi
-}
-# same NAME ACTUAL EXPECTED: one value
-same() {
-    [ "$2" = "$3" ] || { printf 'FAIL import_delimiter/%s: got [%s], expected [%s]\n' "$1" "$2" "$3"; fail=1; }
-}
+T=import_delimiter
+# shellcheck source=tests/scripts/check.sh
+. tests/scripts/check.sh
 q() { sqlite3 "$tmp/$1.db" "$2"; }
 # leads DB: the leads of $tmp/DB.db, one a line: external_id|created_at|attrs
 leads() { q "$1" "SELECT external_id, created_at, attrs FROM leads ORDER BY external_id"; }
@@ -44,7 +30,7 @@ printf '%s\n' 'external_id;created_at;"age";"job";"marital";"education";"default
     'B2;2025-05-05;44;"technician";"single";"secondary";"no";29,5;"yes";"no";"no"' \
     'B3;2025-05-06;33;"entre;preneur";"married";"secondary";"no";2;"yes";"yes";"yes"' >"$tmp/bank.csv"
 fresh semi
-run semi-detected $M import "$tmp/semi.db" leads "$tmp/bank.csv"
+run_err semi-detected $M import "$tmp/semi.db" leads "$tmp/bank.csv"
 expect semi-detected <<'EOF'
 [exit 0]
 EOF
@@ -54,7 +40,7 @@ same semi-rows "$(q semi "SELECT group_concat(external_id || ':' || json_extract
 same semi-keys "$(q semi "SELECT group_concat(key, ',') FROM leads, json_each(attrs) WHERE external_id = 'B1'")" \
     "age,job,marital,education,default,balance,housing,loan,y"
 fresh semi2
-run semi-given $M import "$tmp/semi2.db" leads "$tmp/bank.csv" --delimiter ';'
+run_err semi-given $M import "$tmp/semi2.db" leads "$tmp/bank.csv" --delimiter ';'
 expect semi-given <<'EOF'
 [exit 0]
 EOF
@@ -62,18 +48,18 @@ same semi-given-rows "$(leads semi2)" "$(leads semi)"
 
 # the same file read with the wrong separator: the error names the one it looks like
 fresh wrong
-run semi-as-comma $M import "$tmp/wrong.db" leads "$tmp/bank.csv" --delimiter ,
+run_err semi-as-comma $M import "$tmp/wrong.db" leads "$tmp/bank.csv" --delimiter ,
 expect semi-as-comma <<'EOF'
 mqlite import: TMP/bank.csv: its first line looks separated by ';' (10 outside quotes), not by ','; give --delimiter ';', or leave --delimiter out to detect it
 [exit 1]
 EOF
-run semi-as-tab $M import "$tmp/wrong.db" leads "$tmp/bank.csv" --delimiter tab
+run_err semi-as-tab $M import "$tmp/wrong.db" leads "$tmp/bank.csv" --delimiter tab
 expect semi-as-tab <<'EOF'
 mqlite import: TMP/bank.csv: its first line looks separated by ';' (10 outside quotes), not by tabs; give --delimiter ';', or leave --delimiter out to detect it
 [exit 1]
 EOF
 printf 'external_id,created_at,note\nX1,2025-01-01,a;b\n' >"$tmp/comma.csv"
-run comma-as-pipe $M import "$tmp/wrong.db" leads "$tmp/comma.csv" --delimiter '|'
+run_err comma-as-pipe $M import "$tmp/wrong.db" leads "$tmp/comma.csv" --delimiter '|'
 expect comma-as-pipe <<'EOF'
 mqlite import: TMP/comma.csv: its first line looks separated by ',' (2 outside quotes), not by '|'; give --delimiter ',', or leave --delimiter out to detect it
 [exit 1]
@@ -85,8 +71,8 @@ same wrong-rows "$(q wrong "SELECT count(*) FROM leads")" 0
 printf 'external_id\tcreated_at\tnote\tWeb Visits\nT1\t2025-01-01\t"tab\tin, ""quoted"""\t7\nT2\t2025-01-02\t"two\nlines"\t\nT3\t2025-01-03\t5" screen\t8\n' >"$tmp/tab.csv"
 for how in tab "$(printf '\t')" '\t' detected; do
     fresh tab
-    if [ "$how" = detected ]; then run tab $M import "$tmp/tab.db" leads "$tmp/tab.csv"
-    else run tab $M import "$tmp/tab.db" leads "$tmp/tab.csv" --delimiter "$how"; fi
+    if [ "$how" = detected ]; then run_err tab $M import "$tmp/tab.db" leads "$tmp/tab.csv"
+    else run_err tab $M import "$tmp/tab.db" leads "$tmp/tab.csv" --delimiter "$how"; fi
     expect tab <<'EOF'
 [exit 0]
 EOF
@@ -98,7 +84,7 @@ done
 # ---- '|': CRLF line ends, a quoted header name that holds '|', bad rows ---------
 printf 'external_id|created_at|note|"Web|Visits"\r\nP1|2025-01-01|"a|b"|3\r\nP2|2025-01-02|"say ""hi"" | ok"|\r\nP3|2025-01-03|x|4|5\r\nP4|2025-01-04|"two\r\nlines"|9\r\nP5|2025-01-05|"x"y|6\r\n' >"$tmp/pipe.csv"
 fresh pipe
-run pipe $M import "$tmp/pipe.db" leads "$tmp/pipe.csv" --skip-bad
+run_err pipe $M import "$tmp/pipe.db" leads "$tmp/pipe.csv" --skip-bad
 grep "^TMP/" "$tmp/pipe.got" >"$tmp/pipe.bad" || true
 mv "$tmp/pipe.bad" "$tmp/pipe.got"
 expect pipe <<'EOF'
@@ -115,40 +101,40 @@ lines/9'
 # header are not the first line; a tie, or no candidate, is ','
 printf '"ext;ernal;id",created_at,"a;b"\nQ1,2025-01-01,x\n' >"$tmp/quoted-semi.csv"
 fresh det
-run det-quoted-semi $M import "$tmp/det.db" leads "$tmp/quoted-semi.csv" --map 'external_id=ext;ernal;id'
+run_err det-quoted-semi $M import "$tmp/det.db" leads "$tmp/quoted-semi.csv" --map 'external_id=ext;ernal;id'
 expect det-quoted-semi <<'EOF'
 [exit 0]
 EOF
 same det-quoted-semi-row "$(leads det)" 'Q1|2025-01-01 00:00:00|{"a_b":"x"}'
 printf '\357\273\277\n\nexternal_id|created_at|"a,b,c"\nQ2|2025-01-02|y\n' >"$tmp/bom-pipe.csv"
 fresh det
-run det-bom-pipe $M import "$tmp/det.db" leads "$tmp/bom-pipe.csv"
+run_err det-bom-pipe $M import "$tmp/det.db" leads "$tmp/bom-pipe.csv"
 expect det-bom-pipe <<'EOF'
 [exit 0]
 EOF
 same det-bom-pipe-row "$(leads det)" 'Q2|2025-01-02 00:00:00|{"a_b_c":"y"}'
 printf 'external_id;created_at;note,x\nQ3;2025-01-03;n,1\n' >"$tmp/more-semi.csv"
 fresh det
-run det-more-semi $M import "$tmp/det.db" leads "$tmp/more-semi.csv"
+run_err det-more-semi $M import "$tmp/det.db" leads "$tmp/more-semi.csv"
 expect det-more-semi <<'EOF'
 [exit 0]
 EOF
 same det-more-semi-row "$(leads det)" 'Q3|2025-01-03 00:00:00|{"note_x":"n,1"}'
 # a tie for the most: read as ','; one column that holds both is an error
 printf 'external_id;created_at|x\n' >"$tmp/tie.csv"
-run det-tie $M import "$tmp/det.db" leads "$tmp/tie.csv"
+run_err det-tie $M import "$tmp/det.db" leads "$tmp/tie.csv"
 expect det-tie <<'EOF'
 mqlite import: TMP/tie.csv: its first line looks separated by ';' or by '|' (1 of each outside quotes), not by ','; give --delimiter ';' or --delimiter '|'
 [exit 1]
 EOF
 # a whole line in quotes: its separators separate nothing
 printf '"external_id;created_at;note"\n"L1;2025-01-01;x"\n' >"$tmp/whole.csv"
-run det-whole-line $M import "$tmp/det.db" leads "$tmp/whole.csv"
+run_err det-whole-line $M import "$tmp/det.db" leads "$tmp/whole.csv"
 expect det-whole-line <<'EOF'
 mqlite import: TMP/whole.csv: its first line is one column, whose 2 ';' are inside quotes, where they separate nothing: is the whole line quoted?
 [exit 1]
 EOF
-run det-whole-line-given $M import "$tmp/det.db" leads "$tmp/whole.csv" --delimiter ';'
+run_err det-whole-line-given $M import "$tmp/det.db" leads "$tmp/whole.csv" --delimiter ';'
 expect det-whole-line-given <<'EOF'
 mqlite import: TMP/whole.csv: its first line is one column, whose 2 ';' are inside quotes, where they separate nothing: is the whole line quoted?
 [exit 1]
@@ -157,14 +143,14 @@ same det-rows "$(q det "SELECT count(*) FROM leads")" 1
 
 # ---- option values that are not a separator: usage errors --------------------
 for v in '"' x '' ';;' ', ' comma; do
-    run "opt-$v" $M import "$tmp/det.db" leads "$tmp/comma.csv" --delimiter "$v"
+    run_err "opt-$v" $M import "$tmp/det.db" leads "$tmp/comma.csv" --delimiter "$v"
     expect "opt-$v" <<EOF
 mqlite import: --delimiter expects ',', ';', '|' or tab, found '$v'
 (see mqlite import --help)
 [exit 2]
 EOF
 done
-run opt-missing $M import "$tmp/det.db" leads "$tmp/comma.csv" --delimiter
+run_err opt-missing $M import "$tmp/det.db" leads "$tmp/comma.csv" --delimiter
 expect opt-missing <<'EOF'
 mqlite import: --delimiter needs a value
 (see mqlite import --help)
@@ -176,7 +162,7 @@ EOF
 # one is a bad row (named by its first line), never one with shifted fields
 printf 'external_id,created_at,note\nC1,2025-01-01,a\037b\nC2,2025-01-02,"x\ny\036"\nC3,2025-01-03,ok\n' >"$tmp/ctl.csv"
 fresh ctl
-run ctl $M import "$tmp/ctl.db" leads "$tmp/ctl.csv" --skip-bad
+run_err ctl $M import "$tmp/ctl.db" leads "$tmp/ctl.csv" --skip-bad
 grep "^TMP/" "$tmp/ctl.got" >"$tmp/ctl.bad" || true
 mv "$tmp/ctl.bad" "$tmp/ctl.got"
 expect ctl <<'EOF'
@@ -189,14 +175,14 @@ same ctl-rows "$(leads ctl)" 'C3|2025-01-03 00:00:00|{"note":"ok"}'
 # left in TMPDIR after a run, after one that stops before sqlite3 opens the
 # FIFO (not a database), and no reader is left waiting on it
 mkdir "$tmp/tmpdir"
-run fifo-ok env TMPDIR="$tmp/tmpdir" $M import "$tmp/ctl.db" leads "$tmp/comma.csv" --delimiter ,
+run_err fifo-ok env TMPDIR="$tmp/tmpdir" $M import "$tmp/ctl.db" leads "$tmp/comma.csv" --delimiter ,
 expect fifo-ok <<'EOF'
 [exit 0]
 EOF
 echo "not a database" >"$tmp/junk.db"
 mkdir "$tmp/early"
 mq=$(pwd)/$M
-(cd "$tmp/early" && run fifo-early env TMPDIR="$tmp/tmpdir" "$mq" import ../junk.db leads ../comma.csv)
+(cd "$tmp/early" && run_err fifo-early env TMPDIR="$tmp/tmpdir" "$mq" import ../junk.db leads ../comma.csv)
 expect fifo-early <<'EOF'
 mqlite import: file is not a database
 [exit 1]

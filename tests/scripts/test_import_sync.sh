@@ -15,20 +15,9 @@ fail=0
 db=$tmp/crm.db
 $M init "$db" >/dev/null
 
-run() {
-    name=$1
-    shift
-    rc=0
-    "$@" >"$tmp/o" 2>"$tmp/e" || rc=$?
-    { sed "s|$tmp|TMP|g" "$tmp/o"; echo "--"; sed "s|$tmp|TMP|g" "$tmp/e"; echo "[exit $rc]"; } >"$tmp/$name.got"
-}
-expect() {
-    cat >"$tmp/$1.want"
-    if ! diff -u "$tmp/$1.want" "$tmp/$1.got"; then echo "FAIL import_sync/$1"; fail=1; fi
-}
-same() {
-    [ "$2" = "$3" ] || { printf 'FAIL import_sync/%s: got [%s], expected [%s]\n' "$1" "$2" "$3"; fail=1; }
-}
+T=import_sync
+# shellcheck source=tests/scripts/check.sh
+. tests/scripts/check.sh
 q() { sqlite3 "$db" "$1"; }
 
 # ---- leads: a sync keyed by external_id ------------------------------------

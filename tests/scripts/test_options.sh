@@ -23,7 +23,7 @@ is() {
 }
 db=$tmp/crm.db
 mq_fixture "$db"
-subs="init import rule score funnel conversion campaigns sla calibrate report"
+subs="init import export rule score funnel conversion campaigns sla calibrate report"
 
 # ---- 1. --opt=value is --opt value ---------------------------------------------
 "$M" funnel "$db" --by owner --format csv >"$tmp/a"

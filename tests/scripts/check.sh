@@ -1,0 +1,29 @@
+# check.sh — the checks the import tests share, sourced after they set tmp
+# (their scratch directory), T (the test's name in FAIL lines) and fail=0.
+#   run NAME COMMAND...  COMMAND's stdout, a line "--", its stderr and
+#                        "[exit N]" into $tmp/NAME.got, with $tmp shown as TMP
+#   run_err NAME COMMAND...  the same without stdout and the "--"
+#   expect NAME          $tmp/NAME.got against the text on stdin
+#   same NAME GOT WANT   one value
+# shellcheck shell=sh disable=SC2154,SC2034 # tmp, T and fail are the test's
+run() {
+    name=$1
+    shift
+    rc=0
+    "$@" >"$tmp/o" 2>"$tmp/e" || rc=$?
+    { sed "s|$tmp|TMP|g" "$tmp/o"; echo "--"; sed "s|$tmp|TMP|g" "$tmp/e"; echo "[exit $rc]"; } >"$tmp/$name.got"
+}
+run_err() {
+    name=$1
+    shift
+    rc=0
+    "$@" >"$tmp/o" 2>"$tmp/e" || rc=$?
+    { sed "s|$tmp|TMP|g" "$tmp/e"; echo "[exit $rc]"; } >"$tmp/$name.got"
+}
+expect() {
+    cat >"$tmp/$1.want"
+    if ! diff -u "$tmp/$1.want" "$tmp/$1.got"; then echo "FAIL $T/$1"; fail=1; fi
+}
+same() {
+    [ "$2" = "$3" ] || { printf 'FAIL %s/%s: got [%s], expected [%s]\n' "$T" "$1" "$2" "$3"; fail=1; }
+}
