@@ -363,4 +363,39 @@ imported leads from TMP/spaces.csv: 0 new, 0 updated, 2 unchanged, 0 bad
 [exit 0]
 EOF
 
+# ---- beside another writer ---------------------------------------------------
+# The checks and the writes are one transaction: while another process holds
+# the write lock the import waits for it (--wait) or fails whole, never
+# judging rows against a state that changes before it writes.
+printf 'external_id,created_at,title\nW1,2025-01-01,first\n' >"$tmp/w.csv"
+hold() {
+    printf 'BEGIN IMMEDIATE;\nUPDATE leads SET title = %s WHERE external_id = %s;\n%s\nCOMMIT;\n' "'$1'" "'W1'" \
+        "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 6000000) SELECT count(*) FROM c;" |
+        sqlite3 -bail "$db" >/dev/null 2>"$tmp/hold.err" &
+    holder=$!
+    n=0
+    # (until the holder has its lock: a write of ours would then fail at once)
+    while [ "$n" -lt 200 ] && sqlite3 "$db" "PRAGMA busy_timeout = 0; BEGIN IMMEDIATE; ROLLBACK;" >/dev/null 2>&1; do sleep 0.01; n=$((n + 1)); done
+}
+run w-first $M import "$db" leads "$tmp/w.csv"
+hold held
+run w-nowait $M import "$db" leads "$tmp/w.csv" --wait 0
+wait "$holder"
+expect w-nowait <<'EOF'
+--
+mqlite import: database is locked
+[exit 1]
+EOF
+same w-held "$(q "SELECT title FROM leads WHERE external_id = 'W1'")" "held"
+hold again
+run w-wait $M import "$db" leads "$tmp/w.csv" --wait 30
+wait "$holder"
+expect w-wait <<'EOF'
+imported leads from TMP/w.csv: 0 new, 1 updated, 0 unchanged, 0 bad
+--
+[exit 0]
+EOF
+same w-after "$(q "SELECT title FROM leads WHERE external_id = 'W1'")" "first"
+same w-holder "$(cat "$tmp/hold.err")" ""
+
 [ "$fail" = 0 ]
