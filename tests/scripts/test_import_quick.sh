@@ -8,13 +8,9 @@
 # or not what CAST writes back, attrs with nulls, '{}', a --date mark, keys
 # given twice, dates in other formats.
 set -eu
-if [ -n "${MQLITE_UNDER:-}" ]; then
-    # under valgrind (check-valgrind): this test compares two SQL paths of
-    # the importer, which memcheck does not look at, and the same imports run
-    # under it in test_import_sync.sh; here they would only add minutes
-    echo "import_quick: skipped under $MQLITE_UNDER"
-    exit 0
-fi
+# shellcheck source=tests/scripts/check.sh
+. tests/scripts/check.sh
+skip_path_compare import_quick
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 M=scripts/mqlite
