@@ -9,9 +9,11 @@ if [ ! -x "$py" ] || ! "$py" -c 'import sqlite3; sqlite3.connect(":memory:").ena
     echo "run-python: skipped: $py cannot load SQLite extensions"
 else
     for t in tests/python/test_*.py; do
+        start=$(date +%s)
         if "$py" "$t" 2>&1 | tail -n 3 | grep -q '^OK'; then pass=$((pass + 1)); else
             fail=$((fail + 1)); echo "FAIL $t"; "$py" "$t" 2>&1 | tail -n 30
         fi
+        echo "time $t: $(($(date +%s) - start)) s"
     done
 fi
 echo "python: $pass passed, $fail failed"

@@ -14,7 +14,10 @@ else
 fi
 for t in tests/scripts/test_*.sh; do
     [ -f "$t" ] || continue
+    start=$(date +%s)
     if sh "$t"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $t"; fi
+    # (the time of each, so the slow ones under valgrind can be seen in CI's log)
+    echo "time $t: $(($(date +%s) - start)) s"
 done
 echo "scripts: $pass passed, $fail failed"
 [ -n "${MQLITE_COUNTS:-}" ] && echo "$pass $fail" >>"$MQLITE_COUNTS"

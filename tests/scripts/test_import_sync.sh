@@ -368,33 +368,46 @@ EOF
 # the write lock the import waits for it (--wait) or fails whole, never
 # judging rows against a state that changes before it writes.
 printf 'external_id,created_at,title\nW1,2025-01-01,first\n' >"$tmp/w.csv"
+# hold TITLE: another process takes the write lock and changes W1's title,
+# then keeps the lock until release; it reads its commands from a FIFO, so
+# the lock is held for as long as the case needs however slow the machine
+# (ASan, valgrind).
 hold() {
-    printf 'BEGIN IMMEDIATE;\nUPDATE leads SET title = %s WHERE external_id = %s;\n%s\nCOMMIT;\n' "'$1'" "'W1'" \
-        "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 6000000) SELECT count(*) FROM c;" |
-        sqlite3 -bail "$db" >/dev/null 2>"$tmp/hold.err" &
+    rm -f "$tmp/lockctl" "$tmp/held"
+    mkfifo "$tmp/lockctl"
+    sqlite3 -batch -bail "$db" <"$tmp/lockctl" >"$tmp/held" 2>"$tmp/hold.err" &
     holder=$!
+    exec 3>"$tmp/lockctl"
+    printf "BEGIN IMMEDIATE;\nUPDATE leads SET title = '%s' WHERE external_id = 'W1';\nSELECT 'held';\n" "$1" >&3
     n=0
-    # (until the holder has its lock: a write of ours would then fail at once)
-    while [ "$n" -lt 200 ] && sqlite3 "$db" "PRAGMA busy_timeout = 0; BEGIN IMMEDIATE; ROLLBACK;" >/dev/null 2>&1; do sleep 0.01; n=$((n + 1)); done
+    until [ -s "$tmp/held" ] || [ "$n" -ge 300 ]; do sleep 0.1; n=$((n + 1)); done
+    [ -s "$tmp/held" ] || { echo "FAIL import_sync/hold: the lock holder did not start"; fail=1; }
+}
+release() {
+    printf 'COMMIT;\n' >&3
+    exec 3>&-
+    wait "$holder" || :
 }
 run w-first $M import "$db" leads "$tmp/w.csv"
 hold held
 run w-nowait $M import "$db" leads "$tmp/w.csv" --wait 0
-wait "$holder"
+release
 expect w-nowait <<'EOF'
 --
 mqlite import: database is locked
 [exit 1]
 EOF
 same w-held "$(q "SELECT title FROM leads WHERE external_id = 'W1'")" "held"
+# started while the lock is held, the import succeeds only by waiting for it
 hold again
-run w-wait $M import "$db" leads "$tmp/w.csv" --wait 30
-wait "$holder"
-expect w-wait <<'EOF'
-imported leads from TMP/w.csv: 0 new, 1 updated, 0 unchanged, 0 bad
---
-[exit 0]
-EOF
+$M import "$db" leads "$tmp/w.csv" --wait 60 >"$tmp/w-wait.out" 2>&1 &
+waiter=$!
+sleep 1
+release
+rc=0
+wait "$waiter" || rc=$?
+same w-wait "$(sed "s|$tmp|TMP|g" "$tmp/w-wait.out"; echo "[exit $rc]")" 'imported leads from TMP/w.csv: 0 new, 1 updated, 0 unchanged, 0 bad
+[exit 0]'
 same w-after "$(q "SELECT title FROM leads WHERE external_id = 'W1'")" "first"
 same w-holder "$(cat "$tmp/hold.err")" ""
 
