@@ -20,6 +20,9 @@ MQ_TAB=$(printf '\t')
 
 # Errors: a message on stderr and exit 1 (2 for a wrong command line).
 mq_die() {
+    # (MQ_DIE_FIRST: a check that would have refused the input first; its
+    # own message, when it fails, is the one given)
+    if [ -n "${MQ_DIE_FIRST:-}" ]; then mq_df=$MQ_DIE_FIRST; MQ_DIE_FIRST=""; "$mq_df"; fi
     printf '%s: %s\n' "$mq_prog" "$*" >&2
     exit 1
 }

@@ -7,36 +7,42 @@
 #
 # Expects: file (the CSV), delim (',', ';', '|', tab, or empty to detect),
 # and mq_die from mqlite-common.sh. Sets: eol, sep_d, tab, hdr (one line per
-# column: =NORM<TAB>KEY<TAB>NAME) and ncols; defines read_csv and line_at.
+# column: =NORM<TAB>KEY<TAB>NAME) and ncols; defines read_csv, text_checks and
+# text_refused.
 # shellcheck shell=sh disable=SC2034,SC2154 # the variables it reads and sets are mqlite-import's
 # ---- the file as text ------------------------------------------------------
-# What would change data without a word is refused before anything is read
-# into SQL: a NUL byte (sqlite3 would cut the field there) and bytes that are
-# not UTF-8 (they would be stored as they are). CR-only line ends (classic Mac)
-# are read as line ends. The file is read only through redirections: as an
-# argument, a name such as "x=1.csv" would be an assignment to awk.
-# line_at BYTE: the line that holds the file's byte BYTE (1-based)
-line_at() {
-    n=$(head -c "$(($1 - 1))" <"$file" | tr -dc "$eol" | wc -c)
-    echo $((n + 1))
-}
+# What would change data without a word is refused before anything is
+# written: a NUL byte (sqlite3 would cut the field there) and bytes that are
+# not UTF-8 (they would be stored as they are). The reader below finds both
+# as it reads (only a line with a NUL or a byte above 0x7F is looked at, so
+# an ASCII file costs nothing; the passes of tr and iconv that did this
+# before every import took a third of a raw .import) and then writes no
+# more rows. CR-only line ends (classic Mac) are read as line ends. The file
+# is read only through redirections: as an argument, a name such as "x=1.csv"
+# would be an assignment to awk.
 eol='\n'
 if [ "$(tr -dc '\n' <"$file" | head -c 1 | wc -c)" = 0 ] && [ "$(tr -dc '\r' <"$file" | head -c 1 | wc -c)" = 1 ]; then
     eol='\r'
 fi
-if [ "$(tr -d '\000' <"$file" | wc -c)" -ne "$(wc -c <"$file")" ]; then
-    # with NUL and LF swapped, the first line ends at the first NUL
-    at=$(tr '\000\n' '\n\000' <"$file" | head -n 1 | wc -c)
-    mq_die "$file:$(line_at "$at"): a NUL byte; a CSV file holds text only, nothing was imported"
-fi
-if ! bad_utf8=$(iconv -f UTF-8 -t UTF-8 <"$file" 2>&1 >/dev/null); then
-    # iconv says "illegal input sequence at position P" (0-based), or that the
-    # file ends in the middle of a character
-    at=$(printf '%s\n' "$bad_utf8" | sed -n 's/.*at position \([0-9]*\).*/\1/p' | head -n 1)
-    if [ -n "$at" ]; then at=$((at + 1)); else at=$(wc -c <"$file"); fi
-    byte=$(head -c "$at" <"$file" | tail -c 1 | od -An -tx1 | tr -d ' \n')
-    mq_die "$file:$(line_at "$at"): not UTF-8 text (byte 0x$byte); convert the file first (e.g. iconv -f LATIN1 -t UTF-8), nothing was imported"
-fi
+# text_refused VERDICT: dies with what the reader found ("?nul LINE" or
+# "?utf8 LINE HEX"; see the reader)
+text_refused() {
+    # shellcheck disable=SC2086 # the verdict's words are split on purpose
+    set -- ${1#?}
+    case $1 in
+        nul) mq_die "$file:$2: a NUL byte; a CSV file holds text only, nothing was imported" ;;
+        utf8) mq_die "$file:$2: not UTF-8 text (byte 0x$3); convert the file first (e.g. iconv -f LATIN1 -t UTF-8), nothing was imported" ;;
+        *) mq_die "internal error: the CSV reader's verdict on the text of $file is '$*'" ;;
+    esac
+}
+# text_checks: dies as above when the file holds a NUL or is not UTF-8
+text_checks() {
+    tv=$(read_csv text) || :
+    [ -z "$tv" ] || text_refused "$tv"
+}
+# Until the rows are read, a refusal of the file (its separator, its header)
+# gives way to what text_checks finds, as when the text was checked first.
+MQ_DIE_FIRST=text_checks
 
 # One CSV reader for the header and the rows, so that both agree on where a
 # record starts: RFC 4180 ("" inside quotes; a line end inside quotes belongs
@@ -64,6 +70,7 @@ fi
 # shellcheck disable=SC2016 # awk's $0 is awk's
 csv_awk='
 BEGIN {
+    u8re = "[\302-\337][\200-\277]|\340[\240-\277][\200-\277]|[\341-\354\356\357][\200-\277][\200-\277]|\355[\200-\237][\200-\277]|\360[\220-\277][\200-\277][\200-\277]|[\361-\363][\200-\277][\200-\277][\200-\277]|\364[\200-\217][\200-\277][\200-\277]"
     dre = "[" d "]"
     empties = ""
     for (i = 0; i < ncol; i++) empties = empties "\037"
@@ -172,6 +179,38 @@ function endfield(raw,   t) {
     if (index(t, "\"") && perr == "") perr = "unescaped \" character"
     gsub(/""/, "\"", raw); add(raw)
 }
+# Text (every mode; mode=text does only this): a line with a NUL byte or a
+# byte above 0x7F is looked at before any other rule reads it. One that holds
+# a NUL, or is not UTF-8, ends the reading of rows: nothing more is written
+# (no last row, so nothing is imported) and the verdict "?nul LINE" or
+# "?utf8 LINE HEX" (the first byte that is not UTF-8) is printed at the end,
+# in data mode on stderr. A NUL anywhere in the file is named before bad
+# UTF-8 (the rest of the file is still read for one). utf8_ok removes every
+# well-formed sequence of two to four bytes (no overlong form, no surrogate,
+# nothing above U+10FFFF: RFC 3629); a byte above 0x7F left means the text
+# is not UTF-8.
+textbad { if ($0 ~ /\000/) { tv = "nul " NR; exit 3 } next }
+/[\000\200-\377]/ {
+    if ($0 ~ /\000/) { textbad = 1; tv = "nul " NR; exit 3 }
+    if (!utf8_ok($0)) { textbad = 1; tv = "utf8 " NR " " badbyte($0); next }
+}
+mode == "text" { next }
+function utf8_ok(s) {
+    gsub(u8re, "", s)
+    return s !~ /[\200-\377]/
+}
+# badbyte(s): the first byte of s that starts no UTF-8 character, in hex
+function badbyte(s,   i, n, c, k) {
+    for (k = 128; k < 256; k++) ord[sprintf("%c", k)] = k
+    n = length(s)
+    for (i = 1; i <= n; i++) {
+        c = substr(s, i, 1)
+        if (c !~ /[\200-\377]/) continue
+        if (!match(substr(s, i, 4), "^(" u8re ")")) return sprintf("%02x", ord[c])
+        i += RLENGTH - 1
+    }
+    return "??"
+}
 # The quickest way, for the two shapes of most records: a line past the
 # header, outside quotes, without \001 or a control byte, that has ncol
 # fields and no quote, or no quote but in its last field, which is quoted
@@ -254,6 +293,7 @@ function endfield(raw,   t) {
     }
 }
 END {
+    if (textbad) { if (mode == "data") print "?" tv > "/dev/stderr"; else print "?" tv; exit 3 }
     if (finished) exit 0
     if (inq) {
         perr = "unterminated \"-quoted field"
@@ -302,7 +342,8 @@ fi
 if [ "$delim" = tab ]; then sep_d='\t'; else sep_d=${delim:-,}; fi
 
 tab=$(printf '\t')
-hdr=$(read_csv header)
+hdr=$(read_csv header) || :
+case $hdr in "?"*) text_refused "$hdr" ;; esac
 [ -n "$hdr" ] || mq_die "$file is empty: the first line must name the columns"
 ncols=$(printf '%s\n' "$hdr" | wc -l)
 # A first line that is not valid CSV, or is one column, while another

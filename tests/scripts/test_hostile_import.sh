@@ -119,6 +119,59 @@ mqlite import: TMP/nul-cr.csv:3: a NUL byte; a CSV file holds text only, nothing
 [exit 1]
 EOF
 
+# 16: the reader judges UTF-8 itself as it reads (RFC 3629, stricter than
+# glibc's iconv, which takes the old five-byte forms and code points above
+# U+10FFFF): each malformed form is refused naming its first bad byte, and
+# every well-formed character of two to four bytes is imported as it is
+utf8_case() {
+    printf 'lead,type,occurred_at,city\nL2,page_view,2025-06-01,ok\nL2,page_view,2025-06-02,%s\n' "$2" >"$tmp/u8.csv"
+    run "utf8-$1" $M import "$db" events "$tmp/u8.csv"
+}
+for form in 'overlong:\300\200:c0' 'overlong3:\340\200\200:e0' 'surrogate:\355\240\200:ed' 'above-10ffff:\364\220\200\200:f4' \
+            'stray:x\200y:80' 'cut:Montr\303:c3' 'five:\370\210\200\200\200:f8' 'fe:ok\376:fe' 'after-good:\303\251\351:e9'; do
+    fname=${form%%:*} rest=${form#*:}
+    # shellcheck disable=SC2059 # the octal escapes of the form are meant
+    utf8_case "$fname" "$(printf "${rest%:*}")"
+    expect "utf8-$fname" <<EOF
+--
+mqlite import: TMP/u8.csv:3: not UTF-8 text (byte 0x${rest##*:}); convert the file first (e.g. iconv -f LATIN1 -t UTF-8), nothing was imported
+[exit 1]
+EOF
+done
+# a NUL further on is named first, as it was when tr looked for one first
+printf 'lead,type,occurred_at\nL2,page_view,2025-06-01\nL2,caf\351,2025-06-02\nL2,x,2025-06-03\nL2,y\000,2025-06-04\n' >"$tmp/u8nul.csv"
+run utf8-then-nul $M import "$db" events "$tmp/u8nul.csv"
+expect utf8-then-nul <<'EOF'
+--
+mqlite import: TMP/u8nul.csv:5: a NUL byte; a CSV file holds text only, nothing was imported
+[exit 1]
+EOF
+utf8_case good "$(printf 'Montr\303\251al \340\244\271 \355\237\277 \357\277\275 \360\237\230\200 \364\217\277\277')"
+expect utf8-good <<'EOF'
+imported events from TMP/u8.csv: 2 new, 0 already stored, 0 bad
+--
+[exit 0]
+EOF
+same utf8-good-text "$(q "SELECT hex(json_extract(props, '$.city')) FROM events WHERE occurred_at = '2025-06-02 00:00:00'")" \
+    "$(printf 'Montr\303\251al \340\244\271 \355\237\277 \357\277\275 \360\237\230\200 \364\217\277\277' | od -An -tx1 | tr -d " \\n" | tr a-f A-F)"
+
+# 16: in the header too; and a file refused for its header (here: no column
+# for occurred_at) that also holds a NUL is refused for the NUL, as before
+printf 'lead,type,occurred_at,caf\351\nL2,page_view,2025-06-03,x\n' >"$tmp/u8h.csv"
+run utf8-header $M import "$db" events "$tmp/u8h.csv"
+expect utf8-header <<'EOF'
+--
+mqlite import: TMP/u8h.csv:1: not UTF-8 text (byte 0xe9); convert the file first (e.g. iconv -f LATIN1 -t UTF-8), nothing was imported
+[exit 1]
+EOF
+printf 'lead,type\nL2,page_view\nL2,x\000\n' >"$tmp/nulhead.csv"
+run nul-and-header $M import "$db" events "$tmp/nulhead.csv"
+expect nul-and-header <<'EOF'
+--
+mqlite import: TMP/nulhead.csv:3: a NUL byte; a CSV file holds text only, nothing was imported
+[exit 1]
+EOF
+
 # a file name that awk would take for an assignment is read as a file
 printf 'lead,type,occurred_at\nL2,page_view,2025-05-03\n' >"$tmp/a=b.csv"
 run awk-name $M import "$db" events "$tmp/a=b.csv"

@@ -214,7 +214,7 @@ OUT
 kind=stages
 # 1. repeats, a stage with a space before it, an alias in lower case, the
 # same entry with its time in another form, bad rows (before the lead was
-# created, an unknown stage, an unknown lead)
+# created, an unknown stage, an unknown lead, an empty stage, an empty lead)
 cat >"$tmp/s1.csv" <<'CSV'
 lead,stage,entered_at,source,reason
 Q1,MQL,2025-03-01 00:00:00,crm,
@@ -225,24 +225,30 @@ Q2,MQL,2025-03-01T00:00:00,,
 Q3,MQL,2024-12-01 00:00:00,,
 Q3,nosuch,2025-03-01 00:00:00,,
 Q9,MQL,2025-03-01 00:00:00,,
+Q1,,2025-03-01 00:00:00,,
+,MQL,2025-03-01 00:00:00,,
 CSV
 step st-first s1.csv --skip-bad
 quick_ran st-first
 expect st-first <<'OUT'
-imported stages from TMP/s1.csv: 5 new, 0 already stored, 3 bad
+imported stages from TMP/s1.csv: 5 new, 0 already stored, 5 bad
 --
 TMP/s1.csv:7: MQL at 2024-12-01 00:00:00 is before the lead was created (2025-01-01 00:00:00)
 TMP/s1.csv:8: unknown stage 'nosuch' (add it to mqlite_stages or mqlite_stage_aliases)
 TMP/s1.csv:9: unknown lead 'Q9' (import the leads first)
+TMP/s1.csv:10: stage is empty
+TMP/s1.csv:11: lead is empty
 [exit 0]
 OUT
 step st-again s1.csv --skip-bad
 expect st-again <<'OUT'
-imported stages from TMP/s1.csv: 0 new, 5 already stored, 3 bad
+imported stages from TMP/s1.csv: 0 new, 5 already stored, 5 bad
 --
 TMP/s1.csv:7: MQL at 2024-12-01 00:00:00 is before the lead was created (2025-01-01 00:00:00)
 TMP/s1.csv:8: unknown stage 'nosuch' (add it to mqlite_stages or mqlite_stage_aliases)
 TMP/s1.csv:9: unknown lead 'Q9' (import the leads first)
+TMP/s1.csv:10: stage is empty
+TMP/s1.csv:11: lead is empty
 [exit 0]
 OUT
 # 2. overlapping: a third copy of a pair stored (another source: the same
