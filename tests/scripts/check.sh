@@ -27,11 +27,14 @@ expect() {
 same() {
     [ "$2" = "$3" ] || { printf 'FAIL %s/%s: got [%s], expected [%s]\n' "$T" "$1" "$2" "$3"; fail=1; }
 }
-#   skip_path_compare NAME   exits 0 under valgrind (check-valgrind): the tests
-#                        that compare the importer's quick and full paths check
-#                        SQL, which memcheck does not look at, and the same
-#                        imports run under it in test_import_sync.sh
-skip_path_compare() {
+#   skip_under_valgrind NAME   exits 0 under valgrind (check-valgrind), for the
+#                        tests of the import's shell and SQL logic: the CSV
+#                        reader is awk, the checks are SQL, which memcheck does
+#                        not look at, and the C they reach (mqlite_date,
+#                        stage_lookup, the schema's functions) runs under it in
+#                        the SQL tests, test_import_sync.sh and test_cli.sh.
+#                        (Each of them took two to three minutes there.)
+skip_under_valgrind() {
     [ -z "${MQLITE_UNDER:-}" ] && return 0
     echo "$1: skipped under $MQLITE_UNDER"
     exit 0

@@ -8,6 +8,9 @@
 # test's (it is the sync's wording), so success is asserted by exit status
 # and rows.
 set -eu
+# shellcheck source=tests/scripts/check.sh
+. tests/scripts/check.sh
+skip_under_valgrind import_delimiter
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 M=scripts/mqlite
@@ -17,8 +20,6 @@ $M init "$tmp/empty.db" >/dev/null
 # fresh NAME: a new database $tmp/NAME.db
 fresh() { cp "$tmp/empty.db" "$tmp/$1.db"; }
 T=import_delimiter
-# shellcheck source=tests/scripts/check.sh
-. tests/scripts/check.sh
 q() { sqlite3 "$tmp/$1.db" "$2"; }
 # leads DB: the leads of $tmp/DB.db, one a line: external_id|created_at|attrs
 leads() { q "$1" "SELECT external_id, created_at, attrs FROM leads ORDER BY external_id"; }

@@ -9,6 +9,9 @@
 # scores the same. samples/nightly-sync.sh runs the same nights (its lock and
 # its stop at a failed step included). Run from the repository root.
 set -eu
+# shellcheck source=tests/scripts/check.sh
+. tests/scripts/check.sh
+skip_under_valgrind nightly
 M=$(pwd)/scripts/mqlite
 W=$(pwd)/samples/nightly-sync.sh
 mqgen=${MQGEN:-build/mqgen}
@@ -21,10 +24,8 @@ same() { [ "$2" = "$3" ] || bad "$1: got [$2], expected [$3]"; }
 # q DB SQL: sqlite3 with the extension, the SQL on stdin
 q() { printf '.load %s\n%s\n' "${ext%.so}" "$2" | sqlite3 -bail "$1"; }
 
-# ~3,000 leads (about 10 new and 25 changed a night); under valgrind 300 and a
-# longer limit per step
+# ~3,000 leads (about 10 new and 25 changed a night)
 n=3000 limit=60
-[ -z "${MQLITE_UNDER:-}" ] || { n=300; limit=900; }
 T() { timeout "$limit" "$@"; }
 D1=2025-09-01 D2=2025-09-02 D3=2025-09-03
 "$mqgen" --leads "$n" --seed 5 --csv "$tmp/n1" --as-of "$D1" 2>/dev/null
@@ -61,13 +62,11 @@ want_l1=$(leads_want 1) want_l2=$(leads_want 2) want_l3=$(leads_want 3)
 want_e1=$(act_want 1 e occurred_at 0) want_e2=$(act_want 2 e occurred_at "$D1") want_e3=$(act_want 3 e occurred_at "$D2")
 want_s1=$(act_want 1 s entered_at 0) want_s2=$(act_want 2 s entered_at "$D1") want_s3=$(act_want 3 s entered_at "$D2")
 # a night that tests nothing would pass: each kind of change must be there
-# (in the 3,000 leads; under valgrind's 300 a day may bring no new lead)
-[ -n "${MQLITE_UNDER:-}" ] || x=$(sqlite3 "$c" "SELECT (SELECT count(*) FROM l3 WHERE created_at > '$D2') > 0,
+x=$(sqlite3 "$c" "SELECT (SELECT count(*) FROM l3 WHERE created_at > '$D2') > 0,
     (SELECT count(*) FROM (SELECT * FROM l3 EXCEPT SELECT * FROM l2) WHERE created_at <= '$D2') > 0,
     (SELECT count(*) FROM e3 WHERE occurred_at <= '$D2') > 0, (SELECT count(*) FROM s3 WHERE entered_at <= '$D2') > 0,
     (SELECT count(*) FROM l3 WHERE title <> (SELECT title FROM l2 WHERE l2.external_id = l3.external_id)) > 0")
-[ -n "${MQLITE_UNDER:-}" ] ||
-    same "the nights hold new leads, changed leads, overlapping events and stages, a new title" "$x" "1|1|1|1|1"
+same "the nights hold new leads, changed leads, overlapping events and stages, a new title" "$x" "1|1|1|1|1"
 
 # ---- three nights, then night 3 again -------------------------------------------
 db=$tmp/crm.db
@@ -112,9 +111,7 @@ for kind in campaigns leads events stages; do
 done
 gen=$tmp/gen.db
 "$mqgen" --leads "$n" --seed 5 --db "$gen" --as-of "$D3" 2>/dev/null
-# (under valgrind not mqgen's database: its exports add nothing but time)
 dbs="db fresh gen"
-[ -z "${MQLITE_UNDER:-}" ] || dbs="db fresh"
 for kind in campaigns leads events stages; do
     for x in $dbs; do
         case $x in db) f=$db ;; fresh) f=$fresh ;; gen) f=$gen ;; esac
@@ -142,12 +139,9 @@ scores "$fresh" >"$tmp/sl-fresh"
 cmp -s "$tmp/sl-db" "$tmp/sl-fresh" || bad "score_leads differs: $(diff "$tmp/sl-db" "$tmp/sl-fresh" | head -n 4)"
 
 # ---- the same nights through samples/nightly-sync.sh -------------------------------
-# (under valgrind only its lock and its stop at a failed step: the nights
-# themselves are the imports above again)
 w=$tmp/w.db
 "$M" init "$w" --samples >/dev/null
 nights="1 2 3"
-[ -z "${MQLITE_UNDER:-}" ] || nights=""
 for k in $nights; do
     eval "d=\$D$k"
     rc=0
@@ -190,7 +184,6 @@ same "nightly-sync with a bad leads file: the last line" "$(tail -n 1 "$tmp/err"
 same "nightly-sync with a bad leads file: no scores" "$(sqlite3 "$w" "SELECT count(*) FROM scores")" "$before"
 # hostile paths: a database and a directory whose names hold spaces, a quote,
 # a line break and a leading '-'
-[ -z "${MQLITE_UNDER:-}" ] || exit "$fail"
 h="$tmp/-my \"crm\"
 db"
 cp "$w" "$h"
