@@ -1,10 +1,14 @@
 /*
 ** ruleprog.c — scoring a lead with a compiled rule, in C.
 **
-** The order of an explanation is fixed: fit criteria as declared, the fit cap,
-** event rules as declared, the engagement cap, group caps, the total cap. Each
-** item is rounded to a whole number before it is added, so the score is the
-** exact sum of the items that lead_explain() shows.
+** The order of an explanation is fixed: fit criteria as declared, event rules
+** as declared (each followed by its own cap), group caps, the fit cap, the
+** engagement cap, the total cap. Each cap applies once, to what the caps
+** before it left: a group cap's cut counts against fit and engagement in
+** proportion to the group's fit and engagement points, the total cap's in
+** proportion to fit and engagement, so fit + engagement is always the score.
+** Each item is rounded to a whole number before it is added, so the score is
+** the exact sum of the items that lead_explain() shows.
 */
 #include "ruleprog.h"
 
@@ -438,8 +442,9 @@ const char *mq_prog_stage(const mq_prog *p, double score, int grade)
 }
 
 /* Rank of a stage among the rule's thresholds (lowest score = 0); a stage the
-** thresholds do not name ranks above them all, as a signal's target should. */
-static int stage_rank(const mq_prog *p, const char *stage)
+** thresholds do not name ranks above them all. Used only where the stage
+** model does not know both stages compared (see higher_stage). */
+static int rule_rank(const mq_prog *p, const char *stage)
 {
     if (!stage) return -1;
     if (stage == p->below || strcasecmp(stage, p->below) == 0) return 0;
@@ -448,16 +453,39 @@ static int stage_rank(const mq_prog *p, const char *stage)
     return p->nths + 1;
 }
 
-int mq_prog_score(const mq_prog *p, const mq_source *lead, mq_engage *eng,
+/* Whether stage a ranks above stage b (b may be NULL: none yet). Both named in
+** the stage model: by its ranks, so that a signal to PQL does not demote a
+** lead that is SQL by score; otherwise by the rule's thresholds. */
+static int higher_stage(const mq_prog *p, const mq_stages *model, const char *a, const char *b)
+{
+    if (!b) return a != NULL;
+    if (model) {
+        int ia = mq_stages_find(model, a, strlen(a)), ib = mq_stages_find(model, b, strlen(b));
+        if (ia >= 0 && ib >= 0) return model->st[ia].rank > model->st[ib].rank;
+    }
+    return rule_rank(p, a) > rule_rank(p, b);
+}
+
+/* Splits a cap's cut between fit and engagement in proportion to the parts
+** (fpart, epart) of the sum it cut; the fit share is whole, so both are. */
+static void share_cut(double cut, double fpart, double epart, double *fit, double *engagement)
+{
+    double sum = fpart + epart;
+    double f = sum != 0 ? whole(cut * fpart / sum) : 0;
+    *fit += f;
+    *engagement += cut - f;
+}
+
+int mq_prog_score(const mq_prog *p, const mq_stages *model, const mq_source *lead, mq_engage *eng,
                   mq_result *r, mq_err *err)
 {
     mq_budget own;
     mq_budget_init(&own);
     mq_budget *budget = eng ? &eng->budget : &own;
     int oom = 0, grade = p->grade_start;
-    double *group_sum = NULL;
+    double *group_sum = NULL;   /* per group: its fit points, then its engagement points */
     mq_result_reset(r);
-    if (p->ngroups && !(group_sum = calloc((size_t)p->ngroups, sizeof *group_sum))) goto nomem;
+    if (p->ngroups && !(group_sum = calloc((size_t)p->ngroups * 2, sizeof *group_sum))) goto nomem;
 
     double fit = 0;
     for (int i = 0; lead && i < p->nfits; i++) {
@@ -470,9 +498,8 @@ int mq_prog_score(const mq_prog *p, const mq_source *lead, mq_engage *eng,
         if (!push_item(r, MQI_FIT, pts, f->reason)) goto nomem;
         fit += pts;
         grade -= f->grade_step;
-        if (f->group >= 0) group_sum[f->group] += pts;
+        if (f->group >= 0) group_sum[2 * f->group] += pts;
     }
-    fit = apply_cap(r, fit, p->cap_fit, "fit", &oom);
 
     double engagement = 0;
     const char *signal = NULL;
@@ -487,17 +514,23 @@ int mq_prog_score(const mq_prog *p, const mq_source *lead, mq_engage *eng,
         it->stage = e->stage;
         if (e->cap > 0) pts += apply_cap(r, pts, e->cap, e->type, &oom) - pts;
         engagement += pts;
-        if (e->group >= 0) group_sum[e->group] += pts;
-        if (e->stage && stage_rank(p, e->stage) > stage_rank(p, signal)) signal = e->stage;
+        if (e->group >= 0) group_sum[2 * e->group + 1] += pts;
+        if (e->stage && higher_stage(p, model, e->stage, signal)) signal = e->stage;
     }
-    engagement = apply_cap(r, engagement, p->cap_engagement, "engagement", &oom);
 
-    double score = fit + engagement;
     for (int g = 0; g < p->ngroups; g++) {
-        double capped = apply_cap(r, group_sum[g], p->groups[g].cap, p->groups[g].name, &oom);
-        score += capped - group_sum[g];
+        double gf = group_sum[2 * g], ge = group_sum[2 * g + 1];
+        double cut = apply_cap(r, gf + ge, p->groups[g].cap, p->groups[g].name, &oom) - (gf + ge);
+        if (cut != 0) share_cut(cut, gf, ge, &fit, &engagement);
     }
-    score = apply_cap(r, score, p->cap_total, "total", &oom);
+    fit = apply_cap(r, fit, p->cap_fit, "fit", &oom);
+    engagement = apply_cap(r, engagement, p->cap_engagement, "engagement", &oom);
+    double score = fit + engagement;
+    double cut = apply_cap(r, score, p->cap_total, "total", &oom) - score;
+    if (cut != 0) {
+        share_cut(cut, fit, engagement, &fit, &engagement);
+        score = fit + engagement;
+    }
     if (oom) goto nomem;
 
     if (grade < 0) grade = 0;
@@ -507,7 +540,7 @@ int mq_prog_score(const mq_prog *p, const mq_source *lead, mq_engage *eng,
     r->engagement = engagement;
     r->grade = grade;
     r->stage = mq_prog_stage(p, score, grade);
-    if (signal && stage_rank(p, signal) > stage_rank(p, r->stage)) r->stage = signal;
+    if (signal && higher_stage(p, model, signal, r->stage)) r->stage = signal;
     free(group_sum);
     return 0;
 nomem:

@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "mqerr.h"
+#include "stagemodel.h"
 
 /* ---- values ---------------------------------------------------------------- */
 
@@ -216,10 +217,12 @@ int mq_engage_add(mq_engage *a, const char *type, size_t typelen, double t,
 
 /* Scores a lead: fit criteria against lead (may be NULL for engagement only),
 ** then the accumulated events in eng (may be NULL), then caps, grade and stage.
+** model (may be NULL) ranks a signal's stage against the score's: stages it
+** knows by its ranks, others by the rule's thresholds.
 ** Lua calls are charged to eng's budget (the one its events drew on), or to
 ** a fresh budget when eng is NULL.
 ** Returns 0, or -1 with err. */
-int mq_prog_score(const mq_prog *p, const mq_source *lead, mq_engage *eng,
+int mq_prog_score(const mq_prog *p, const mq_stages *model, const mq_source *lead, mq_engage *eng,
                   mq_result *r, mq_err *err);
 
 /* The stage for a score and grade index (-1 when no grade is known). Returns

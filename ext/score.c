@@ -71,7 +71,9 @@ static int score_args(sqlite3_context *ctx, const char *fn, sqlite3_value **argv
             goto fail;
         }
     }
-    int rc = mq_prog_score(p, &jl.src, use_events ? &eng : NULL, r, &err);
+    mq_stages *model = mq_conn_stages(sqlite3_user_data(ctx), &err);
+    int rc = model ? mq_prog_score(p, model, &jl.src, use_events ? &eng : NULL, r, &err) : -1;
+    mq_stages_release(model);
     if (use_events) mq_engage_free(&eng);
     if (rc != 0) {
         set_error(ctx, fn, "", &err);
@@ -257,7 +259,7 @@ static void engage_final(sqlite3_context *ctx)
         mq_result r;
         mq_err err;
         mq_result_init(&r);
-        if (mq_prog_score(mq_rule_prog(a->rule), NULL, &a->eng, &r, &err) == 0)
+        if (mq_prog_score(mq_rule_prog(a->rule), NULL, NULL, &a->eng, &r, &err) == 0)
             sqlite3_result_double(ctx, r.engagement);
         else
             set_error(ctx, "engagement_score", "", &err);

@@ -43,6 +43,7 @@ typedef struct sl_cursor {
     sqlite3_vtab_cursor base;
     mq_conn *conn;
     mq_rule *rule;
+    mq_stages *model;           /* ranks a signal's stage against the score's */
     sqlite3_stmt *leads, *events;
     int ev_valid;               /* events has a row not yet consumed */
     int eof;
@@ -148,6 +149,8 @@ static void sl_reset(sl_cursor *c)
     c->slotcol = NULL;
     mq_rule_release(c->rule);
     c->rule = NULL;
+    mq_stages_release(c->model);
+    c->model = NULL;
     c->eof = 1;
 }
 
@@ -322,7 +325,7 @@ static int sl_next(sqlite3_vtab_cursor *cur)
         else if (rc != SQLITE_ROW)
             return READ_FAILED(c, rc, "score_leads: reading events: %s", sqlite3_errmsg(c->conn->db));
     }
-    if (mq_prog_score(p, &c->src, &c->eng, &c->res, &err) != 0) {
+    if (mq_prog_score(p, c->model, &c->src, &c->eng, &c->res, &err) != 0) {
         mq_err_prefix(&err, "score_leads: ");
         return set_err(c, &err);
     }
@@ -353,6 +356,10 @@ static int sl_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
     if (mq_reentered(c->conn, "score_leads", &err)) return set_err(c, &err);
     c->rule = mq_conn_rule(c->conn, "score_leads", (const char *)sqlite3_value_text(argv[a++]), &err);
     if (!c->rule) return set_err(c, &err);
+    if (!(c->model = mq_conn_stages(c->conn, &err))) {
+        mq_err_prefix(&err, "score_leads: ");
+        return set_err(c, &err);
+    }
     c->as_of = mq_time_now();
     if (idxNum & 1) {
         sqlite3_value *v = argv[a++];

@@ -62,5 +62,28 @@ SELECT lead_explain('t', '{"employees": 99999, "annual_revenue": 1e9, "as_of": 1
      {"type": "click", "occurred_at": 1740787200}, {"type": "audit_request", "occurred_at": 1740787200}]}');
 -- [9] lead_explain is marked as JSON, so it nests as JSON, not as a string
 SELECT json_object('why', lead_explain('t', '{"employees": 1000}'));
--- [10] the connection is still fine after all those errors
+-- [10] caps apply once each and fit + engagement is the score: a group cap and
+-- the fit cap that both bind cut once (30, not 20); the group's cut is shared
+-- between fit and engagement (issue 14)
+INSERT INTO mqlite_rules VALUES ('caps', '
+group("g", { cap = 30 })
+caps { fit = 30 }
+fit("a", 25, { a = 1 }, { group = "g" })
+fit("b", 15, { b = 1 }, { group = "g" })
+event("x", 10, { group = "g" })
+', '2025-01-01 00:00:00');
+WITH l(j) AS (VALUES ('{"a": 1, "b": 1}'),
+  ('{"a": 1, "as_of": "2025-03-01", "events": [{"type": "x", "occurred_at": "2025-03-01"}, {"type": "x", "occurred_at": "2025-03-01"}]}'))
+SELECT 'caps once', lead_score('caps', j), (SELECT sum(value ->> 'points') FROM json_each(lead_explain('caps', j))) FROM l;
+SELECT lead_explain('caps', '{"a": 1, "as_of": "2025-03-01", "events": [{"type": "x", "occurred_at": "2025-03-01"}, {"type": "x", "occurred_at": "2025-03-01"}]}');
+-- [10b] a signal's stage is ranked by the stage model: a trial signal (PQL)
+-- does not demote a lead that is SQL by score, and lifts one that is IQL
+INSERT INTO mqlite_rules VALUES ('pql', '
+thresholds { MQL = 50, SQL = 100 }
+fit("big", 120, { a = 1 })
+signal("trial_started", "started a trial", { stage = "PQL" })
+', '2025-01-01 00:00:00');
+SELECT 'pql', lead_qualify('pql', '{"a": 1, "events": [{"type": "trial_started", "occurred_at": 0}]}'),
+       lead_qualify('pql', '{"events": [{"type": "trial_started", "occurred_at": 0}]}');
+-- [11] the connection is still fine after all those errors
 SELECT 'still fine', lead_score('t', '{"employees": 1000}');

@@ -35,8 +35,9 @@ static void assert_compile_error(const char *src, const char *expected)
     assert_string_equal(err.msg, expected);
 }
 
-/* Scores lead JSON with rule; returns 0 or -1 with err. */
-static int score(mq_rule *r, const char *json, mq_result *res, mq_err *err)
+/* Scores lead JSON with rule, signals ranked by model (may be NULL); returns
+** 0 or -1 with err. */
+static int score_with(mq_rule *r, const mq_stages *model, const char *json, mq_result *res, mq_err *err)
 {
     mq_json_lead jl;
     mq_err jerr;
@@ -46,10 +47,15 @@ static int score(mq_rule *r, const char *json, mq_result *res, mq_err *err)
     mq_engage eng;
     assert_int_equal(mq_engage_init(&eng, mq_rule_prog(r), as_of), 0);
     int rc = mq_json_lead_engage(&jl, &eng, err);
-    if (rc == 0) rc = mq_prog_score(mq_rule_prog(r), &jl.src, &eng, res, err);
+    if (rc == 0) rc = mq_prog_score(mq_rule_prog(r), model, &jl.src, &eng, res, err);
     mq_engage_free(&eng);
     mq_json_lead_close(&jl);
     return rc;
+}
+
+static int score(mq_rule *r, const char *json, mq_result *res, mq_err *err)
+{
+    return score_with(r, NULL, json, res, err);
 }
 
 static double score_of(mq_rule *r, const char *json)
@@ -281,9 +287,80 @@ static void test_explain_adds_up(void **state)
         sum += res.items[i].points;
     }
     assert_true(sum == res.score);
-    assert_true(res.fit == 35 && res.engagement == 26 && res.score == 51);   /* group cap -10 */
+    assert_true(res.fit == 25 && res.engagement == 26 && res.score == 51);   /* group cap -10, all fit */
     mq_result_free(&res);
     mq_rule_release(r);
+}
+
+/* Sums the points of res's items. */
+static double items_sum(const mq_result *res)
+{
+    double sum = 0;
+    for (int i = 0; i < res->nitems; i++) sum += res->items[i].points;
+    return sum;
+}
+
+/* Each cap applies once, to what the caps before it left, and fit plus
+** engagement is the score (issue 14: a group cap and the fit cap that both
+** bound cut the lead twice, 20 where the caps allow 30, and the fit column
+** left group caps out). */
+static void test_caps_once(void **state)
+{
+    (void)state;
+    mq_result res;
+    mq_err err;
+    mq_result_init(&res);
+    mq_rule *r = compile_ok("caps1",
+        "group('g', { cap = 30 })\n caps { fit = 30 }\n"
+        "fit('a', 25, { a = 1 }, { group = 'g' })\n fit('b', 15, { b = 1 }, { group = 'g' })\n");
+    assert_int_equal(score(r, "{\"a\": 1, \"b\": 1}", &res, &err), 0);
+    assert_true(res.score == 30 && res.fit == 30 && res.engagement == 0);
+    assert_true(items_sum(&res) == 30);
+    mq_rule_release(r);
+    /* a group of fit and events: its cut is shared 30:20 (-18 fit, -12
+    ** engagement); the total cap's cut then 42:8 (-8, -2) */
+    r = compile_ok("caps2",
+        "group('g', { cap = 20 })\n caps { total = 40 }\n"
+        "fit('a', 30, { a = 1 }, { group = 'g' })\n fit('b', 30, { b = 1 })\n"
+        "event('x', 10, { group = 'g' })\n");
+    assert_int_equal(score(r, "{\"a\": 1, \"b\": 1, \"as_of\": \"2025-03-01\", \"events\": ["
+                              "{\"type\": \"x\", \"occurred_at\": \"2025-03-01\"},"
+                              "{\"type\": \"x\", \"occurred_at\": \"2025-03-01\"}]}", &res, &err), 0);
+    assert_true(res.score == 40 && res.fit == 34 && res.engagement == 6);
+    assert_true(items_sum(&res) == 40);
+    mq_result_free(&res);
+    mq_rule_release(r);
+}
+
+/* A signal's stage is ranked by the stage model, not by the rule's thresholds
+** (issue 14: a product-trial signal to PQL demoted a lead that was SQL by
+** score); stages the model does not know still rank by the thresholds. */
+static void test_signal_rank_by_model(void **state)
+{
+    (void)state;
+    mq_stages *model = mq_stages_default();
+    assert_non_null(model);
+    mq_result res;
+    mq_err err;
+    mq_result_init(&res);
+    mq_rule *r = compile_ok("pql",
+        "thresholds { MQL = 50, SQL = 100 }\n fit('big', 120, { a = 1 })\n"
+        "signal('trial_started', 'started a trial', { stage = 'PQL' })\n"
+        "signal('hot', 'hot', { stage = 'Hot' })\n");
+    const char *trial = "{\"a\": 1, \"as_of\": \"2025-03-01\", \"events\": [{\"type\": \"trial_started\", \"occurred_at\": \"2025-03-01\"}]}";
+    assert_int_equal(score_with(r, model, trial, &res, &err), 0);
+    assert_string_equal(res.stage, "SQL");
+    assert_int_equal(score_with(r, NULL, trial, &res, &err), 0);   /* the old ranking, without a model */
+    assert_string_equal(res.stage, "PQL");
+    assert_int_equal(score_with(r, model, "{\"as_of\": \"2025-03-01\", \"events\": [{\"type\": \"trial_started\", \"occurred_at\": \"2025-03-01\"}]}",
+                                &res, &err), 0);
+    assert_string_equal(res.stage, "PQL");                        /* IQL by score: the signal lifts it */
+    assert_int_equal(score_with(r, model, "{\"a\": 1, \"as_of\": \"2025-03-01\", \"events\": [{\"type\": \"hot\", \"occurred_at\": \"2025-03-01\"}]}",
+                                &res, &err), 0);
+    assert_string_equal(res.stage, "Hot");                        /* not in the model: above the thresholds */
+    mq_result_free(&res);
+    mq_rule_release(r);
+    mq_stages_release(model);
 }
 
 static void test_grades_thresholds_signals(void **state)
@@ -377,6 +454,8 @@ int main(void)
         cmocka_unit_test(test_sandbox_globals),
         cmocka_unit_test(test_fit_and_tests),
         cmocka_unit_test(test_decay_caps_once),
+        cmocka_unit_test(test_caps_once),
+        cmocka_unit_test(test_signal_rank_by_model),
         cmocka_unit_test(test_explain_adds_up),
         cmocka_unit_test(test_grades_thresholds_signals),
         cmocka_unit_test(test_value_conversion),

@@ -28,7 +28,7 @@ static double score(mq_rule *r, const char *json, mq_err *err)
     assert_int_equal(mq_json_lead_open(&jl, json, strlen(json), &jerr), 0);
     mq_result res;
     mq_result_init(&res);
-    int rc = mq_prog_score(mq_rule_prog(r), &jl.src, NULL, &res, err);
+    int rc = mq_prog_score(mq_rule_prog(r), NULL, &jl.src, NULL, &res, err);
     double s = rc == 0 ? res.score : -1;
     mq_result_free(&res);
     mq_json_lead_close(&jl);
@@ -71,12 +71,12 @@ static void test_budget_shared_with_events(void **state)
     assert_int_equal(mq_json_lead_open(&jl, "{}", 2, &jerr), 0);
     mq_result res;
     mq_result_init(&res);
-    assert_int_equal(mq_prog_score(mq_rule_prog(r), &jl.src, &eng, &res, &err), -1);
+    assert_int_equal(mq_prog_score(mq_rule_prog(r), NULL, &jl.src, &eng, &res, &err), -1);
     assert_string_equal(err.msg, "rule 'ev' line 2: instruction budget of 1000000 exceeded");
     /* the next lead starts with a full budget */
     mq_engage_reset(&eng, 1e9);
     assert_int_equal(mq_engage_add(&eng, "visit", 5, 1e8, NULL, &err), 0);
-    assert_int_equal(mq_prog_score(mq_rule_prog(r), &jl.src, &eng, &res, &err), 0);
+    assert_int_equal(mq_prog_score(mq_rule_prog(r), NULL, &jl.src, &eng, &res, &err), 0);
     assert_true(res.score == 2);
     mq_result_free(&res);
     mq_json_lead_close(&jl);
