@@ -118,6 +118,7 @@ int mq_history_next(mq_history *h)
                               (long long)h->lead, mq_utf8_excerpt_str(qn, sizeof qn, h->m->st[k].name),
                               mq_utf8_excerpt(qt, sizeof qt, ts, (size_t)sqlite3_column_bytes(h->st, 2)));
         }
+        if (h->has_cutoff && t > h->cutoff) goto next;
         if (h->n == h->cap) {
             int ncap = h->cap ? h->cap * 2 : 16;
             mq_hentry *e = sqlite3_realloc64(h->e, (sqlite3_uint64)ncap * sizeof *e);
@@ -128,6 +129,7 @@ int mq_history_next(mq_history *h)
         h->e[h->n].stage = k;
         h->e[h->n].t = t;
         h->n++;
+    next:;
         int rc = mq_step(h->conn, h->what, h->st);
         if (rc != SQLITE_ROW && rc != SQLITE_DONE) return read_failed(h, rc);
         h->row = rc == SQLITE_ROW;

@@ -28,6 +28,8 @@ typedef struct mq_history {
     mq_hentry *e;
     int n, cap;
     struct { char *s; int len, stage; } cache[64];
+    double cutoff;         /* with has_cutoff: entries after it are not read */
+    int has_cutoff;
     mq_err err;
 } mq_history;
 
@@ -35,6 +37,8 @@ typedef struct mq_history {
 ** (group may be NULL: no groups). Returns 0, or -1 with h->err set (close h
 ** either way). */
 int mq_history_open(mq_history *h, mq_conn *conn, const char *fn, const mq_groupby *group);
+/* Reports "as of" a time see the history as it was then: set h->cutoff and
+** h->has_cutoff after opening, and entries dated after it are skipped. */
 /* Moves to the next lead: 1 when there is one, 0 at the end, -1 with h->err. */
 int mq_history_next(mq_history *h);
 void mq_history_close(mq_history *h);

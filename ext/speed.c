@@ -11,8 +11,14 @@
 ** MQL is counted in contacted_before_mql and never averaged in: its "speed"
 ** would be negative. One row per group (owner, source, ...), or one in all.
 ** group_by names a column of leads or a key of its attrs, fold = 1 groups by
-** lower(trim(value)) (groupby.h); fold comes last, after start and stop, so
-** that calls written before it existed keep their meaning.
+** lower(trim(value)) (groupby.h); fold comes after start and stop, and as_of
+** after fold, so that calls written before them keep their meaning.
+**
+** As of as_of (default now) the past is as it was: stage entries and touches
+** after it are not read, and an MQL not yet contacted whose SLA has not run
+** out by then is pending, not never contacted. The shares are of the MQLs
+** that are not pending (an MQL of an hour ago would otherwise count as a
+** miss).
 */
 #include <math.h>
 #include <string.h>
@@ -24,8 +30,8 @@
 #include "tablefn.h"
 
 enum { S_SEGMENT, S_MQLS, S_CONTACTED, S_WITHIN_SLA, S_NEVER, S_BEFORE, S_SHARE_CONTACTED, S_SHARE_WITHIN,
-       S_SHARE_NEVER, S_MEDIAN_HOURS, S_P90_HOURS, S_NCOL };
-enum { K_MQLS, K_CONTACTED, K_WITHIN, K_NEVER, K_BEFORE };
+       S_SHARE_NEVER, S_MEDIAN_HOURS, S_P90_HOURS, S_PENDING, S_NCOL };
+enum { K_MQLS, K_CONTACTED, K_WITHIN, K_NEVER, K_BEFORE, K_PENDING };
 
 static int speed_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_err *err)
 {
@@ -36,15 +42,17 @@ static int speed_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_
         mq_arg_message(err, fn, 1, "an event type (TEXT)", args[0]);
         return -1;
     }
-    double sla = 24, start = 0, stop = 0;
-    int has_start, has_stop;
+    double sla = 24, start = 0, stop = 0, as_of = mq_time_now(), given;
+    int has_start, has_stop, has;
     if (args[1] && (!mq_value_number(args[1], &sla) || sla <= 0)) {
         mq_arg_message(err, fn, 2, "an SLA in hours above 0", args[1]);
         return -1;
     }
     if (mq_time_value(args[3], fn, 4, &start, &has_start, err) != 0 ||
-        mq_time_value(args[4], fn, 5, &stop, &has_stop, err) != 0)
+        mq_time_value(args[4], fn, 5, &stop, &has_stop, err) != 0 ||
+        mq_time_value(args[6], fn, 7, &given, &has, err) != 0)
         return -1;
+    if (has) as_of = given;
     mq_groupby group;
     if (mq_group_open(&group, conn, fn, args[2], 3, args[5], 6, err) != 0) {
         mq_group_close(&group);
@@ -58,6 +66,8 @@ static int speed_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_
         mq_group_close(&group);
         return -1;
     }
+    h.cutoff = as_of;
+    h.has_cutoff = 1;
     sqlite3_stmt *ev = NULL;
     mq_buckets b = {0};
     int mql = mq_stages_find(h.m, "MQL", 3), rc, ev_row = 0;
@@ -91,7 +101,7 @@ static int speed_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_
             double t;
             const char *ts = (const char *)sqlite3_column_text(ev, 1);
             if (sqlite3_column_int64(ev, 0) == h.lead && !isnan(at) && ts &&
-                mq_time_parse(ts, (size_t)sqlite3_column_bytes(ev, 1), &t) == 0) {
+                mq_time_parse(ts, (size_t)sqlite3_column_bytes(ev, 1), &t) == 0 && t <= as_of) {
                 if (t >= at) { if (isnan(first_after) || t < first_after) first_after = t; }
                 else before = 1;
             }
@@ -115,6 +125,8 @@ static int speed_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_
             if (mq_dvec_push(&x->vals[0], hours) != 0) goto nomem;
         } else if (before) {
             x->count[K_BEFORE]++;
+        } else if ((as_of - at) / 3600.0 < sla) {
+            x->count[K_PENDING]++;
         } else {
             x->count[K_NEVER]++;
         }
@@ -126,7 +138,7 @@ static int speed_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_
     mq_buckets_sort(&b);
     for (int i = 0; i < b.n; i++) {
         mq_bucket *x = b.b[i];
-        double n = (double)x->count[K_MQLS];
+        double n = (double)(x->count[K_MQLS] - x->count[K_PENDING]);
         mq_rows_add(rows);
         mq_rows_text(rows, S_SEGMENT, x->name);
         mq_rows_int(rows, S_MQLS, x->count[K_MQLS]);
@@ -134,6 +146,7 @@ static int speed_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_
         mq_rows_int(rows, S_WITHIN_SLA, x->count[K_WITHIN]);
         mq_rows_int(rows, S_NEVER, x->count[K_NEVER]);
         mq_rows_int(rows, S_BEFORE, x->count[K_BEFORE]);
+        mq_rows_int(rows, S_PENDING, x->count[K_PENDING]);
         if (n > 0) {
             mq_rows_double(rows, S_SHARE_CONTACTED, (double)x->count[K_CONTACTED] / n);
             mq_rows_double(rows, S_SHARE_WITHIN, (double)x->count[K_WITHIN] / n);
@@ -164,8 +177,9 @@ static const mq_tablefn speed_fn = {
     .name = "speed_to_lead",
     .schema = "CREATE TABLE x(segment TEXT, mqls INTEGER, contacted INTEGER, within_sla INTEGER,"
               " never_contacted INTEGER, contacted_before_mql INTEGER, share_contacted REAL,"
-              " share_within_sla REAL, share_never REAL, median_hours REAL, p90_hours REAL,"
-              " touch_type HIDDEN, sla_hours HIDDEN, group_by HIDDEN, start HIDDEN, stop HIDDEN, fold HIDDEN)",
+              " share_within_sla REAL, share_never REAL, median_hours REAL, p90_hours REAL, pending INTEGER,"
+              " touch_type HIDDEN, sla_hours HIDDEN, group_by HIDDEN, start HIDDEN, stop HIDDEN, fold HIDDEN,"
+              " as_of HIDDEN)",
     .nvisible = S_NCOL,
     .required = 0,
     .usage = "",
@@ -173,6 +187,6 @@ static const mq_tablefn speed_fn = {
 };
 
 const mq_def mq_speed_defs[] = {
-    MQ_TABLE("speed_to_lead", 6, MQ_READS, &mq_tablefn_module, &speed_fn),   /* arguments: hidden columns */
+    MQ_TABLE("speed_to_lead", 7, MQ_READS, &mq_tablefn_module, &speed_fn),   /* arguments: hidden columns */
     MQ_END
 };

@@ -69,6 +69,13 @@ check campaigns-one "$M" campaigns "$db" --campaign cmp-a --format json
 check sla "$M" sla "$db"
 check sla-all "$M" sla "$db" --by none --hours 48 --format markdown
 check sla-html "$M" sla "$db" --format html
+# as of the evening of 2025-02-05: lead 3 (MQL that morning, contacted the
+# next day) is pending, lead 2 (MQL on 2025-01-12, never touched) is never
+# contacted, the shares are of the two that are not pending; a touch type
+# the database lacks gets a warning naming the types it has
+check sla-asof "$M" sla "$db" --by none --as-of '2025-02-05 20:00' --format csv
+check sla-no-touch "$M" sla "$db" --by none --touch call --format csv
+check sla-asof-bad "$M" sla "$db" --as-of soon
 check calibrate "$M" calibrate "$db" --rule b2b --as-of 2025-03-01 --thresholds 0,50,100
 
 # rules

@@ -83,3 +83,20 @@ SELECT count(*) FROM cohort_conversion('MQL', 'SQL', 'year', 90, NULL, '2000-01-
 SELECT count(*) FROM cohort_conversion('MQL', 'SQL', 'month', 90, NULL, 1e15);
 SELECT count(*) FROM funnel(NULL, 253402300800);
 SELECT count(*) FROM speed_to_lead('sales_contact', 24, NULL, -1e300);
+-- [5] As of a time, the past as it was (issue 14): in speed_to_lead, touches
+-- and entries after it are not read, and an MQL not yet contacted whose 24
+-- hours have not run out is pending, not never contacted (the shares leave
+-- it out); cohort_conversion does not count SQLs entered after its as_of.
+SELECT 'noon of the MQL day', mqls, contacted, within_sla, never_contacted, contacted_before_mql, pending,
+       round(share_contacted, 4), round(share_never, 4)
+FROM speed_to_lead('sales_contact', 24, NULL, '2025-01-01', '2025-02-01', 0, '2025-01-10 12:00');
+SELECT 'two days later', mqls, contacted, within_sla, never_contacted, contacted_before_mql, pending,
+       round(share_contacted, 4), round(share_never, 4)
+FROM speed_to_lead('sales_contact', 24, NULL, '2025-01-01', '2025-02-01', 0, '2025-01-12');
+SELECT 'before any MQL', count(*) FROM speed_to_lead('sales_contact', 24, NULL, NULL, NULL, 0, '2025-01-05');
+SELECT 'no as_of: now', mqls, pending FROM speed_to_lead('sales_contact', 24, NULL, '2025-01-01', '2025-02-01');
+SELECT 'cohort as of the 15th', cohort, entered, converted, naive_converted, status
+FROM cohort_conversion('MQL', 'SQL', 'month', 90, '2025-01-15', '2025-01-01', '2025-02-01');
+SELECT 'cohort as of the 25th', cohort, entered, converted, naive_converted, status
+FROM cohort_conversion('MQL', 'SQL', 'month', 90, '2025-01-25', '2025-01-01', '2025-02-01');
+SELECT * FROM speed_to_lead('sales_contact', 24, NULL, NULL, NULL, 0, 'soon');
