@@ -89,6 +89,9 @@ check rule-remove "$M" rule "$db" remove small
 check rule-remove-again "$M" rule "$db" remove small
 check rule-missing "$M" rule "$db" show nope
 
+# calibrate judges a rule by what others decided: after the rule's own MQL
+# entry (below), the same table as before it (calibrate-mql-after)
+check calibrate-mql "$M" calibrate "$db" --rule b2b --as-of 2025-03-01 --thresholds 0,50,100 --to-stage MQL
 # scoring: one lead crosses the MQL threshold; a second run moves nobody
 check score-dry "$M" score "$db" --rule b2b --as-of 2025-03-01 --dry-run
 check score "$M" score "$db" --rule b2b --as-of 2025-03-01
@@ -96,6 +99,23 @@ check score-again "$M" score "$db" --rule b2b --as-of 2025-03-01
 check score-history sqlite3 "$db" "SELECT lead_id, rule, score, grade, stage FROM scores ORDER BY id;
   SELECT lead_id, stage, entered_at, source, reason FROM stage_history WHERE source LIKE 'rule:%'"
 check score-norule "$M" score "$db" --rule nope
+# Sales recycles lead 4 to nurture the day after the rule made it an MQL:
+# the next runs leave it there (its old points do not requalify it); after
+# new activity it is an MQL again, once. A later entry (nurture on the 20th)
+# is the future of a run as of the 15th: that run moves nobody, however often.
+sqlite3 "$db" "INSERT INTO stage_history(lead_id, stage, entered_at, source, reason) VALUES (4, 'nurture', '2025-03-02', 'manual', 'timing - call in Q3')"
+check score-recycled "$M" score "$db" --rule b2b --as-of 2025-03-10
+sqlite3 "$db" "INSERT INTO events(lead_id, type, occurred_at) VALUES (4, 'page_view', '2025-03-05')"
+check score-requalified "$M" score "$db" --rule b2b --as-of 2025-03-10
+check score-requalified-again "$M" score "$db" --rule b2b --as-of 2025-03-10
+sqlite3 "$db" "INSERT INTO stage_history(lead_id, stage, entered_at, source) VALUES (4, 'nurture', '2025-03-20', 'manual')"
+check score-before-later "$M" score "$db" --rule b2b --as-of 2025-03-15
+check score-before-later-again "$M" score "$db" --rule b2b --as-of 2025-03-15
+check score-history-4 sqlite3 "$db" "SELECT stage, entered_at, source, reason FROM stage_history WHERE lead_id = 4 ORDER BY entered_at, id;
+  SELECT DISTINCT scored_at FROM scores ORDER BY 1"
+"$M" calibrate "$db" --rule b2b --as-of 2025-03-01 --thresholds 0,50,100 --to-stage MQL >"$tmp/cal-after" 2>&1 || :
+{ cat "$tmp/cal-after"; echo "[exit 0]"; } | cmp -s - "$exp/calibrate-mql.out" ||
+    { echo "FAIL cli/calibrate-mql-after: the rule's own entries changed calibrate"; diff "$exp/calibrate-mql.out" "$tmp/cal-after"; fail=1; }
 
 # imports of malformed files: reasons with line numbers, nothing imported
 before=$(sqlite3 "$db" "SELECT count(*) FROM events")
