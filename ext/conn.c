@@ -56,12 +56,19 @@ mq_conn *mq_conn_new(sqlite3 *db)
     memset(c, 0, sizeof *c);
     c->refs = 1;
     c->db = db;
-    if (!(c->engine = mq_engine_new())) {
-        sqlite3_free(c);
-        return NULL;
-    }
-    mq_engine_set_stop(c->engine, interrupted, db);   /* Ctrl-C, interrupt(), progress handlers */
     return c;
+}
+
+mq_engine *mq_conn_engine(mq_conn *c, mq_err *err)
+{
+    if (!c->engine) {
+        if (!(c->engine = mq_engine_new())) {
+            mq_err_nomem(err);
+            return NULL;
+        }
+        mq_engine_set_stop(c->engine, interrupted, c->db);   /* Ctrl-C, interrupt(), progress handlers */
+    }
+    return c->engine;
 }
 
 void mq_conn_retain(mq_conn *c) { c->refs++; }
@@ -240,8 +247,9 @@ mq_rule *mq_conn_rule(mq_conn *c, const char *fn, const char *name, mq_err *err)
         const char *src = ct == SQLITE_TEXT ? (const char *)sqlite3_column_text(st, 0)
                                             : (const char *)sqlite3_column_blob(st, 0);
         if (!src) src = "";
-        r = mq_engine_rule(c->engine, name, src, (size_t)sqlite3_column_bytes(st, 0), err);
-        if (!r) mq_err_prefix(err, "%s: ", fn);
+        mq_engine *e = mq_conn_engine(c, err);
+        r = e ? mq_engine_rule(e, name, src, (size_t)sqlite3_column_bytes(st, 0), err) : NULL;
+        if (!r && !err->nomem) mq_err_prefix(err, "%s: ", fn);
     } else if (rc == SQLITE_ROW) {
         char q[MQ_EXCERPT_SIZE];
         mq_err_set(err, "%s: rule '%s' has no source text in mqlite_rules", fn, mq_utf8_excerpt_str(q, sizeof q, name));

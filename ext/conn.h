@@ -25,7 +25,7 @@ SQLITE_EXTENSION_INIT3
 typedef struct mq_conn {
     int refs;
     sqlite3 *db;
-    mq_engine *engine;          /* the Lua sandbox and its compiled rules */
+    mq_engine *engine;          /* the Lua sandbox and its compiled rules; made on first use */
     /* The rule last looked up, kept while the database is unchanged: an
     ** aggregate or a varying rule name has no per-statement cache. */
     mq_rule *last_rule;
@@ -46,9 +46,14 @@ typedef struct mq_conn {
     int schema_unreadable;      /* so the module probes wait on a lock once */
 } mq_conn;
 
-/* A connection's state with one reference and a new engine whose rules the
-** host can interrupt; NULL when memory is short. */
+/* A connection's state with one reference, no engine yet; NULL when memory is
+** short. */
 mq_conn *mq_conn_new(sqlite3 *db);
+/* The connection's engine, made on first use (a host that loads mqlite into
+** every connection, as datasette does, gets a Lua state only where a rule
+** runs), whose rules the host can interrupt; NULL with err when memory is
+** short. */
+mq_engine *mq_conn_engine(mq_conn *c, mq_err *err);
 void mq_conn_retain(mq_conn *c);
 /* Drops a reference (void * for SQLite's destructors). */
 void mq_conn_release(void *c);

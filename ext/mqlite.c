@@ -59,13 +59,15 @@ static void fn_debug(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc; (void)argv;
     mq_conn *c = sqlite3_user_data(ctx);
+    /* (without an engine yet, the limits it will get and nothing used) */
+    const mq_engine *e = c->engine;
     char *s = sqlite3_mprintf(
-        "{\"mqlite\":\"%s\",\"sqlite\":\"%s\",\"lua\":\"%s\",\"memory_limit\":%lld,"
+        "{\"mqlite\":\"%s\",\"sqlite\":\"%s\",\"lua\":\"%s\",\"lua_state\":%s,\"memory_limit\":%lld,"
         "\"memory_used\":%lld,\"instruction_limit\":%lld,\"rules_compiled\":%u,"
         "\"build\":\"%s %s\"}",
-        MQLITE_VERSION, sqlite3_libversion(), mq_lua_release(),
-        (long long)mq_engine_memory_limit(c->engine), (long long)mq_engine_memory_used(c->engine),
-        mq_engine_instruction_limit(c->engine), mq_engine_compiles(c->engine),
+        MQLITE_VERSION, sqlite3_libversion(), mq_lua_release(), e ? "true" : "false",
+        (long long)(e ? mq_engine_memory_limit(e) : MQ_DEFAULT_MEMORY_LIMIT), (long long)(e ? mq_engine_memory_used(e) : 0),
+        e ? mq_engine_instruction_limit(e) : MQ_DEFAULT_INSTRUCTION_LIMIT, e ? mq_engine_compiles(e) : 0u,
 #ifdef NDEBUG
         "release",
 #else
@@ -94,16 +96,21 @@ static void fn_limit(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         mq_arg_error(ctx, fn, 1, "'memory' or 'instructions'", argv[0]);
         return;
     }
+    mq_err err;
+    mq_engine *e = mq_conn_engine(c, &err);
+    if (!e) {
+        mq_result_err(ctx, &err);
+        return;
+    }
     if (argc == 2 && sqlite3_value_type(argv[1]) != SQLITE_NULL) {
         if (sqlite3_value_type(argv[1]) != SQLITE_INTEGER) {
             mq_arg_error(ctx, fn, 2, "an INTEGER", argv[1]);
             return;
         }
         sqlite3_int64 v = sqlite3_value_int64(argv[1]);
-        int rc = mem ? (v < 0 ? -1 : mq_engine_set_memory_limit(c->engine, (size_t)v))
-                     : mq_engine_set_instruction_limit(c->engine, v);
+        int rc = mem ? (v < 0 ? -1 : mq_engine_set_memory_limit(e, (size_t)v))
+                     : mq_engine_set_instruction_limit(e, v);
         if (rc != 0) {
-            mq_err err;
             if (mem)
                 mq_err_set(&err, "%s: memory must be from %lld to %lld bytes, found %lld", fn,
                            (long long)MQ_MIN_MEMORY_LIMIT, (long long)MQ_MAX_MEMORY_LIMIT, (long long)v);
@@ -114,8 +121,8 @@ static void fn_limit(sqlite3_context *ctx, int argc, sqlite3_value **argv)
             return;
         }
     }
-    sqlite3_result_int64(ctx, mem ? (sqlite3_int64)mq_engine_memory_limit(c->engine)
-                                   : mq_engine_instruction_limit(c->engine));
+    sqlite3_result_int64(ctx, mem ? (sqlite3_int64)mq_engine_memory_limit(e)
+                                   : mq_engine_instruction_limit(e));
 }
 
 static const mq_def meta_defs[] = {

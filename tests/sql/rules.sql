@@ -1,9 +1,12 @@
 -- rules.sql — rules come from mqlite_rules by name, compile once per
 -- connection, and compile again when their source changes.
 .read schema/mqlite.sql
+-- [0] no Lua state until a rule runs (issue 14): loading mqlite and using
+-- functions without rules (the stage model, a funnel) makes none
+SELECT 'before', mqlite_debug() ->> '$.lua_state', mqlite_debug() ->> '$.memory_used', stage_rank('SQL'), (SELECT count(*) FROM funnel());
 -- [1] compiled once, cached, compiled again when the source changes
 INSERT INTO mqlite_rules(name, source) VALUES ('r', 'fit("big", 10, { employees = at_least(100) })');
-SELECT 'v1', lead_score('r', '{"employees": 500}'), mqlite_debug() ->> '$.rules_compiled';
+SELECT 'v1', lead_score('r', '{"employees": 500}'), mqlite_debug() ->> '$.rules_compiled', mqlite_debug() ->> '$.lua_state';
 SELECT 'cached', lead_score('r', '{"employees": 500}'), mqlite_debug() ->> '$.rules_compiled';
 UPDATE mqlite_rules SET source = 'fit("big", 25, { employees = at_least(100) })' WHERE name = 'r';
 SELECT 'v2', lead_score('r', '{"employees": 500}'), mqlite_debug() ->> '$.rules_compiled';
