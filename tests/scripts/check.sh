@@ -28,12 +28,13 @@ same() {
     [ "$2" = "$3" ] || { printf 'FAIL %s/%s: got [%s], expected [%s]\n' "$T" "$1" "$2" "$3"; fail=1; }
 }
 #   skip_under_valgrind NAME   exits 0 under valgrind (check-valgrind), for the
-#                        tests of the import's shell and SQL logic: the CSV
-#                        reader is awk, the checks are SQL, which memcheck does
-#                        not look at, and the C they reach (mqlite_date,
-#                        stage_lookup, the schema's functions) runs under it in
-#                        the SQL tests, test_import_sync.sh and test_cli.sh.
-#                        (Each of them took two to three minutes there.)
+#                        tests of shell and SQL logic (the import's CSV reader
+#                        is awk and its checks SQL; the option parser is shell),
+#                        which memcheck does not look at: the C they reach
+#                        (mqlite_date, stage_lookup, the schema's functions,
+#                        group_by) runs under it in the SQL tests,
+#                        test_import_sync.sh and test_cli.sh. (Each of them
+#                        took two to three minutes there.)
 skip_under_valgrind() {
     [ -z "${MQLITE_UNDER:-}" ] && return 0
     echo "$1: skipped under $MQLITE_UNDER"

@@ -8,6 +8,11 @@
 # schema where it is stored; report draws the MQL line at lead_threshold().
 # Run from the repository root.
 set -eu
+# (the parser is shell; what it asks the extension runs under valgrind in the
+# SQL tests and test_cli.sh, and this test took under it almost three minutes)
+# shellcheck source=tests/scripts/check.sh
+. tests/scripts/check.sh
+skip_under_valgrind options
 . tests/scripts/fixture.sh
 M=$(pwd)/scripts/mqlite
 tmp=$(mktemp -d)
