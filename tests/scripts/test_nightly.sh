@@ -152,7 +152,7 @@ for k in $nights; do
     same "nightly-sync night $k: exit (stderr: $(cat "$tmp/err"))" "$rc" 0
     grep '^imported ' "$tmp/sync$k" >"$tmp/imp$k" || :
     same "nightly-sync night $k: import lines" "$(cat "$tmp/imp$k")" "$(cat "$tmp/counts$k")"
-    grep -q '^scored [0-9]* leads with rule b2b$' "$tmp/sync$k" || bad "nightly-sync night $k: no score line"
+    grep -q '^scored [0-9]* leads with rule b2b; [0-9]* scores\{0,1\} changed$' "$tmp/sync$k" || bad "nightly-sync night $k: no score line"
 done
 if [ -n "$nights" ]; then
     [ -s "$tmp/report.html" ] || bad "nightly-sync: no report"
