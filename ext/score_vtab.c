@@ -13,6 +13,7 @@
 ** field that is not a column. The explanation is built only when selected.
 */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,8 @@ typedef struct sl_cursor {
     int extracts;               /* the statement has json_extract(attrs, ...) columns */
     int started;                /* a lead was read (lead_id is the last one) */
     int by_lead;                /* one lead only, by_lead_id */
+    sqlite3_value *lo, *hi;     /* bounds of a lead_id range, or NULL */
+    int lo_strict, hi_strict;   /* > and < rather than >= and <= */
     sqlite3_int64 by_lead_id;
     mq_engage eng;
     int eng_ready;
@@ -84,14 +87,20 @@ static int sl_disconnect(sqlite3_vtab *v)
     return SQLITE_OK;
 }
 
-/* idxNum bits: 1 as_of given, 2 lead_id given. argv: rule, [as_of], [lead_id]. */
+/* idxNum bits: 1 as_of given, 2 lead_id given; without it, a range of
+** lead_id (so that a long run can be done in chunks): 4 a lower bound (16:
+** strict), 8 an upper bound (32: strict). argv: rule, [as_of], [lead_id |
+** [lower] [upper]]. SQLite checks the range again (omit = 0). */
 static int sl_best_index(sqlite3_vtab *tab, sqlite3_index_info *info)
 {
-    int rule = -1, as_of = -1, lead = -1, rule_seen = 0;
+    int rule = -1, as_of = -1, lead = -1, lo = -1, hi = -1, rule_seen = 0;
     for (int i = 0; i < info->nConstraint; i++) {
         const struct sqlite3_index_constraint *c = &info->aConstraint[i];
         if (c->iColumn == COL_RULE) rule_seen = 1;
-        if (!c->usable || c->op != SQLITE_INDEX_CONSTRAINT_EQ) continue;
+        if (!c->usable) continue;
+        if (c->iColumn == COL_LEAD_ID && (c->op == SQLITE_INDEX_CONSTRAINT_GT || c->op == SQLITE_INDEX_CONSTRAINT_GE)) lo = i;
+        if (c->iColumn == COL_LEAD_ID && (c->op == SQLITE_INDEX_CONSTRAINT_LT || c->op == SQLITE_INDEX_CONSTRAINT_LE)) hi = i;
+        if (c->op != SQLITE_INDEX_CONSTRAINT_EQ) continue;
         if (c->iColumn == COL_RULE) rule = i;
         else if (c->iColumn == COL_AS_OF) as_of = i;
         else if (c->iColumn == COL_LEAD_ID) lead = i;
@@ -120,6 +129,16 @@ static int sl_best_index(sqlite3_vtab *tab, sqlite3_index_info *info)
     } else {
         info->estimatedCost = 1e6;
         info->estimatedRows = 100000;
+        if (lo >= 0) {
+            info->aConstraintUsage[lo].argvIndex = n++;
+            info->idxNum |= 4 | (info->aConstraint[lo].op == SQLITE_INDEX_CONSTRAINT_GT ? 16 : 0);
+            info->estimatedCost /= 4;
+        }
+        if (hi >= 0) {
+            info->aConstraintUsage[hi].argvIndex = n++;
+            info->idxNum |= 8 | (info->aConstraint[hi].op == SQLITE_INDEX_CONSTRAINT_LT ? 32 : 0);
+            info->estimatedCost /= 4;
+        }
     }
     if (info->nOrderBy == 1 && info->aOrderBy[0].iColumn == COL_LEAD_ID && !info->aOrderBy[0].desc)
         info->orderByConsumed = 1;
@@ -151,6 +170,9 @@ static void sl_reset(sl_cursor *c)
     c->rule = NULL;
     mq_stages_release(c->model);
     c->model = NULL;
+    sqlite3_value_free(c->lo);
+    sqlite3_value_free(c->hi);
+    c->lo = c->hi = NULL;
     c->eof = 1;
 }
 
@@ -333,12 +355,35 @@ static int sl_next(sqlite3_vtab_cursor *cur)
     return SQLITE_OK;
 }
 
+/* The WHERE clause of a lead_id range (idxNum's bits 4 and 8) on the leads or
+** the events statement; its bounds are ?9001 and ?9002, inclusive: a strict
+** bound on a whole number is moved by one (prepare), and on any other value
+** the two mean the same for an integer id. SQLite checks each row again. */
+static const char *range_sql(int f, int events)
+{
+    static const char *const leads_w[] = {"", " WHERE id >= ?9001", " WHERE id <= ?9002", " WHERE id >= ?9001 AND id <= ?9002"};
+    static const char *const events_w[] = {"", " WHERE lead_id >= ?9001", " WHERE lead_id <= ?9002",
+                                           " WHERE lead_id >= ?9001 AND lead_id <= ?9002"};
+    int k = (f & 4 ? 1 : 0) | (f & 8 ? 2 : 0);
+    return events ? events_w[k] : leads_w[k];
+}
+
 static int prepare(sl_cursor *c, const char *sql, sqlite3_stmt **st, int by_events, int by_lead, sqlite3_int64 lead)
 {
     int rc = mq_prepare(c->conn, by_events ? "events" : "leads", sql, st);
     if (rc != SQLITE_OK)
         return READ_FAILED(c, rc, "score_leads: %s (is schema/mqlite.sql loaded?)", sqlite3_errmsg(c->conn->db));
     if (by_lead) sqlite3_bind_int64(*st, 1, lead);
+    for (int i = 0; i < 2; i++) {
+        sqlite3_value *v = i ? c->hi : c->lo;
+        if (!v) continue;
+        int strict = i ? c->hi_strict : c->lo_strict;
+        sqlite3_int64 n = sqlite3_value_int64(v);
+        if (strict && sqlite3_value_type(v) == SQLITE_INTEGER && n != (i ? INT64_MIN : INT64_MAX))
+            sqlite3_bind_int64(*st, 9001 + i, i ? n - 1 : n + 1);
+        else
+            sqlite3_bind_value(*st, 9001 + i, v);
+    }
     return SQLITE_OK;
 }
 
@@ -375,6 +420,11 @@ static int sl_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
         if (sqlite3_value_type(argv[a]) != SQLITE_INTEGER) { c->eof = 1; return SQLITE_OK; }
         lead = sqlite3_value_int64(argv[a]);
     }
+    int range = by_lead ? 0 : idxNum & (4 | 8);
+    c->lo_strict = (idxNum & 16) != 0;
+    c->hi_strict = (idxNum & 32) != 0;
+    if (range & 4 && !(c->lo = sqlite3_value_dup(argv[a++]))) return SQLITE_NOMEM;
+    if (range & 8 && !(c->hi = sqlite3_value_dup(argv[a++]))) return SQLITE_NOMEM;
     const mq_prog *p = mq_rule_prog(c->rule);
     if (!(c->slotcol = sqlite3_malloc((int)sizeof(int) * (p->nfields ? p->nfields : 1)))) return SQLITE_NOMEM;
     for (int i = 0; i < p->nfields; i++) c->slotcol[i] = column_of(p->fields[i], strlen(p->fields[i]));
@@ -400,7 +450,8 @@ static int sl_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
     c->started = 0;
     c->by_lead = by_lead;
     c->by_lead_id = lead;
-    sqlite3_str_appendall(sql, by_lead ? " FROM leads WHERE id = ?1" : " FROM leads ORDER BY id");
+    if (by_lead) sqlite3_str_appendall(sql, " FROM leads WHERE id = ?1");
+    else sqlite3_str_appendf(sql, " FROM leads%s ORDER BY id", range_sql(range, 0));
     char *q = sqlite3_str_finish(sql);
     if (!q) return SQLITE_NOMEM;
     int rc = prepare(c, q, &c->leads, 0, by_lead, lead);
@@ -413,9 +464,12 @@ static int sl_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
     }
     if (rc != SQLITE_OK) return rc;
     if (p->nevs) {
-        rc = prepare(c, by_lead
-            ? "SELECT lead_id, type, occurred_at, props FROM events WHERE lead_id = ?1"
-            : "SELECT lead_id, type, occurred_at, props FROM events ORDER BY lead_id", &c->events, 1, by_lead, lead);
+        char *evq = by_lead ? sqlite3_mprintf("SELECT lead_id, type, occurred_at, props FROM events WHERE lead_id = ?1")
+                            : sqlite3_mprintf("SELECT lead_id, type, occurred_at, props FROM events%s ORDER BY lead_id",
+                                              range_sql(range, 1));
+        if (!evq) return SQLITE_NOMEM;
+        rc = prepare(c, evq, &c->events, 1, by_lead, lead);
+        sqlite3_free(evq);
         if (rc != SQLITE_OK) return rc;
         rc = mq_step(c->conn, "events", c->events);
         if (rc != SQLITE_ROW && rc != SQLITE_DONE)

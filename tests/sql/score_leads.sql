@@ -35,6 +35,21 @@ SELECT explanation FROM score_leads('b2b', '2025-03-01') WHERE lead_id = 1;
 SELECT count(*) FROM score_leads('b2b', '2025-03-01') WHERE lead_id = 99;
 -- [4] as_of as unix seconds gives the same as the date
 SELECT sum(score) = (SELECT sum(score) FROM score_leads('b2b', 1740787200)) FROM score_leads('b2b', '2025-03-01');
+-- [4b] a range of lead_id is read as a range (issue 14: long runs in chunks):
+-- the chunks add up to the whole, and a chunk does not read a lead outside
+-- it (lead 5's attrs broken below fail the whole scan, not the chunk 1-4)
+SELECT 'chunks', (SELECT count(*) || ' ' || sum(score) FROM score_leads('b2b', '2025-03-01') WHERE lead_id <= 2)
+       || ' + ' || (SELECT count(*) || ' ' || sum(score) FROM score_leads('b2b', '2025-03-01') WHERE lead_id > 2 AND lead_id < 99)
+       || ' = ' || (SELECT count(*) || ' ' || sum(score) FROM score_leads('b2b', '2025-03-01'));
+SELECT 'between', group_concat(lead_id) FROM score_leads('b2b', '2025-03-01') WHERE lead_id BETWEEN 2 AND 4;
+SELECT 'strict', group_concat(lead_id) FROM score_leads('b2b', '2025-03-01') WHERE lead_id > 2 AND lead_id < 4;
+UPDATE leads SET attrs = '{broken}' WHERE id = 5;
+SELECT 'chunk 1-4', count(*) FROM score_leads('b2b', '2025-03-01') WHERE lead_id BETWEEN 1 AND 4;
+SELECT 'chunk < 5', count(*) FROM score_leads('b2b', '2025-03-01') WHERE lead_id < 5;
+SELECT 'chunk > 5', count(*) FROM score_leads('b2b', '2025-03-01') WHERE lead_id > 5;
+SELECT 'chunk < 4.5', count(*) FROM score_leads('b2b', '2025-03-01') WHERE lead_id < 4.5;
+SELECT 'all', count(*) FROM score_leads('b2b', '2025-03-01');
+UPDATE leads SET attrs = '{"web_visits": 1000, "cms": "drupal"}' WHERE id = 5;
 -- [5] errors
 SELECT * FROM score_leads;
 SELECT * FROM score_leads(42);
