@@ -113,6 +113,11 @@ check score-before-later "$M" score "$db" --rule b2b --as-of 2025-03-15
 check score-before-later-again "$M" score "$db" --rule b2b --as-of 2025-03-15
 check score-history-4 sqlite3 "$db" "SELECT stage, entered_at, source, reason FROM stage_history WHERE lead_id = 4 ORDER BY entered_at, id;
   SELECT DISTINCT scored_at FROM scores ORDER BY 1"
+# one lead (--lead): only it is read and written
+check score-one "$M" score "$db" --rule b2b --as-of 2025-03-25 --lead 3
+check score-one-rows sqlite3 "$db" "SELECT lead_id, score FROM scores WHERE scored_at = '2025-03-25 00:00:00'"
+check score-one-missing "$M" score "$db" --rule b2b --lead 99
+check score-one-bad "$M" score "$db" --rule b2b --lead 0x1
 "$M" calibrate "$db" --rule b2b --as-of 2025-03-01 --thresholds 0,50,100 --to-stage MQL >"$tmp/cal-after" 2>&1 || :
 { cat "$tmp/cal-after"; echo "[exit 0]"; } | cmp -s - "$exp/calibrate-mql.out" ||
     { echo "FAIL cli/calibrate-mql-after: the rule's own entries changed calibrate"; diff "$exp/calibrate-mql.out" "$tmp/cal-after"; fail=1; }
