@@ -371,14 +371,16 @@ printf 'external_id,created_at,title\nW1,2025-01-01,first\n' >"$tmp/w.csv"
 # hold TITLE: another process takes the write lock and changes W1's title,
 # then keeps the lock until release; it reads its commands from a FIFO, so
 # the lock is held for as long as the case needs however slow the machine
-# (ASan, valgrind).
+# (ASan, valgrind). Its COMMIT waits (.timeout) for an import that is still
+# staging: staging reads main's schema, so it holds a shared lock on main,
+# which a COMMIT without a busy timeout meets as "database is locked".
 hold() {
     rm -f "$tmp/lockctl" "$tmp/held"
     mkfifo "$tmp/lockctl"
     sqlite3 -batch -bail "$db" <"$tmp/lockctl" >"$tmp/held" 2>"$tmp/hold.err" &
     holder=$!
     exec 3>"$tmp/lockctl"
-    printf "BEGIN IMMEDIATE;\nUPDATE leads SET title = '%s' WHERE external_id = 'W1';\nSELECT 'held';\n" "$1" >&3
+    printf ".timeout 60000\nBEGIN IMMEDIATE;\nUPDATE leads SET title = '%s' WHERE external_id = 'W1';\nSELECT 'held';\n" "$1" >&3
     n=0
     until [ -s "$tmp/held" ] || [ "$n" -ge 300 ]; do sleep 0.1; n=$((n + 1)); done
     [ -s "$tmp/held" ] || { echo "FAIL import_sync/hold: the lock holder did not start"; fail=1; }
