@@ -1,5 +1,5 @@
 /*
-** funnel.c — funnel([start [, stop [, window_days [, group_by [, fold]]]]]): for each
+** funnel.c — funnel([start [, stop [, window_days [, group_by [, fold [, as_of]]]]]]): for each
 ** main-path rank, the leads that reached it, the conversion from the rank
 ** before and from the top, Wilson bounds, and the median days it took.
 **
@@ -14,7 +14,8 @@
 ** counts for both (with 0 days between them), and a lead recycled to nurture
 ** keeps what it reached. Stages that share a rank (MQL and PQL) share a row.
 ** group_by names a column of leads or a key of its attrs, fold = 1 groups by
-** lower(trim(value)): groupby.h has the rules.
+** lower(trim(value)): groupby.h has the rules. With as_of, the history as it
+** was then: entries after it are not read.
 */
 #include <math.h>
 #include <stdlib.h>
@@ -57,12 +58,13 @@ static int funnel_args(sqlite3_value **args, double *window, mq_err *err)
 
 static int funnel_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_err *err)
 {
-    double start = 0, stop = 0, window;
-    int has_start, has_stop;
+    double start = 0, stop = 0, window, as_of = 0;
+    int has_start, has_stop, has_as_of;
     mq_groupby group;
     if (mq_time_value(args[0], "funnel", 1, &start, &has_start, err) != 0 ||
         mq_time_value(args[1], "funnel", 2, &stop, &has_stop, err) != 0 ||
-        funnel_args(args, &window, err) != 0)
+        funnel_args(args, &window, err) != 0 ||
+        mq_time_value(args[5], "funnel", 6, &as_of, &has_as_of, err) != 0)
         return -1;
     if (mq_group_open(&group, conn, "funnel", args[3], 4, args[4], 5, err) != 0) {
         mq_group_close(&group);
@@ -76,6 +78,8 @@ static int funnel_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq
         mq_group_close(&group);
         return -1;
     }
+    h.cutoff = as_of;
+    h.has_cutoff = has_as_of;
     int ranks[MQ_MAX_RANK], nr = path_ranks(h.m, ranks), rc;
     mq_buckets t = {0};
     if (!group.on && !mq_buckets_get(&t, NULL)) goto nomem;
@@ -137,7 +141,7 @@ static const mq_tablefn funnel_fn = {
     .name = "funnel",
     .schema = "CREATE TABLE x(segment TEXT, stage TEXT, rank INTEGER, reached INTEGER, from_previous REAL,"
               " from_top REAL, lower REAL, upper REAL, median_days REAL,"
-              " start HIDDEN, stop HIDDEN, window_days HIDDEN, group_by HIDDEN, fold HIDDEN)",
+              " start HIDDEN, stop HIDDEN, window_days HIDDEN, group_by HIDDEN, fold HIDDEN, as_of HIDDEN)",
     .nvisible = F_NCOL,
     .required = 0,
     .usage = "",
@@ -145,6 +149,6 @@ static const mq_tablefn funnel_fn = {
 };
 
 const mq_def mq_funnel_defs[] = {
-    MQ_TABLE("funnel", 5, MQ_READS, &mq_tablefn_module, &funnel_fn),   /* arguments: hidden columns */
+    MQ_TABLE("funnel", 6, MQ_READS, &mq_tablefn_module, &funnel_fn),   /* arguments: hidden columns */
     MQ_END
 };

@@ -61,6 +61,7 @@ $M funnel "$db" --format json >"$tmp/f.json"
 [ "$(sqlite3 :memory: "SELECT json_valid(readfile('$tmp/f.json'))")" = 1 ] || { echo "FAIL: funnel json is not JSON"; fail=1; }
 check funnel-by-owner "$M" funnel "$db" --by owner
 check funnel-window "$M" funnel "$db" --window 3 --from 2025-01-01 --to 2025-02-01
+check funnel-asof "$M" funnel "$db" --as-of 2025-01-11 --format csv
 check conversion "$M" conversion "$db" --window 30 --as-of 2025-12-31
 check conversion-open "$M" conversion "$db" --window 30 --as-of 2025-02-20 --period week --format csv
 check conversion-won "$M" conversion "$db" --to-stage won --window 90 --as-of 2025-12-31 --format markdown

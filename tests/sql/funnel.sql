@@ -100,3 +100,9 @@ FROM cohort_conversion('MQL', 'SQL', 'month', 90, '2025-01-15', '2025-01-01', '2
 SELECT 'cohort as of the 25th', cohort, entered, converted, naive_converted, status
 FROM cohort_conversion('MQL', 'SQL', 'month', 90, '2025-01-25', '2025-01-01', '2025-02-01');
 SELECT * FROM speed_to_lead('sales_contact', 24, NULL, NULL, NULL, 0, 'soon');
+-- [6] funnel as of a date: the history as it stood then (entries after it are
+-- not read); without as_of, everything (issue 14)
+SELECT 'as of the 15th', stage, reached FROM funnel('2025-01-01', '2025-02-01', NULL, NULL, 0, '2025-01-15') WHERE rank IN (2, 3, 4);
+SELECT 'as of the 25th', stage, reached FROM funnel('2025-01-01', '2025-02-01', NULL, NULL, 0, '2025-01-25') WHERE rank = 4;
+SELECT 'before it all', count(*), sum(reached) FROM funnel(NULL, NULL, NULL, NULL, 0, '2024-12-01');
+SELECT * FROM funnel(NULL, NULL, NULL, NULL, 0, 'soon');
