@@ -169,15 +169,12 @@ static int cohort_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq
     }
 
     mq_history h;
-    if (mq_history_open(&h, conn, fn, &group) != 0) {
+    if (mq_history_open(&h, conn, fn, &group, &as_of) != 0) {
         *err = h.err;
         mq_history_close(&h);
         mq_group_close(&group);
         return -1;
     }
-    /* as of a date, the history as it was then: later entries are not read */
-    h.cutoff = as_of;
-    h.has_cutoff = 1;
     int from, to, rc;
     mq_buckets b = {0};
     if (stage_of(h.m, args[0], 1, &from, err) != 0 || stage_of(h.m, args[1], 2, &to, err) != 0) goto fail;

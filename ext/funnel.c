@@ -72,14 +72,12 @@ static int funnel_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq
     }
 
     mq_history h;
-    if (mq_history_open(&h, conn, "funnel", &group) != 0) {
+    if (mq_history_open(&h, conn, "funnel", &group, has_as_of ? &as_of : NULL) != 0) {
         *err = h.err;
         mq_history_close(&h);
         mq_group_close(&group);
         return -1;
     }
-    h.cutoff = as_of;
-    h.has_cutoff = has_as_of;
     int ranks[MQ_MAX_RANK], nr = path_ranks(h.m, ranks), rc;
     mq_buckets t = {0};
     if (!group.on && !mq_buckets_get(&t, NULL)) goto nomem;

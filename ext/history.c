@@ -21,11 +21,15 @@ static int read_failed(mq_history *h, int rc)
     return mq_err_set(&h->err, "%s: reading stage_history: %s", h->fn, sqlite3_errmsg(h->conn->db));
 }
 
-int mq_history_open(mq_history *h, mq_conn *conn, const char *fn, const mq_groupby *group)
+int mq_history_open(mq_history *h, mq_conn *conn, const char *fn, const mq_groupby *group, const double *as_of)
 {
     memset(h, 0, sizeof *h);
     h->conn = conn;
     h->fn = fn;
+    if (as_of) {
+        h->cutoff = *as_of;
+        h->has_cutoff = 1;
+    }
     int grouped = group && group->on;
     h->what = grouped ? "stage_history or leads" : "stage_history";
     if (mq_reentered(conn, fn, &h->err)) return -1;

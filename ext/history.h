@@ -34,11 +34,10 @@ typedef struct mq_history {
 } mq_history;
 
 /* Opens the scan, with each lead's group value (groupby.h) when group is on
-** (group may be NULL: no groups). Returns 0, or -1 with h->err set (close h
-** either way). */
-int mq_history_open(mq_history *h, mq_conn *conn, const char *fn, const mq_groupby *group);
-/* Reports "as of" a time see the history as it was then: set h->cutoff and
-** h->has_cutoff after opening, and entries dated after it are skipped. */
+** (group may be NULL: no groups). as_of (may be NULL): the history as it was
+** then, entries dated after it not read, for reports "as of" a time. Returns
+** 0, or -1 with h->err set (close h either way). */
+int mq_history_open(mq_history *h, mq_conn *conn, const char *fn, const mq_groupby *group, const double *as_of);
 /* Moves to the next lead: 1 when there is one, 0 at the end, -1 with h->err. */
 int mq_history_next(mq_history *h);
 void mq_history_close(mq_history *h);

@@ -60,14 +60,12 @@ static int speed_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_
     }
 
     mq_history h;
-    if (mq_history_open(&h, conn, fn, &group) != 0) {
+    if (mq_history_open(&h, conn, fn, &group, &as_of) != 0) {
         *err = h.err;
         mq_history_close(&h);
         mq_group_close(&group);
         return -1;
     }
-    h.cutoff = as_of;
-    h.has_cutoff = 1;
     sqlite3_stmt *ev = NULL;
     mq_buckets b = {0};
     int mql = mq_stages_find(h.m, "MQL", 3), rc, ev_row = 0;
