@@ -224,6 +224,13 @@ int mq_engage_add(mq_engage *a, const char *type, size_t typelen, double t,
 ** Returns 0, or -1 with err. */
 int mq_prog_score(const mq_prog *p, const mq_stages *model, const mq_source *lead, mq_engage *eng,
                   mq_result *r, mq_err *err);
+/* Whether the rule has signals: only then does mq_prog_score read model. */
+static inline int mq_prog_has_signals(const mq_prog *p)
+{
+    for (int i = 0; i < p->nevs; i++)
+        if (p->evs[i].stage) return 1;
+    return 0;
+}
 
 /* The stage for a score and grade index (-1 when no grade is known). Returns
 ** NULL when a threshold needs a grade that is missing (MQ_NEEDS_GRADE says so). */

@@ -71,8 +71,12 @@ static int score_args(sqlite3_context *ctx, const char *fn, sqlite3_value **argv
             goto fail;
         }
     }
-    mq_stages *model = mq_conn_stages(sqlite3_user_data(ctx), &err);
-    int rc = model ? mq_prog_score(p, model, &jl.src, use_events ? &eng : NULL, r, &err) : -1;
+    /* (the stage model only for a rule with signals: lead_score() in an
+    ** UPDATE of many rows would otherwise read mqlite_stages again per row,
+    ** each row's change making the cached model look stale) */
+    mq_stages *model = NULL;
+    int rc = use_events && mq_prog_has_signals(p) && !(model = mq_conn_stages(sqlite3_user_data(ctx), &err))
+                 ? -1 : mq_prog_score(p, model, &jl.src, use_events ? &eng : NULL, r, &err);
     mq_stages_release(model);
     if (use_events) mq_engage_free(&eng);
     if (rc != 0) {

@@ -401,7 +401,7 @@ static int sl_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
     if (mq_reentered(c->conn, "score_leads", &err)) return set_err(c, &err);
     c->rule = mq_conn_rule(c->conn, "score_leads", (const char *)sqlite3_value_text(argv[a++]), &err);
     if (!c->rule) return set_err(c, &err);
-    if (!(c->model = mq_conn_stages(c->conn, &err))) {
+    if (mq_prog_has_signals(mq_rule_prog(c->rule)) && !(c->model = mq_conn_stages(c->conn, &err))) {
         mq_err_prefix(&err, "score_leads: ");
         return set_err(c, &err);
     }
