@@ -38,6 +38,9 @@
 /* Lifts the sandbox's limits (mqlite_limit): from a view or trigger it would
 ** let someone else's database raise the caps that hold its rules in. */
 #define MQ_LIFTS_LIMITS SQLITE_DIRECTONLY
+/* Reads a file the SQL names (mqlite_rows, a FIFO): a view or trigger in a
+** database made by someone else must not make it read one. */
+#define MQ_READS_FILES SQLITE_DIRECTONLY
 /* Added to a class, never passed to SQLite: register the function only where
 ** the host has none of that name (median, percentile: SQLite 3.47+ may have
 ** them built in). Without it, a name the host has fails the whole load. */
@@ -83,6 +86,7 @@ extern const mq_def mq_funnel_defs[];        /* funnel.c: funnel */
 extern const mq_def mq_cohort_defs[];        /* cohort.c: cohort_conversion */
 extern const mq_def mq_speed_defs[];         /* speed.c: speed_to_lead */
 extern const mq_def mq_threshold_defs[];     /* threshold.c: lead_threshold */
+extern const mq_def mq_rowstream_defs[];     /* rowstream.c: mqlite_rows (an import's rows) */
 extern const mq_def mq_leadgroups_defs[];    /* leadgroups.c: lead_groups */
 
 #endif
