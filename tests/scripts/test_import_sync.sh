@@ -413,4 +413,7 @@ same w-wait "$(sed "s|$tmp|TMP|g" "$tmp/w-wait.out"; echo "[exit $rc]")" 'import
 same w-after "$(q "SELECT title FROM leads WHERE external_id = 'W1'")" "first"
 same w-holder "$(cat "$tmp/hold.err")" ""
 
+# (every reference the imports wrote stands)
+same fk-check "$(q "PRAGMA foreign_key_check")" ""
+
 [ "$fail" = 0 ]
