@@ -86,7 +86,7 @@ same link "$(sq "CREATE VIRTUAL TABLE temp.r USING mqlite_rows('$tmp/link', 2)")
 sq "$create" "SELECT count(*) FROM temp.r" >/dev/null
 same args "$(sq "CREATE VIRTUAL TABLE temp.r USING mqlite_rows('$tmp/f')")" \
     'mqlite_rows: expects two arguments, the FIFO'"'"'s path as a string and the number of cells'
-same args-path "$(sq "CREATE VIRTUAL TABLE temp.r USING mqlite_rows($tmp/f, 2)")" \
+same args-path "$(sq "CREATE VIRTUAL TABLE temp.r USING mqlite_rows(rows, 2)")" \
     'mqlite_rows: the FIFO'"'"'s path must be a string ('"'"'...'"'"')'
 same args-cells "$(sq "CREATE VIRTUAL TABLE temp.r USING mqlite_rows('$tmp/f', 0)")" \
     'mqlite_rows: the number of cells must be 1 to 2000'
