@@ -41,6 +41,9 @@
 /* Reads a file the SQL names (mqlite_rows, a FIFO): a view or trigger in a
 ** database made by someone else must not make it read one. */
 #define MQ_READS_FILES SQLITE_DIRECTONLY
+/* Leaves state behind for later statements (mqlite_rows_note, beside an
+** import's rows): for top-level SQL, not a view's or trigger's side effect. */
+#define MQ_NOTES SQLITE_DIRECTONLY
 /* Added to a class, never passed to SQLite: register the function only where
 ** the host has none of that name (median, percentile: SQLite 3.47+ may have
 ** them built in). Without it, a name the host has fails the whole load. */

@@ -58,7 +58,20 @@ typedef struct rs_rec {
     sqlite3_int64 line;
     const char *p;
     uint32_t len;
+    uint8_t note;                    /* NOTE_* bits: what mqlite_rows_note left */
+    sqlite3_int64 lead_id, m;
 } rs_rec;
+
+enum { NOTE_SET = 1, NOTE_OK = 2, NOTE_LEAD = 4, NOTE_M = 8, NOTE_SHARED = 16 };
+
+/* What the slot column hands mqlite_rows_note: the cursor's own, so that it
+** stays where it is when the records grow; a pointer of this type only
+** this table makes (sqlite3_result_pointer), which SQL text cannot forge. */
+typedef struct rs_slot {
+    struct rs_vtab *v;
+    size_t i;
+} rs_slot;
+#define RS_SLOT_TYPE "mqlite_rows_slot"
 
 typedef struct rs_vtab {
     sqlite3_vtab base;
@@ -69,6 +82,10 @@ typedef struct rs_vtab {
     size_t nrecs, caprecs;
     size_t scan;                     /* bytes of tail already split into records */
     int sorted;                      /* lines ascend (but for a last line 0) */
+    /* the m of every row noted ok, each with the first such row (+ 1): an
+    ** open-addressing table, so that `shared` costs no pass of its own */
+    sqlite3_int64 *mkey;
+    size_t *mrow, mcap, mused;
 } rs_vtab;
 
 typedef struct rs_cursor {
@@ -81,6 +98,7 @@ typedef struct rs_cursor {
     const char **fields;             /* the current record's fields, ncols + 2 */
     uint32_t *flen;
     size_t split;                    /* which record fields[] holds, + 1 */
+    rs_slot slot;
 } rs_cursor;
 
 /* (SQLite's printf: %z is not size_t there, so counts go as long long) */
@@ -116,7 +134,7 @@ static int add_rec(rs_vtab *v, const char *p, size_t len)
     /* (the last record's line is 0: the search looks at it apart) */
     if (v->nrecs && ((line <= v->recs[v->nrecs - 1].line && line != 0) || v->recs[v->nrecs - 1].line == 0))
         v->sorted = 0;
-    v->recs[v->nrecs++] = (rs_rec){line, p, (uint32_t)len};
+    v->recs[v->nrecs++] = (rs_rec){line, p, (uint32_t)len, 0, 0, 0};
     return SQLITE_OK;
 }
 
@@ -240,7 +258,7 @@ static int rs_create(sqlite3 *db, void *aux, int argc, const char *const *argv, 
     sqlite3_str *s = sqlite3_str_new(db);
     sqlite3_str_appendall(s, "CREATE TABLE x(line INTEGER, perr TEXT");
     for (long i = 1; i <= ncols; i++) sqlite3_str_appendf(s, ", c%ld TEXT", i);
-    sqlite3_str_appendall(s, ")");
+    sqlite3_str_appendall(s, ", slot HIDDEN, lead_id HIDDEN, ok HIDDEN, m HIDDEN, shared HIDDEN)");
     char *schema = sqlite3_str_finish(s);
     int rc = schema ? mq_vtab_declare(db, aux, schema) : SQLITE_NOMEM;
     sqlite3_free(schema);
@@ -274,6 +292,8 @@ static int rs_disconnect(sqlite3_vtab *tab)
         sqlite3_free(b);
     }
     sqlite3_free(v->recs);
+    sqlite3_free(v->mkey);
+    sqlite3_free(v->mrow);
     sqlite3_free(v);
     return SQLITE_OK;
 }
@@ -462,8 +482,23 @@ static int rs_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
 {
     rs_cursor *c = (rs_cursor *)cur;
     rs_vtab *v = (rs_vtab *)cur->pVtab;
+    const rs_rec *r = &v->recs[c->i];
     if (col == 0) {
-        sqlite3_result_int64(ctx, v->recs[c->i].line);
+        sqlite3_result_int64(ctx, r->line);
+        return SQLITE_OK;
+    }
+    if (col > v->ncols + 1) {
+        /* the hidden columns: the slot, and what the note left (NULL before) */
+        switch (col - v->ncols - 2) {
+        case 0:
+            c->slot = (rs_slot){v, c->i};
+            sqlite3_result_pointer(ctx, &c->slot, RS_SLOT_TYPE, NULL);
+            break;
+        case 1: if (r->note & NOTE_LEAD) sqlite3_result_int64(ctx, r->lead_id); break;
+        case 2: if (r->note & NOTE_SET) sqlite3_result_int(ctx, (r->note & NOTE_OK) != 0); break;
+        case 3: if (r->note & NOTE_M) sqlite3_result_int64(ctx, r->m); break;
+        case 4: if (r->note & NOTE_SET) sqlite3_result_int(ctx, (r->note & NOTE_SHARED) != 0); break;
+        }
         return SQLITE_OK;
     }
     int rc = split(c);
@@ -495,7 +530,94 @@ static const sqlite3_module rows_module = {
     .xRowid = rs_rowid,
 };
 
+/* mqlite_rows_note(slot, lead_id, ok, m): keeps beside a row what a pass of
+** the import's checks found (its lead's id, whether it takes the quick way,
+** the identical event or entry stored), for the hidden columns lead_id, ok and
+** m of later statements, and shared: 1 when another row noted ok has the same
+** m (the stored row is then not simply this row's; noting a row again, say
+** with ok 0 to send it the slow way, does not undo it): a pass that writes nothing is a read of the rows and
+** the lookups, where a table of the verdicts cost as much again. Returns ok. */
+static size_t mhash(sqlite3_int64 m, size_t cap)
+{
+    uint64_t x = (uint64_t)m * 0x9E3779B97F4A7C15u;
+    return (size_t)(x ^ (x >> 29)) & (cap - 1);
+}
+
+/* Records row i's m (noted ok): a second row with the same m makes both
+** shared. Returns SQLITE_OK or SQLITE_NOMEM. */
+static int remember_m(rs_vtab *v, size_t i)
+{
+    if (2 * (v->mused + 1) > v->mcap) {
+        size_t cap = v->mcap ? v->mcap * 2 : 4096;
+        sqlite3_int64 *k = sqlite3_malloc64(cap * sizeof *k);
+        size_t *r = sqlite3_malloc64(cap * sizeof *r);
+        if (!k || !r) {
+            sqlite3_free(k);
+            sqlite3_free(r);
+            return SQLITE_NOMEM;
+        }
+        memset(r, 0, cap * sizeof *r);
+        for (size_t j = 0; j < v->mcap; j++) {
+            if (!v->mrow[j]) continue;
+            size_t h = mhash(v->mkey[j], cap);
+            while (r[h]) h = (h + 1) & (cap - 1);
+            k[h] = v->mkey[j];
+            r[h] = v->mrow[j];
+        }
+        sqlite3_free(v->mkey);
+        sqlite3_free(v->mrow);
+        v->mkey = k;
+        v->mrow = r;
+        v->mcap = cap;
+    }
+    sqlite3_int64 m = v->recs[i].m;
+    size_t h = mhash(m, v->mcap);
+    while (v->mrow[h]) {
+        if (v->mkey[h] == m) {
+            size_t first = v->mrow[h] - 1;
+            /* (a row noted twice is not a second row) */
+            if (first != i) {
+                v->recs[first].note |= NOTE_SHARED;
+                v->recs[i].note |= NOTE_SHARED;
+            }
+            return SQLITE_OK;
+        }
+        h = (h + 1) & (v->mcap - 1);
+    }
+    v->mkey[h] = m;
+    v->mrow[h] = i + 1;
+    v->mused++;
+    return SQLITE_OK;
+}
+
+static void fn_note(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    rs_slot *s = sqlite3_value_pointer(argv[0], RS_SLOT_TYPE);
+    if (!s) {
+        sqlite3_result_error(ctx, "mqlite_rows_note: the first argument must be the slot column of an mqlite_rows table", -1);
+        return;
+    }
+    int tl = sqlite3_value_type(argv[1]), to = sqlite3_value_type(argv[2]), tm = sqlite3_value_type(argv[3]);
+    if ((tl != SQLITE_INTEGER && tl != SQLITE_NULL) || to != SQLITE_INTEGER || (tm != SQLITE_INTEGER && tm != SQLITE_NULL)) {
+        sqlite3_result_error(ctx, "mqlite_rows_note: lead_id and m are integers or NULL, ok an integer", -1);
+        return;
+    }
+    rs_rec *r = &s->v->recs[s->i];
+    int ok = sqlite3_value_int64(argv[2]) != 0;
+    r->note = (uint8_t)((r->note & NOTE_SHARED) | NOTE_SET | (ok ? NOTE_OK : 0) | (tl == SQLITE_INTEGER ? NOTE_LEAD : 0) |
+                        (tm == SQLITE_INTEGER ? NOTE_M : 0));
+    r->lead_id = sqlite3_value_int64(argv[1]);
+    r->m = sqlite3_value_int64(argv[3]);
+    if (ok && tm == SQLITE_INTEGER && remember_m(s->v, s->i) != SQLITE_OK) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    sqlite3_result_int(ctx, ok);
+}
+
 const mq_def mq_rowstream_defs[] = {
-    MQ_TABLE("mqlite_rows", 2, MQ_READS_FILES, &rows_module, NULL),   /* arguments: FIFO, cells */
+    MQ_TABLE("mqlite_rows",      2, MQ_READS_FILES, &rows_module, NULL),   /* arguments: FIFO, cells */
+    MQ_FUNC("mqlite_rows_note",  4, MQ_NOTES,       fn_note),
     MQ_END
 };

@@ -60,7 +60,34 @@ feed f "$rows"
 same join "$(sq "$create" "CREATE TEMP TABLE k(line INTEGER PRIMARY KEY)" "INSERT INTO k VALUES (4), (5), (9)" \
              "SELECT group_concat(r.c1 || ':' || r.perr, ',') FROM k JOIN temp.r r ON r.line = k.line")" 'b:,:expected 2 columns but found 3'
 
+# mqlite_rows_note keeps a verdict beside each row (lead_id, ok, m) for later
+# statements; shared: another row noted ok found the same m; noting a row
+# again (ok 0) does not undo shared; a row not noted has NULLs (and so
+# drops out of the group_concat lists)
+feed f "$rows"
+same note "$(sq "$create" "SELECT line, lead_id, ok, m, shared FROM temp.r WHERE line = 2" \
+    "SELECT sum(mqlite_rows_note(slot, line * 10, line <> 5, iif(line = 4, NULL, 7))) FROM temp.r WHERE line > 0" \
+    "SELECT group_concat(line || ':' || coalesce(lead_id, '-') || ':' || ok || ':' || coalesce(m, '-') || ':' || shared, ' ') FROM temp.r" \
+    "SELECT mqlite_rows_note(slot, lead_id, 0, m) FROM temp.r WHERE line = 2" \
+    "SELECT group_concat(line || ':' || ok || ':' || shared, ' ') FROM temp.r WHERE line > 0")" '2||||
+2
+2:20:1:7:0 4:40:1:-:0 5:50:0:7:0
+0
+2:0:0 4:1:0 5:0:0'
+feed f "$rows"
+same shared "$(sq "$create" "SELECT sum(mqlite_rows_note(slot, NULL, 1, 7)) FROM temp.r WHERE line IN (2, 5)" \
+    "SELECT group_concat(line || ':' || ok || ':' || shared, ' ') FROM temp.r WHERE line > 0")" '2
+2:1:1 5:1:1'
+
 # ---- what a stranger could try ----------------------------------------------
+# a slot is a pointer only the table makes: nothing else stands in for one
+feed f "$rows"
+same forged "$(sq "$create" "SELECT mqlite_rows_note(1, 1, 1, 1)")" \
+    'mqlite_rows_note: the first argument must be the slot column of an mqlite_rows table'
+feed f "$rows"
+same note-types "$(sq "$create" "SELECT mqlite_rows_note(slot, 'x', 1, 1) FROM temp.r")" \
+    'mqlite_rows_note: lead_id and m are integers or NULL, ok an integer'
+
 feed f "$rows"
 same not-temp "$(sq "CREATE VIRTUAL TABLE main.r USING mqlite_rows('$tmp/f', 2)")" \
     'mqlite_rows: create it in the temp schema (CREATE VIRTUAL TABLE temp.NAME USING mqlite_rows(...))'
