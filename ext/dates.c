@@ -29,17 +29,6 @@ static void fn_days_between(sqlite3_context *ctx, int argc, sqlite3_value **argv
     sqlite3_result_double(ctx, (b - a) / 86400.0);
 }
 
-/* is_canonical(s): s (19 bytes) has the shape 'YYYY-MM-DD HH:MM:SS' with
-** seconds below 60 (a leap second's 60 is written as the next minute) */
-static int is_canonical(const char *s)
-{
-    static const char shape[] = "0000-00-00 00:00:00";
-    for (int i = 0; i < 19; i++) {
-        if (shape[i] == '0' ? (s[i] < '0' || s[i] > '9') : s[i] != shape[i]) return 0;
-    }
-    return s[17] < '6';
-}
-
 /* mqlite_date(text [, format]): 'YYYY-MM-DD HH:MM:SS' (UTC), or NULL when the
 ** text is not a date in that format. format is 'iso' (default: ISO-8601 or
 ** unix seconds), 'dmy', 'mdy' or 'ymd'. NULL rather than an error, so that an
@@ -70,15 +59,13 @@ static void fn_mqlite_date(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         const char *s = (const char *)sqlite3_value_text(argv[0]);
         size_t n = (size_t)sqlite3_value_bytes(argv[0]);
         if (!s) return;
-        if (mq_date_parse(s, n, (mq_datefmt)fmt, &t) != 0) return;
         /* Already as this function writes it (an import of an export: most
-        ** of a big file): the text itself, without formatting it again. The
-        ** parse accepted it, and with seconds below 60 its format gives
-        ** back the same 19 characters. */
-        if (fmt == 0 && n == 19 && is_canonical(s)) {
+        ** of a big file): the text itself, neither parsed nor formatted. */
+        if (fmt == 0 && mq_time_is_canonical(s, n)) {
             sqlite3_result_value(ctx, argv[0]);
             return;
         }
+        if (mq_date_parse(s, n, (mq_datefmt)fmt, &t) != 0) return;
         break;
     }
     default: return;

@@ -32,6 +32,20 @@ static int days_in_month(long y, int m)
     return m == 2 && is_leap(y) ? 29 : dm[m - 1];
 }
 
+int mq_time_is_canonical(const char *s, size_t n)
+{
+    static const char shape[] = "0000-00-00 00:00:00";
+    if (n != 19) return 0;
+    for (int i = 0; i < 19; i++)
+        if (shape[i] == '0' ? (s[i] < '0' || s[i] > '9') : s[i] != shape[i]) return 0;
+#define TWO(k) ((s[k] - '0') * 10 + (s[(k) + 1] - '0'))
+    long y = TWO(0) * 100 + TWO(2);
+    int mo = TWO(5), d = TWO(8);
+    return mo >= 1 && mo <= 12 && d >= 1 && d <= days_in_month(y, mo) && TWO(11) <= 23 && TWO(14) <= 59 &&
+           TWO(17) <= 59;
+#undef TWO
+}
+
 /* Reads exactly `width` digits at s[*i]; -1 if any is not a digit. */
 static long digits(const char *s, size_t n, size_t *i, int width)
 {

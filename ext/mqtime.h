@@ -37,6 +37,12 @@ long long mq_days_from_civil(long long y, unsigned m, unsigned d);
 ** 0..9999. */
 int mq_time_format(double t, char buf[32]);
 
+/* 1 when s (n bytes) is a time exactly as mq_time_format writes it
+** ("YYYY-MM-DD HH:MM:SS", a real day, hour, minute and second): the text
+** that mq_time_parse accepts and formatting gives back unchanged, found
+** without converting it (most dates of an import of mqlite's own export). */
+int mq_time_is_canonical(const char *s, size_t n);
+
 /* The current time in unix seconds. */
 double mq_time_now(void);
 

@@ -99,6 +99,31 @@ static void test_format(void **state)
     assert_true(mq_days_from_civil(2000, 3, 1) == 11017);
 }
 
+/* mq_time_is_canonical says yes exactly where parsing and formatting give the
+** same text back: every day of two years (one leap), the edges of each field */
+static void test_canonical(void **state)
+{
+    (void)state;
+    char buf[32], t2[32];
+    double t;
+    for (double d = 1704067200; d < 1767225600; d += 86400 + 3661) {
+        assert_int_equal(mq_time_format(d, buf), 0);
+        assert_true(mq_time_is_canonical(buf, 19));
+    }
+    static const char *const cases[] = {
+        "2024-02-29 00:00:00", "2025-02-29 00:00:00", "2100-02-29 12:00:00", "2000-02-29 12:00:00",
+        "2025-04-31 10:00:00", "2025-13-01 10:00:00", "2025-00-10 10:00:00", "2025-01-00 10:00:00",
+        "2025-01-01 24:00:00", "2025-01-01 23:60:00", "2025-01-01 23:59:60", "2025-01-01 23:59:59",
+        "0000-01-01 00:00:00", "9999-12-31 23:59:59", "2025-01-01T10:00:00", "2025-01-01 10:00:0x",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        int same = mq_time_parse(cases[i], 19, &t) == 0 && mq_time_format(t, t2) == 0 && strcmp(t2, cases[i]) == 0;
+        assert_int_equal(mq_time_is_canonical(cases[i], 19), same);
+    }
+    assert_false(mq_time_is_canonical("2025-01-01 10:00:00", 18));
+    assert_false(mq_time_is_canonical("2025-01-01 10:00:00 ", 20));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -107,6 +132,7 @@ int main(void)
         cmocka_unit_test(test_refused),
         cmocka_unit_test(test_day_first_month_first),
         cmocka_unit_test(test_format),
+        cmocka_unit_test(test_canonical),
     };
     return cmocka_run_group_tests_name("mqtime", tests, NULL, NULL);
 }
