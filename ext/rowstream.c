@@ -19,6 +19,10 @@
 ** every later statement reads them again from there, or finds one by its line
 ** (the lines ascend: a binary search). Memory: about the size of the rows.
 **
+** Beside each row it keeps what the import's checks noted about it
+** (mqlite_rows_note, rownote.c), read back as the hidden columns lead_id, ok,
+** m and shared; the records and notes are declared in rowstream.h.
+**
 ** Requirements, cited in the code:
 **   R1 It reads a FIFO and nothing else, and exists only in the temp schema:
 **      a database made by someone else cannot declare one that reads a file
@@ -39,54 +43,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "family.h"
 #include "mqerr.h"
+#include "rowstream.h"
 #include "tablefn.h"
 
 #define RS_MAX_COLS 2000             /* far above any CSV file's columns */
 #define RS_BLOCK (4 << 20)           /* bytes read into one block at least */
-
-/* A block of records as read: records never cross a block. */
-typedef struct rs_block {
-    struct rs_block *next;
-    size_t used, size;
-    char data[];
-} rs_block;
-
-/* Where a record is: its line (for the search) and its bytes. */
-typedef struct rs_rec {
-    sqlite3_int64 line;
-    const char *p;
-    uint32_t len;
-    uint8_t note;                    /* NOTE_* bits: what mqlite_rows_note left */
-    sqlite3_int64 lead_id, m;
-} rs_rec;
-
-enum { NOTE_SET = 1, NOTE_OK = 2, NOTE_LEAD = 4, NOTE_M = 8, NOTE_SHARED = 16 };
-
-/* What the slot column hands mqlite_rows_note: the cursor's own, so that it
-** stays where it is when the records grow; a pointer of this type only
-** this table makes (sqlite3_result_pointer), which SQL text cannot forge. */
-typedef struct rs_slot {
-    struct rs_vtab *v;
-    size_t i;
-} rs_slot;
-#define RS_SLOT_TYPE "mqlite_rows_slot"
-
-typedef struct rs_vtab {
-    sqlite3_vtab base;
-    int fd;                          /* -1 once the FIFO ended */
-    int ncols;                       /* N, the cells */
-    rs_block *head, *tail;
-    rs_rec *recs;
-    size_t nrecs, caprecs;
-    size_t scan;                     /* bytes of tail already split into records */
-    int sorted;                      /* lines ascend (but for a last line 0) */
-    /* the m of every row noted ok, each with the first such row (+ 1): an
-    ** open-addressing table, so that `shared` costs no pass of its own */
-    sqlite3_int64 *mkey;
-    size_t *mrow, mcap, mused;
-} rs_vtab;
 
 typedef struct rs_cursor {
     sqlite3_vtab_cursor base;
@@ -530,94 +492,8 @@ static const sqlite3_module rows_module = {
     .xRowid = rs_rowid,
 };
 
-/* mqlite_rows_note(slot, lead_id, ok, m): keeps beside a row what a pass of
-** the import's checks found (its lead's id, whether it takes the quick way,
-** the identical event or entry stored), for the hidden columns lead_id, ok and
-** m of later statements, and shared: 1 when another row noted ok has the same
-** m (the stored row is then not simply this row's; noting a row again, say
-** with ok 0 to send it the slow way, does not undo it): a pass that writes nothing is a read of the rows and
-** the lookups, where a table of the verdicts cost as much again. Returns ok. */
-static size_t mhash(sqlite3_int64 m, size_t cap)
-{
-    uint64_t x = (uint64_t)m * 0x9E3779B97F4A7C15u;
-    return (size_t)(x ^ (x >> 29)) & (cap - 1);
-}
-
-/* Records row i's m (noted ok): a second row with the same m makes both
-** shared. Returns SQLITE_OK or SQLITE_NOMEM. */
-static int remember_m(rs_vtab *v, size_t i)
-{
-    if (2 * (v->mused + 1) > v->mcap) {
-        size_t cap = v->mcap ? v->mcap * 2 : 4096;
-        sqlite3_int64 *k = sqlite3_malloc64(cap * sizeof *k);
-        size_t *r = sqlite3_malloc64(cap * sizeof *r);
-        if (!k || !r) {
-            sqlite3_free(k);
-            sqlite3_free(r);
-            return SQLITE_NOMEM;
-        }
-        memset(r, 0, cap * sizeof *r);
-        for (size_t j = 0; j < v->mcap; j++) {
-            if (!v->mrow[j]) continue;
-            size_t h = mhash(v->mkey[j], cap);
-            while (r[h]) h = (h + 1) & (cap - 1);
-            k[h] = v->mkey[j];
-            r[h] = v->mrow[j];
-        }
-        sqlite3_free(v->mkey);
-        sqlite3_free(v->mrow);
-        v->mkey = k;
-        v->mrow = r;
-        v->mcap = cap;
-    }
-    sqlite3_int64 m = v->recs[i].m;
-    size_t h = mhash(m, v->mcap);
-    while (v->mrow[h]) {
-        if (v->mkey[h] == m) {
-            size_t first = v->mrow[h] - 1;
-            /* (a row noted twice is not a second row) */
-            if (first != i) {
-                v->recs[first].note |= NOTE_SHARED;
-                v->recs[i].note |= NOTE_SHARED;
-            }
-            return SQLITE_OK;
-        }
-        h = (h + 1) & (v->mcap - 1);
-    }
-    v->mkey[h] = m;
-    v->mrow[h] = i + 1;
-    v->mused++;
-    return SQLITE_OK;
-}
-
-static void fn_note(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    (void)argc;
-    rs_slot *s = sqlite3_value_pointer(argv[0], RS_SLOT_TYPE);
-    if (!s) {
-        sqlite3_result_error(ctx, "mqlite_rows_note: the first argument must be the slot column of an mqlite_rows table", -1);
-        return;
-    }
-    int tl = sqlite3_value_type(argv[1]), to = sqlite3_value_type(argv[2]), tm = sqlite3_value_type(argv[3]);
-    if ((tl != SQLITE_INTEGER && tl != SQLITE_NULL) || to != SQLITE_INTEGER || (tm != SQLITE_INTEGER && tm != SQLITE_NULL)) {
-        sqlite3_result_error(ctx, "mqlite_rows_note: lead_id and m are integers or NULL, ok an integer", -1);
-        return;
-    }
-    rs_rec *r = &s->v->recs[s->i];
-    int ok = sqlite3_value_int64(argv[2]) != 0;
-    r->note = (uint8_t)((r->note & NOTE_SHARED) | NOTE_SET | (ok ? NOTE_OK : 0) | (tl == SQLITE_INTEGER ? NOTE_LEAD : 0) |
-                        (tm == SQLITE_INTEGER ? NOTE_M : 0));
-    r->lead_id = sqlite3_value_int64(argv[1]);
-    r->m = sqlite3_value_int64(argv[3]);
-    if (ok && tm == SQLITE_INTEGER && remember_m(s->v, s->i) != SQLITE_OK) {
-        sqlite3_result_error_nomem(ctx);
-        return;
-    }
-    sqlite3_result_int(ctx, ok);
-}
-
 const mq_def mq_rowstream_defs[] = {
     MQ_TABLE("mqlite_rows",      2, MQ_READS_FILES, &rows_module, NULL),   /* arguments: FIFO, cells */
-    MQ_FUNC("mqlite_rows_note",  4, MQ_NOTES,       fn_note),
+    MQ_FUNC("mqlite_rows_note",  4, MQ_NOTES,       mq_rows_note),   /* rownote.c */
     MQ_END
 };

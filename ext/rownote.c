@@ -1,0 +1,98 @@
+/*
+** rownote.c — mqlite_rows_note(slot, lead_id, ok, m): what a pass of mqlite
+** import's checks found about a row of mqlite_rows (rowstream.c), kept beside
+** the row for the table's hidden columns lead_id, ok, m and shared.
+**
+**     SELECT sum(mqlite_rows_note(r.slot, l.id, <quick?>, <stored twin>))
+**       FROM temp.rows r LEFT JOIN main.leads l ON l.external_id = r.c1 WHERE r.line > 0;
+**     SELECT line FROM temp.rows WHERE line > 0 AND ok AND m IS NULL;
+*/
+#include <string.h>
+
+#include "rowstream.h"
+
+/* mqlite_rows_note(slot, lead_id, ok, m): keeps beside a row what a pass of
+** the import's checks found (its lead's id, whether it takes the quick way,
+** the identical event or entry stored), for the hidden columns lead_id, ok and
+** m of later statements, and shared: 1 when another row noted ok has the same
+** m (the stored row is then not simply this row's; noting a row again, say
+** with ok 0 to send it the slow way, does not undo it): a pass that writes nothing is a read of the rows and
+** the lookups, where a table of the verdicts cost as much again. Returns ok. */
+static size_t mhash(sqlite3_int64 m, size_t cap)
+{
+    uint64_t x = (uint64_t)m * 0x9E3779B97F4A7C15u;
+    return (size_t)(x ^ (x >> 29)) & (cap - 1);
+}
+
+/* Records row i's m (noted ok): a second row with the same m makes both
+** shared. Returns SQLITE_OK or SQLITE_NOMEM. */
+static int remember_m(rs_vtab *v, size_t i)
+{
+    if (2 * (v->mused + 1) > v->mcap) {
+        size_t cap = v->mcap ? v->mcap * 2 : 4096;
+        sqlite3_int64 *k = sqlite3_malloc64(cap * sizeof *k);
+        size_t *r = sqlite3_malloc64(cap * sizeof *r);
+        if (!k || !r) {
+            sqlite3_free(k);
+            sqlite3_free(r);
+            return SQLITE_NOMEM;
+        }
+        memset(r, 0, cap * sizeof *r);
+        for (size_t j = 0; j < v->mcap; j++) {
+            if (!v->mrow[j]) continue;
+            size_t h = mhash(v->mkey[j], cap);
+            while (r[h]) h = (h + 1) & (cap - 1);
+            k[h] = v->mkey[j];
+            r[h] = v->mrow[j];
+        }
+        sqlite3_free(v->mkey);
+        sqlite3_free(v->mrow);
+        v->mkey = k;
+        v->mrow = r;
+        v->mcap = cap;
+    }
+    sqlite3_int64 m = v->recs[i].m;
+    size_t h = mhash(m, v->mcap);
+    while (v->mrow[h]) {
+        if (v->mkey[h] == m) {
+            size_t first = v->mrow[h] - 1;
+            /* (a row noted twice is not a second row) */
+            if (first != i) {
+                v->recs[first].note |= NOTE_SHARED;
+                v->recs[i].note |= NOTE_SHARED;
+            }
+            return SQLITE_OK;
+        }
+        h = (h + 1) & (v->mcap - 1);
+    }
+    v->mkey[h] = m;
+    v->mrow[h] = i + 1;
+    v->mused++;
+    return SQLITE_OK;
+}
+
+void mq_rows_note(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    rs_slot *s = sqlite3_value_pointer(argv[0], RS_SLOT_TYPE);
+    if (!s) {
+        sqlite3_result_error(ctx, "mqlite_rows_note: the first argument must be the slot column of an mqlite_rows table", -1);
+        return;
+    }
+    int tl = sqlite3_value_type(argv[1]), to = sqlite3_value_type(argv[2]), tm = sqlite3_value_type(argv[3]);
+    if ((tl != SQLITE_INTEGER && tl != SQLITE_NULL) || to != SQLITE_INTEGER || (tm != SQLITE_INTEGER && tm != SQLITE_NULL)) {
+        sqlite3_result_error(ctx, "mqlite_rows_note: lead_id and m are integers or NULL, ok an integer", -1);
+        return;
+    }
+    rs_rec *r = &s->v->recs[s->i];
+    int ok = sqlite3_value_int64(argv[2]) != 0;
+    r->note = (uint8_t)((r->note & NOTE_SHARED) | NOTE_SET | (ok ? NOTE_OK : 0) | (tl == SQLITE_INTEGER ? NOTE_LEAD : 0) |
+                        (tm == SQLITE_INTEGER ? NOTE_M : 0));
+    r->lead_id = sqlite3_value_int64(argv[1]);
+    r->m = sqlite3_value_int64(argv[3]);
+    if (ok && tm == SQLITE_INTEGER && remember_m(s->v, s->i) != SQLITE_OK) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    sqlite3_result_int(ctx, ok);
+}
