@@ -470,6 +470,14 @@ mq_run() {
         printf '%s: stopped after %s s, the time limit (--timeout or MQLITE_TIMEOUT)\n' "$mq_prog" "$mq_limit" >&2
         exit 124
     fi
+    # A run that undid its own transaction on purpose (MQ_UNDO: the SQL
+    # raises exactly MQLITE-UNDO, with ROLLBACK, once it has printed what
+    # its caller reads) ended as its caller means: not an error.
+    if [ "$mq_rc" -ne 0 ] && [ -n "${MQ_UNDO:-}" ] && [ "$(wc -l <"$MQ_TMP/err")" = 1 ] &&
+        grep -qxE '((Runtime|Parse) error near line [0-9]+: |Error: (near line [0-9]+: )?)?MQLITE-UNDO( \([0-9]+\))?' "$MQ_TMP/err"; then
+        mq_rc=0
+        : >"$MQ_TMP/err"
+    fi
     mq_usage=0
     if [ "$mq_rc" -ne 0 ] || [ -s "$MQ_TMP/err" ]; then
         sed -e 's/^Runtime error near line [0-9]*: //' -e 's/^Parse error near line [0-9]*: //' \

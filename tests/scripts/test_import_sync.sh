@@ -413,6 +413,33 @@ same w-wait "$(sed "s|$tmp|TMP|g" "$tmp/w-wait.out"; echo "[exit $rc]")" 'import
 same w-after "$(q "SELECT title FROM leads WHERE external_id = 'W1'")" "first"
 same w-holder "$(cat "$tmp/hold.err")" ""
 
+# ---- into an empty events table the quick rows are written as they are read;
+# a bad row must still leave nothing behind (MQLITE-UNDO rolls it all back:
+# the events, and the campaign a row would have added), and a row naming a
+# campaign not stored yet goes the slow way, which adds it
+u=$tmp/undo.db
+$M init "$u" >/dev/null
+printf 'external_id,created_at\nA,2025-01-01\nB,2025-01-02\n' >"$tmp/ul.csv"
+$M import "$u" leads "$tmp/ul.csv" >/dev/null
+printf 'lead,type,occurred_at,campaign\nA,page_view,2025-02-01 10:00:00,\nB,page_view,2025-02-01 10:00:00,\nZ,page_view,2025-02-01 10:00:00,\nA,demo,2025-02-02 10:00:00,newcamp\n' >"$tmp/ue.csv"
+run undo $M import "$u" events "$tmp/ue.csv"
+expect undo <<'EOF'
+--
+TMP/ue.csv:4: unknown lead 'Z' (import the leads first)
+mqlite import: 1 of 4 rows is bad; nothing was imported (fix them, or import the others with --skip-bad)
+[exit 1]
+EOF
+same undo-left "$(sqlite3 "$u" "SELECT (SELECT count(*) FROM events) || ' ' || (SELECT count(*) FROM campaigns)")" "0 0"
+run undo-skip $M import "$u" events "$tmp/ue.csv" --skip-bad
+expect undo-skip <<'EOF'
+imported events from TMP/ue.csv: 3 new, 0 already stored, 1 bad
+--
+TMP/ue.csv:4: unknown lead 'Z' (import the leads first)
+[exit 0]
+EOF
+same undo-skip-rows "$(sqlite3 "$u" "SELECT group_concat(l.external_id || ':' || e.type || ':' || coalesce(e.campaign, '-'), ' ') FROM events e JOIN leads l ON l.id = e.lead_id")" "A:page_view:- B:page_view:- A:demo:newcamp"
+same undo-fk "$(sqlite3 "$u" "PRAGMA foreign_key_check")" ""
+
 # (every reference the imports wrote stands)
 same fk-check "$(q "PRAGMA foreign_key_check")" ""
 
