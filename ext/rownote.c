@@ -16,8 +16,63 @@
 ** the identical event or entry stored), for the hidden columns lead_id, ok and
 ** m of later statements, and shared: 1 when another row noted ok has the same
 ** m (the stored row is then not simply this row's; noting a row again, say
-** with ok 0 to send it the slow way, does not undo it): a pass that writes nothing is a read of the rows and
-** the lookups, where a table of the verdicts cost as much again. Returns ok. */
+** with ok 0 to send it the slow way, does not undo it). A pass that writes
+** nothing is a read of the rows and the lookups, where a table of the
+** verdicts cost as much again. Returns ok.
+**
+** Whether an m repeats is kept in a bitmap for the m that are rowids of a
+** table of up to RS_MBITS rows (one bit each: 160 KiB for 1.27 M events,
+** where the hash below took a cache miss a row), in the hash for others. */
+#define RS_MBITS ((sqlite3_int64)1 << 27)
+
+static int bit(const uint64_t *b, sqlite3_int64 m) { return (int)((b[m >> 6] >> (m & 63)) & 1); }
+
+/* Row i's m through the bitmap (0 <= m < RS_MBITS). */
+static int remember_bit(rs_vtab *v, size_t i)
+{
+    sqlite3_int64 m = v->recs[i].m;
+    size_t need = (size_t)(m >> 6) + 1;
+    if (need > v->mwords) {
+        size_t words = v->mwords ? v->mwords : 1024;
+        while (words < need) words *= 2;
+        uint64_t *b = sqlite3_realloc64(v->mbits, words * sizeof *b);
+        if (!b) return SQLITE_NOMEM;
+        memset(b + v->mwords, 0, (words - v->mwords) * sizeof *b);
+        v->mbits = b;
+        v->mwords = words;
+    }
+    if (bit(v->mbits, m)) {
+        v->recs[i].note |= NOTE_SHARED;
+        v->mdup = 1;
+    } else {
+        v->mbits[m >> 6] |= (uint64_t)1 << (m & 63);
+    }
+    return SQLITE_OK;
+}
+
+int mq_rows_shared(rs_vtab *v)
+{
+    v->mdup = 0;
+    uint64_t *dup = sqlite3_malloc64(v->mwords * sizeof *dup);
+    if (!dup) {
+        v->mdup = 1;
+        return SQLITE_NOMEM;
+    }
+    memset(dup, 0, v->mwords * sizeof *dup);
+    const uint8_t kept = NOTE_KEPT | NOTE_M;
+    for (size_t i = 0; i < v->nrecs; i++) {
+        const rs_rec *r = &v->recs[i];
+        if ((r->note & (kept | NOTE_SHARED)) == (kept | NOTE_SHARED) && r->m >= 0 && r->m < RS_MBITS)
+            dup[r->m >> 6] |= (uint64_t)1 << (r->m & 63);
+    }
+    for (size_t i = 0; i < v->nrecs; i++) {
+        rs_rec *r = &v->recs[i];
+        if ((r->note & kept) == kept && r->m >= 0 && r->m < RS_MBITS && bit(dup, r->m)) r->note |= NOTE_SHARED;
+    }
+    sqlite3_free(dup);
+    return SQLITE_OK;
+}
+
 static size_t mhash(sqlite3_int64 m, size_t cap)
 {
     uint64_t x = (uint64_t)m * 0x9E3779B97F4A7C15u;
@@ -28,6 +83,10 @@ static size_t mhash(sqlite3_int64 m, size_t cap)
 ** shared. Returns SQLITE_OK or SQLITE_NOMEM. */
 static int remember_m(rs_vtab *v, size_t i)
 {
+    /* (a row noted twice is not a second row) */
+    if (v->recs[i].note & NOTE_KEPT) return SQLITE_OK;
+    v->recs[i].note |= NOTE_KEPT;
+    if (v->recs[i].m >= 0 && v->recs[i].m < RS_MBITS) return remember_bit(v, i);
     if (2 * (v->mused + 1) > v->mcap) {
         size_t cap = v->mcap ? v->mcap * 2 : 4096;
         sqlite3_int64 *k = sqlite3_malloc64(cap * sizeof *k);
@@ -55,12 +114,8 @@ static int remember_m(rs_vtab *v, size_t i)
     size_t h = mhash(m, v->mcap);
     while (v->mrow[h]) {
         if (v->mkey[h] == m) {
-            size_t first = v->mrow[h] - 1;
-            /* (a row noted twice is not a second row) */
-            if (first != i) {
-                v->recs[first].note |= NOTE_SHARED;
-                v->recs[i].note |= NOTE_SHARED;
-            }
+            v->recs[v->mrow[h] - 1].note |= NOTE_SHARED;
+            v->recs[i].note |= NOTE_SHARED;
             return SQLITE_OK;
         }
         h = (h + 1) & (v->mcap - 1);
@@ -86,7 +141,7 @@ void mq_rows_note(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     }
     rs_rec *r = &s->v->recs[s->i];
     int ok = sqlite3_value_int64(argv[2]) != 0;
-    r->note = (uint8_t)((r->note & NOTE_SHARED) | NOTE_SET | (ok ? NOTE_OK : 0) | (tl == SQLITE_INTEGER ? NOTE_LEAD : 0) |
+    r->note = (uint8_t)((r->note & (NOTE_SHARED | NOTE_KEPT)) | NOTE_SET | (ok ? NOTE_OK : 0) | (tl == SQLITE_INTEGER ? NOTE_LEAD : 0) |
                         (tm == SQLITE_INTEGER ? NOTE_M : 0));
     r->lead_id = sqlite3_value_int64(argv[1]);
     r->m = sqlite3_value_int64(argv[3]);

@@ -256,6 +256,7 @@ static int rs_disconnect(sqlite3_vtab *tab)
     sqlite3_free(v->recs);
     sqlite3_free(v->mkey);
     sqlite3_free(v->mrow);
+    sqlite3_free(v->mbits);
     sqlite3_free(v);
     return SQLITE_OK;
 }
@@ -459,7 +460,10 @@ static int rs_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
         case 1: if (r->note & NOTE_LEAD) sqlite3_result_int64(ctx, r->lead_id); break;
         case 2: if (r->note & NOTE_SET) sqlite3_result_int(ctx, (r->note & NOTE_OK) != 0); break;
         case 3: if (r->note & NOTE_M) sqlite3_result_int64(ctx, r->m); break;
-        case 4: if (r->note & NOTE_SET) sqlite3_result_int(ctx, (r->note & NOTE_SHARED) != 0); break;
+        case 4:
+            if (v->mdup && mq_rows_shared(v) != SQLITE_OK) return SQLITE_NOMEM;
+            if (r->note & NOTE_SET) sqlite3_result_int(ctx, (r->note & NOTE_SHARED) != 0);
+            break;
         }
         return SQLITE_OK;
     }

@@ -26,7 +26,7 @@ typedef struct rs_rec {
     sqlite3_int64 lead_id, m;
 } rs_rec;
 
-enum { NOTE_SET = 1, NOTE_OK = 2, NOTE_LEAD = 4, NOTE_M = 8, NOTE_SHARED = 16 };
+enum { NOTE_SET = 1, NOTE_OK = 2, NOTE_LEAD = 4, NOTE_M = 8, NOTE_SHARED = 16, NOTE_KEPT = 32 };
 
 /* What the slot column hands mqlite_rows_note: the cursor's own, so that it
 ** stays where it is when the records grow; a pointer of this type only
@@ -50,10 +50,19 @@ typedef struct rs_vtab {
     ** open-addressing table, so that `shared` costs no pass of its own */
     sqlite3_int64 *mkey;
     size_t *mrow, mcap, mused;
+    /* ... and, for an m from 0 to RS_MBITS (rowids, most of the time), a bit
+    ** each: a set bit met again marks the row shared and `mdup`, and the rows
+    ** it repeats are marked when shared is next read (mq_rows_shared) */
+    uint64_t *mbits;
+    size_t mwords;
+    int mdup;
 } rs_vtab;
 
 /* SQL functions beside the table (rownote.c): registered by rowstream.c's
 ** table of definitions. */
 void mq_rows_note(sqlite3_context *ctx, int argc, sqlite3_value **argv);
+/* Marks shared every row whose m a later row repeated (see mdup): before the
+** column shared is read. SQLITE_OK or SQLITE_NOMEM. */
+int mq_rows_shared(struct rs_vtab *v);
 
 #endif
