@@ -470,14 +470,6 @@ mq_run() {
         printf '%s: stopped after %s s, the time limit (--timeout or MQLITE_TIMEOUT)\n' "$mq_prog" "$mq_limit" >&2
         exit 124
     fi
-    # A run that undid its own transaction on purpose (MQ_UNDO: the SQL
-    # raises exactly MQLITE-UNDO, with ROLLBACK, once it has printed what
-    # its caller reads) ended as its caller means: not an error.
-    if [ "$mq_rc" -ne 0 ] && [ -n "${MQ_UNDO:-}" ] && [ "$(wc -l <"$MQ_TMP/err")" = 1 ] &&
-        grep -qxE '((Runtime|Parse) error near line [0-9]+: |Error: (near line [0-9]+: )?)?MQLITE-UNDO( \([0-9]+\))?' "$MQ_TMP/err"; then
-        mq_rc=0
-        : >"$MQ_TMP/err"
-    fi
     mq_usage=0
     if [ "$mq_rc" -ne 0 ] || [ -s "$MQ_TMP/err" ]; then
         sed -e 's/^Runtime error near line [0-9]*: //' -e 's/^Parse error near line [0-9]*: //' \
@@ -486,9 +478,16 @@ mq_run() {
             -e "s/^lead_[a-z]*: \(rule '\)/\1/" -e "s/^score_leads: \(rule '\)/\1/" \
             -e "s/^[a-z_]*: argument [0-9]* (group_by) '/--by '/" -e "s/^[a-z_]*: group_by '/--by '/" \
             -e "/^(see $mq_prog --help)\$/!s|^|$mq_prog: |" "$MQ_TMP/err" >"$MQ_TMP/msg"
-        cat "$MQ_TMP/msg" >&2
-        # a usage check's message ends in "(see PROG --help)": exit 2
-        grep -qxF "(see $mq_prog --help)" "$MQ_TMP/msg" && mq_usage=1
+        if [ -n "${MQ_UNDO:-}" ] && [ "$(cat "$MQ_TMP/msg")" = "$mq_prog: MQLITE-UNDO" ]; then
+            # a run that undid its own transaction on purpose (MQ_UNDO: the
+            # SQL raises exactly MQLITE-UNDO, with ROLLBACK, once it has
+            # printed what its caller reads) ended as its caller means
+            mq_rc=0
+        else
+            cat "$MQ_TMP/msg" >&2
+            # a usage check's message ends in "(see PROG --help)": exit 2
+            grep -qxF "(see $mq_prog --help)" "$MQ_TMP/msg" && mq_usage=1
+        fi
     fi
     if [ "$mq_crc" -ne 0 ]; then
         # a reader that went away (| head) is not an error to report
