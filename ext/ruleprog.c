@@ -12,16 +12,13 @@
 */
 #include "ruleprog.h"
 
-#include <jansson.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "utf8text.h"
 
 void mq_prog_init(mq_prog *p)
 {
@@ -164,131 +161,6 @@ int mq_prog_finish(mq_prog *p)
     return 0;
 }
 
-/* ---- tests on values --------------------------------------------------------- */
-
-static int value_number(const mq_value *v, double *out)
-{
-    if (v->type == MQV_NUM) { *out = v->num; return 1; }
-    if (v->type != MQV_TEXT || v->n == 0 || v->n > 63) return 0;
-    char buf[64], *end;
-    memcpy(buf, v->s, v->n);
-    buf[v->n] = 0;
-    *out = strtod(buf, &end);
-    while (*end == ' ') end++;
-    return end != buf && *end == 0 && isfinite(*out);
-}
-
-static int ci_equal(const char *a, size_t an, const char *lower, size_t ln)
-{
-    return an == ln && strncasecmp(a, lower, an) == 0;
-}
-
-static int ci_contains(const char *s, size_t n, const char *lower, size_t ln)
-{
-    if (ln == 0) return 1;
-    for (size_t i = 0; i + ln <= n; i++)
-        if (strncasecmp(s + i, lower, ln) == 0) return 1;
-    return 0;
-}
-
-/* The part of an e-mail address after '@', or the whole text. */
-static const char *domain_of(const char *s, size_t n, size_t *dn)
-{
-    const char *at = memchr(s, '@', n);
-    if (!at) { *dn = n; return s; }
-    *dn = n - (size_t)(at + 1 - s);
-    return at + 1;
-}
-
-static int domain_matches(const char *d, size_t dn, const char *lower, size_t ln)
-{
-    if (ci_equal(d, dn, lower, ln)) return 1;
-    return dn > ln && d[dn - ln - 1] == '.' && strncasecmp(d + dn - ln, lower, ln) == 0;
-}
-
-/* Sorted, lower case: providers whose addresses say nothing about a company. */
-static const char *const free_domains[] = {
-    "126.com", "163.com", "aol.com", "att.net", "btinternet.com", "comcast.net",
-    "fastmail.com", "free.fr", "gmail.com", "gmx.com", "gmx.de", "gmx.net",
-    "googlemail.com", "hey.com", "hotmail.co.uk", "hotmail.com", "hotmail.de",
-    "hotmail.fr", "icloud.com", "inbox.com", "laposte.net", "libero.it", "live.com",
-    "mac.com", "mail.com", "mail.ru", "me.com", "msn.com", "naver.com", "orange.fr",
-    "outlook.com", "proton.me", "protonmail.com", "qq.com", "rediffmail.com",
-    "rocketmail.com", "seznam.cz", "t-online.de", "tutanota.com", "verizon.net",
-    "web.de", "wp.pl", "yahoo.co.uk", "yahoo.com", "yahoo.fr", "yandex.com",
-    "yandex.ru", "ymail.com", "zoho.com",
-};
-
-int mq_is_free_email(const char *s, size_t n)
-{
-    const char *at = memchr(s, '@', n);
-    if (!at) return 0;
-    size_t dn = n - (size_t)(at + 1 - s);
-    char d[64];
-    if (dn == 0 || dn >= sizeof d) return 0;
-    for (size_t i = 0; i < dn; i++) d[i] = (char)((at[1 + i] >= 'A' && at[1 + i] <= 'Z') ? at[1 + i] + 32 : at[1 + i]);
-    d[dn] = 0;
-    size_t lo = 0, hi = sizeof free_domains / sizeof *free_domains;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(d, free_domains[mid]);
-        if (c == 0) return 1;
-        if (c < 0) hi = mid; else lo = mid + 1;
-    }
-    return 0;
-}
-
-static int text_truth(const mq_value *v)
-{
-    static const char *const yes[] = {"true", "yes", "y", "1"}, *const no[] = {"false", "no", "n", "0"};
-    for (int i = 0; i < 4; i++) if (ci_equal(v->s, v->n, yes[i], strlen(yes[i]))) return 1;
-    for (int i = 0; i < 4; i++) if (ci_equal(v->s, v->n, no[i], strlen(no[i]))) return 0;
-    return -1;
-}
-
-/* A test on a missing value is false, negated or not; only missing() holds. */
-static int test_holds(const mq_test *t, const mq_value *v)
-{
-    if (t->op == MQT_MISSING) return v->type == MQV_NULL || (v->type == MQV_TEXT && v->n == 0);
-    if (v->type == MQV_NULL) return 0;
-    int r = 0;
-    double x;
-    switch (t->op) {
-    case MQT_GE: r = value_number(v, &x) && x >= t->a; break;
-    case MQT_LE: r = value_number(v, &x) && x <= t->a; break;
-    case MQT_BETWEEN: r = value_number(v, &x) && x >= t->a && x <= t->b; break;
-    case MQT_EQ_NUM: r = value_number(v, &x) && x == t->a; break;
-    case MQT_PRESENT: r = !(v->type == MQV_TEXT && v->n == 0); break;
-    case MQT_EQ_TEXT:
-    case MQT_ONE_OF:
-        if (v->type == MQV_TEXT)
-            for (int i = 0; i < t->nstrs && !r; i++) r = ci_equal(v->s, v->n, t->strs[i], t->lens[i]);
-        break;
-    case MQT_CONTAINS:
-        if (v->type == MQV_TEXT)
-            for (int i = 0; i < t->nstrs && !r; i++) r = ci_contains(v->s, v->n, t->strs[i], t->lens[i]);
-        break;
-    case MQT_FREE_EMAIL: r = v->type == MQV_TEXT && mq_is_free_email(v->s, v->n); break;
-    case MQT_DOMAIN_IN:
-        if (v->type == MQV_TEXT) {
-            size_t dn;
-            const char *d = domain_of(v->s, v->n, &dn);
-            for (int i = 0; i < t->nstrs && !r; i++) r = domain_matches(d, dn, t->strs[i], t->lens[i]);
-        }
-        break;
-    case MQT_TRUE:
-    case MQT_FALSE: {
-        int truth = v->type == MQV_BOOL || v->type == MQV_NUM ? v->num != 0
-                  : v->type == MQV_TEXT ? text_truth(v) : -1;
-        if (truth < 0) return 0;
-        r = t->op == MQT_TRUE ? truth : !truth;
-        break;
-    }
-    case MQT_MISSING: break;
-    }
-    return t->negate ? !r : r;
-}
-
 /* Evaluates a condition: 1 holds, 0 does not, -1 error. *points may be set by
 ** a Lua function that returns a number. */
 static int cond_holds(const mq_prog *p, const mq_cond *c, const mq_source *src, mq_budget *b,
@@ -299,7 +171,7 @@ static int cond_holds(const mq_prog *p, const mq_cond *c, const mq_source *src, 
         const mq_test *t = &c->tests[i];
         mq_value v = {MQV_NULL, 0, 0, 0, NULL, 0, NULL};
         if (src) src->get(src->self, t->field, p->fields[t->field], strlen(p->fields[t->field]), &v);
-        if (!test_holds(t, &v)) return 0;
+        if (!mq_test_holds(t, &v)) return 0;
     }
     if (c->fn >= 0) {
         int applies = 0;
@@ -320,11 +192,13 @@ void mq_result_reset(mq_result *r)
     r->grade = 0;
     r->stage = NULL;
     r->nitems = 0;
+    r->fit_ready = 0;
 }
 
 void mq_result_free(mq_result *r)
 {
     free(r->items);
+    free(r->group_fit);
     mq_result_init(r);
 }
 
@@ -397,31 +271,56 @@ void mq_engage_free(mq_engage *a)
     a->count = NULL;
 }
 
-int mq_engage_add(mq_engage *a, const char *type, size_t typelen, double t,
-                  const mq_source *props, mq_err *err)
+int mq_engage_match(mq_engage *a, const char *type, size_t typelen, const mq_source *props, mq_err *err)
 {
     const mq_prog *p = a->p;
-    if (t > a->as_of) return 0;
     for (int i = 0; i < p->nevs; i++) {
         const mq_evrule *e = &p->evs[i];
         if (e->typelen != typelen || strncasecmp(type, e->type, typelen) != 0) continue;
         if (e->where.ntests || e->where.fn >= 0) {
             double pts;
             int hp, h = cond_holds(p, &e->where, props, &a->budget, &pts, &hp, err);
-            if (h < 0) return -1;
+            if (h < 0) return -2;
             if (!h) continue;
         }
-        double w = e->half_life > 0 ? exp2(-((a->as_of - t) / 86400.0) / e->half_life) : 1.0;
-        if (e->once) {
-            if (w > a->sum[i]) a->sum[i] = w;
-            a->count[i] = 1;
-        } else {
-            a->sum[i] += w;
-            a->count[i]++;
-        }
-        a->nevents++;
-        return 0;   /* the first matching rule takes the event */
+        return i;   /* the first matching rule takes the event */
     }
+    return -1;
+}
+
+void mq_engage_count(mq_engage *a, int i, double t)
+{
+    const mq_evrule *e = &a->p->evs[i];
+    if (t > a->as_of) return;
+    double w = e->half_life > 0 ? exp2(-((a->as_of - t) / 86400.0) / e->half_life) : 1.0;
+    if (e->once) {
+        if (w > a->sum[i]) a->sum[i] = w;
+        a->count[i] = 1;
+    } else {
+        a->sum[i] += w;
+        a->count[i]++;
+    }
+    a->nevents++;
+}
+
+/* Every weight is 2^(-age/half-life), so moving the moment on multiplies each
+** rule's sum (and the best weight of a once-rule) by the same factor. */
+void mq_engage_advance(mq_engage *a, double as_of)
+{
+    const mq_prog *p = a->p;
+    for (int i = 0; i < p->nevs; i++)
+        if (a->count[i] && p->evs[i].half_life > 0)
+            a->sum[i] *= exp2(-((as_of - a->as_of) / 86400.0) / p->evs[i].half_life);
+    a->as_of = as_of;
+}
+
+int mq_engage_add(mq_engage *a, const char *type, size_t typelen, double t,
+                  const mq_source *props, mq_err *err)
+{
+    if (t > a->as_of) return 0;
+    int i = mq_engage_match(a, type, typelen, props, err);
+    if (i == -2) return -1;
+    if (i >= 0) mq_engage_count(a, i, t);
     return 0;
 }
 
@@ -476,16 +375,29 @@ static void share_cut(double cut, double fpart, double epart, double *fit, doubl
     *engagement += cut - f;
 }
 
+/* Engagement, caps, grade and stage, after the fit part: items, fit, grade
+** and group_sum's fit halves are filled. */
+static int score_rest(const mq_prog *p, const mq_stages *model, mq_engage *eng, mq_result *r,
+                      double fit, int grade, double *group_sum, mq_err *err);
+
 int mq_prog_score(const mq_prog *p, const mq_stages *model, const mq_source *lead, mq_engage *eng,
                   mq_result *r, mq_err *err)
 {
     mq_budget own;
     mq_budget_init(&own);
     mq_budget *budget = eng ? &eng->budget : &own;
-    int oom = 0, grade = p->grade_start;
+    int grade = p->grade_start;
     double *group_sum = NULL;   /* per group: its fit points, then its engagement points */
     mq_result_reset(r);
-    if (p->ngroups && !(group_sum = calloc((size_t)p->ngroups * 2, sizeof *group_sum))) goto nomem;
+    if (p->ngroups) {
+        if (r->ngroup_fit < p->ngroups) {
+            double *g = realloc(r->group_fit, (size_t)p->ngroups * sizeof *g);
+            if (!g) goto nomem;
+            r->group_fit = g;
+            r->ngroup_fit = p->ngroups;
+        }
+        if (!(group_sum = calloc((size_t)p->ngroups * 2, sizeof *group_sum))) goto nomem;
+    }
 
     double fit = 0;
     for (int i = 0; lead && i < p->nfits; i++) {
@@ -500,7 +412,34 @@ int mq_prog_score(const mq_prog *p, const mq_stages *model, const mq_source *lea
         grade -= f->grade_step;
         if (f->group >= 0) group_sum[2 * f->group] += pts;
     }
+    r->nfit = r->nitems;
+    r->fit0 = fit;
+    r->grade0 = grade;
+    for (int g = 0; g < p->ngroups; g++) r->group_fit[g] = group_sum[2 * g];
+    r->fit_ready = 1;
+    return score_rest(p, model, eng, r, fit, grade, group_sum, err);
+nomem:
+    mq_err_nomem(err);
+fail:
+    free(group_sum);
+    return -1;
+}
 
+int mq_prog_rescore(const mq_prog *p, const mq_stages *model, mq_engage *eng, mq_result *r, mq_err *err)
+{
+    if (!r->fit_ready) return mq_err_set(err, "rescore: the lead was not scored before");
+    double *group_sum = NULL;
+    if (p->ngroups && !(group_sum = calloc((size_t)p->ngroups * 2, sizeof *group_sum)))
+        return mq_err_nomem(err);
+    for (int g = 0; g < p->ngroups; g++) group_sum[2 * g] = r->group_fit[g];
+    r->nitems = r->nfit;
+    return score_rest(p, model, eng, r, r->fit0, r->grade0, group_sum, err);
+}
+
+static int score_rest(const mq_prog *p, const mq_stages *model, mq_engage *eng, mq_result *r,
+                      double fit, int grade, double *group_sum, mq_err *err)
+{
+    int oom = 0;
     double engagement = 0;
     const char *signal = NULL;
     for (int i = 0; eng && i < p->nevs; i++) {
@@ -544,56 +483,6 @@ int mq_prog_score(const mq_prog *p, const mq_stages *model, const mq_source *lea
     free(group_sum);
     return 0;
 nomem:
-    mq_err_nomem(err);
-fail:
     free(group_sum);
-    return -1;
-}
-
-/* ---- explanation -------------------------------------------------------------------- */
-
-static const char *kind_name(mq_itemkind k)
-{
-    switch (k) {
-    case MQI_FIT: return "fit";
-    case MQI_EVENT: return "engagement";
-    case MQI_SIGNAL: return "signal";
-    case MQI_CAP: return "cap";
-    }
-    return "?";
-}
-
-char *mq_result_json(const mq_prog *p, const mq_result *r)
-{
-    (void)p;
-    json_t *arr = json_array();
-    if (!arr) return NULL;
-    for (int i = 0; i < r->nitems; i++) {
-        const mq_item *it = &r->items[i];
-        /* the rule's text is cut between characters (utf8text.h) so that the
-        ** line fits buf whole and jansson gets valid UTF-8 */
-        char buf[256], q[200];
-        const char *reason = it->reason;
-        if (it->kind == MQI_CAP) {
-            snprintf(buf, sizeof buf, "cap: %s at most %g points", mq_utf8_excerpt_str(q, sizeof q, it->what), it->limit);
-            reason = buf;
-        } else if ((it->kind == MQI_EVENT || it->kind == MQI_SIGNAL) && it->count > 1) {
-            snprintf(buf, sizeof buf, "%s (%d times)", mq_utf8_excerpt_str(q, sizeof q, it->reason), it->count);
-            reason = buf;
-        }
-        json_t *o = json_object();
-        if (!o || json_array_append_new(arr, o) != 0) { json_decref(o); goto fail; }
-        if (json_object_set_new(o, "points", json_integer((json_int_t)it->points)) ||
-            json_object_set_new(o, "reason", json_string(reason ? reason : "")) ||
-            json_object_set_new(o, "kind", json_string(kind_name(it->kind))))
-            goto fail;
-        if (it->kind == MQI_SIGNAL && json_object_set_new(o, "stage", json_string(it->stage)))
-            goto fail;
-    }
-    char *s = json_dumps(arr, JSON_COMPACT | JSON_ENCODE_ANY);
-    json_decref(arr);
-    return s;
-fail:
-    json_decref(arr);
-    return NULL;
+    return mq_err_nomem(err);
 }

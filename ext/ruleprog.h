@@ -188,6 +188,11 @@ typedef struct mq_result {
     const char *stage;     /* points into the program */
     mq_item *items;
     int nitems, cap;
+    /* the fit part, kept for mq_prog_rescore: its items are items[0..nfit) */
+    int fit_ready, nfit, grade0;
+    double fit0;
+    double *group_fit;     /* per group: its fit points */
+    int ngroup_fit;
 } mq_result;
 
 void mq_result_init(mq_result *r);
@@ -212,6 +217,13 @@ void mq_engage_free(mq_engage *a);
 ** "as of" a date sees only the history up to it. Returns 0, or -1 with err. */
 int mq_engage_add(mq_engage *a, const char *type, size_t typelen, double t,
                   const mq_source *props, mq_err *err);
+/* mq_engage_add in two steps, for a caller that replays a lead's events in
+** time order (moves.c): the event rule that takes an event (-1 none, -2 an
+** error in err), judged once; then counting it at time t (ignored after as_of). */
+int mq_engage_match(mq_engage *a, const char *type, size_t typelen, const mq_source *props, mq_err *err);
+void mq_engage_count(mq_engage *a, int rule, double t);
+/* Moves the moment the weights are measured to on to as_of (>= the last). */
+void mq_engage_advance(mq_engage *a, double as_of);
 
 /* ---- scoring --------------------------------------------------------------- */
 
@@ -224,6 +236,10 @@ int mq_engage_add(mq_engage *a, const char *type, size_t typelen, double t,
 ** Returns 0, or -1 with err. */
 int mq_prog_score(const mq_prog *p, const mq_stages *model, const mq_source *lead, mq_engage *eng,
                   mq_result *r, mq_err *err);
+/* Scores the lead of the last mq_prog_score on r again with other
+** engagement (the same events as of a later moment, or more of them): the fit
+** criteria are not evaluated again, so a rule's function runs once a lead. */
+int mq_prog_rescore(const mq_prog *p, const mq_stages *model, mq_engage *eng, mq_result *r, mq_err *err);
 /* Whether the rule has signals: only then does mq_prog_score read model. */
 static inline int mq_prog_has_signals(const mq_prog *p)
 {
@@ -239,6 +255,9 @@ const char *mq_prog_stage(const mq_prog *p, double score, int grade);
 
 /* Writes the explanation as a JSON array into a malloc'd string. */
 char *mq_result_json(const mq_prog *p, const mq_result *r);
+
+/* Whether test t holds for value v (valuetest.c). */
+int mq_test_holds(const mq_test *t, const mq_value *v);
 
 /* Case-insensitive: is the e-mail's domain a free-mail provider? */
 int mq_is_free_email(const char *s, size_t n);
