@@ -1,0 +1,82 @@
+/*
+** leadscan.h — reading leads and their events for a rule, in lead order: the
+** scan score_leads (score_vtab.c) and rule_moves (moves.c) both stand on.
+**
+** The leads table is read in id order and the events table in lead order
+** (the events_lead index: within a lead, by occurred_at), merged, so each lead
+** costs one step of each statement. A lead's fields reach the rule through
+** `src` (columns directly; attrs parsed only when the rule reads a field that
+** is not a column). A scan covers every lead, one lead, or a range of ids
+** (so that long runs can be chunked); the vtab planning of those arguments is
+** here too, as both tables take the same ones.
+*/
+#ifndef LEADSCAN_H
+#define LEADSCAN_H
+
+#include "family.h"
+#include "leadjson.h"
+#include "ruleprog.h"
+
+typedef struct mq_leadscan {
+    mq_conn *conn;
+    const char *fn;             /* the SQL name its errors start with */
+    const mq_prog *p;
+    sqlite3_stmt *leads, *events;
+    int ev_valid;               /* events has a row */
+    int ev_used;                /* ... which was handed out: step before the next */
+    int started;                /* a lead was read (lead_id is the last one) */
+    int by_lead;
+    sqlite3_int64 by_lead_id;
+    sqlite3_int64 lead_id;      /* the current lead */
+    int *slotcol;               /* program field -> leads column, -1 for attrs */
+    int extracts;               /* the leads statement has json_extract(attrs, ...) columns */
+    mq_lazy_json attrs;
+    mq_source src;              /* the current lead's fields */
+} mq_leadscan;
+
+/* One event of the current lead; the texts live until the next call. */
+typedef struct mq_leadevent {
+    const char *type;
+    size_t typelen;
+    double t;                   /* occurred_at, seconds since 1970 */
+    mq_lazy_json props;         /* freed by the scan */
+} mq_leadevent;
+
+/* What the arguments of a scan say: one lead, or a range of ids (either bound
+** may be absent), or everything. */
+typedef struct mq_leadrange {
+    int by_lead;
+    sqlite3_int64 lead;
+    sqlite3_value *lo, *hi;     /* owned: sqlite3_value_dup'd */
+    int lo_strict, hi_strict;
+} mq_leadrange;
+
+/* For xBestIndex of a table whose columns col_rule and col_as_of are hidden
+** arguments and col_lead the lead's id: rule is required, then as_of, then
+** lead_id = ?, or its bounds. idxNum bits: 1 as_of, 2 lead_id, 4 a lower
+** bound (16 strict), 8 an upper one (32 strict). */
+int mq_leadscan_plan(sqlite3_vtab *tab, sqlite3_index_info *info, const char *fn,
+                     int col_lead, int col_rule, int col_as_of);
+/* For xFilter: reads the arguments the plan asked for after rule and as_of
+** (argv[a...]) into r. 0, 1 when lead_id = ? is not a whole number (no row
+** can match), or -1 when memory is short. */
+int mq_leadrange_read(mq_leadrange *r, int idxNum, sqlite3_value **argv, int a);
+void mq_leadrange_free(mq_leadrange *r);
+
+/* Opens a scan of the leads r names for program p; with_events also reads
+** their events. 0, or -1 with err set. The range must outlive the scan's
+** first step only (its bounds are bound, not kept). */
+int mq_leadscan_open(mq_leadscan *s, mq_conn *conn, const char *fn, const mq_prog *p,
+                     const mq_leadrange *r, int with_events, mq_err *err);
+/* The next lead: 1, 0 at the end, -1 with err set. */
+int mq_leadscan_next(mq_leadscan *s, mq_err *err);
+/* The lead's created_at as text (NULL if not text). */
+const char *mq_leadscan_created(const mq_leadscan *s);
+/* The current lead's next event: 1, 0 when it has no more, -1 with err set. */
+int mq_leadscan_event(mq_leadscan *s, mq_leadevent *ev, mq_err *err);
+/* After the rule read the lead: -1 with err set when it read attrs that are
+** not JSON (the schema's CHECK lets '{bad}' in), else 0. */
+int mq_leadscan_check(mq_leadscan *s, mq_err *err);
+void mq_leadscan_close(mq_leadscan *s);
+
+#endif
