@@ -81,6 +81,7 @@ typedef struct mq_vtab_aux {
 
 extern const mq_def mq_score_defs[];         /* score.c: lead_score, lead_explain, ... */
 extern const mq_def mq_score_vtab_defs[];    /* score_vtab.c: score_leads */
+extern const mq_def mq_moves_defs[];         /* moves.c: rule_moves */
 extern const mq_def mq_rates_defs[];         /* rates.c: conversion_rate, wilson_lower, ... */
 extern const mq_def mq_dates_defs[];         /* dates.c: mqlite_date, days_between */
 extern const mq_def mq_percentile_defs[];    /* percentile.c: median, percentile */

@@ -201,17 +201,38 @@ static int failed_on_attrs(mq_leadscan *s, sqlite3_int64 *id)
     return found;
 }
 
-/* The WHERE clause of a lead_id range on the leads or the events statement;
-** its bounds are ?9001 and ?9002, inclusive: a strict bound on a whole number
-** is moved by one (prepare), and on any other value the two mean the same for
-** an integer id. SQLite checks each row again. */
-static const char *range_sql(const mq_leadrange *r, int events)
+/* The WHERE clause of a lead_id range on the leads table or one with a
+** lead_id column; the bounds are ?9001 and ?9002, inclusive: a strict bound
+** on a whole number is moved by one (mq_leadrange_bind), and on any other
+** value the two mean the same for an integer id. SQLite checks each row
+** again. */
+static const char *range_sql(const mq_leadrange *r, int by_lead_id)
 {
     static const char *const leads_w[] = {"", " WHERE id >= ?9001", " WHERE id <= ?9002", " WHERE id >= ?9001 AND id <= ?9002"};
-    static const char *const events_w[] = {"", " WHERE lead_id >= ?9001", " WHERE lead_id <= ?9002",
-                                           " WHERE lead_id >= ?9001 AND lead_id <= ?9002"};
+    static const char *const other_w[] = {"", " WHERE lead_id >= ?9001", " WHERE lead_id <= ?9002",
+                                          " WHERE lead_id >= ?9001 AND lead_id <= ?9002"};
     int k = (r->lo ? 1 : 0) | (r->hi ? 2 : 0);
-    return events ? events_w[k] : leads_w[k];
+    return by_lead_id ? other_w[k] : leads_w[k];
+}
+
+const char *mq_leadrange_where(const mq_leadrange *r)
+{
+    return r->by_lead ? " WHERE lead_id = ?1" : range_sql(r, 1);
+}
+
+void mq_leadrange_bind(sqlite3_stmt *st, const mq_leadrange *r)
+{
+    if (r->by_lead) sqlite3_bind_int64(st, 1, r->lead);
+    for (int i = 0; i < 2; i++) {
+        sqlite3_value *v = i ? r->hi : r->lo;
+        if (!v) continue;
+        int strict = i ? r->hi_strict : r->lo_strict;
+        sqlite3_int64 n = sqlite3_value_int64(v);
+        if (strict && sqlite3_value_type(v) == SQLITE_INTEGER && n != (i ? INT64_MIN : INT64_MAX))
+            sqlite3_bind_int64(st, 9001 + i, i ? n - 1 : n + 1);
+        else
+            sqlite3_bind_value(st, 9001 + i, v);
+    }
 }
 
 static int prepare(mq_leadscan *s, const char *what, const char *sql, sqlite3_stmt **st,
@@ -221,17 +242,7 @@ static int prepare(mq_leadscan *s, const char *what, const char *sql, sqlite3_st
     if (rc == SQLITE_NOMEM) return mq_err_nomem(err);
     if (rc != SQLITE_OK)
         return mq_err_set(err, "%s: %s (is schema/mqlite.sql loaded?)", s->fn, sqlite3_errmsg(s->conn->db));
-    if (r->by_lead) sqlite3_bind_int64(*st, 1, r->lead);
-    for (int i = 0; i < 2; i++) {
-        sqlite3_value *v = i ? r->hi : r->lo;
-        if (!v) continue;
-        int strict = i ? r->hi_strict : r->lo_strict;
-        sqlite3_int64 n = sqlite3_value_int64(v);
-        if (strict && sqlite3_value_type(v) == SQLITE_INTEGER && n != (i ? INT64_MIN : INT64_MAX))
-            sqlite3_bind_int64(*st, 9001 + i, i ? n - 1 : n + 1);
-        else
-            sqlite3_bind_value(*st, 9001 + i, v);
-    }
+    mq_leadrange_bind(*st, r);
     return 0;
 }
 
@@ -277,10 +288,8 @@ int mq_leadscan_open(mq_leadscan *s, mq_conn *conn, const char *fn, const mq_pro
         sqlite3_bind_text(s->leads, s->slotcol[i] - NLEAD_COLS + 2, path, -1, sqlite3_free);
     }
     if (!with_events) return 0;
-    char *evq = r->by_lead ? sqlite3_mprintf("SELECT lead_id, type, occurred_at, props FROM events WHERE lead_id = ?1"
-                                             " ORDER BY occurred_at")
-                           : sqlite3_mprintf("SELECT lead_id, type, occurred_at, props FROM events%s"
-                                             " ORDER BY lead_id, occurred_at", range_sql(r, 1));
+    char *evq = sqlite3_mprintf("SELECT lead_id, type, occurred_at, props FROM events%s ORDER BY lead_id, occurred_at",
+                                mq_leadrange_where(r));
     if (!evq) return mq_err_nomem(err);
     rc = prepare(s, "events", evq, &s->events, r, err);
     sqlite3_free(evq);

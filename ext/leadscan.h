@@ -62,17 +62,24 @@ int mq_leadscan_plan(sqlite3_vtab *tab, sqlite3_index_info *info, const char *fn
 ** can match), or -1 when memory is short. */
 int mq_leadrange_read(mq_leadrange *r, int idxNum, sqlite3_value **argv, int a);
 void mq_leadrange_free(mq_leadrange *r);
+/* The WHERE clause (with its leading blank, or "") that limits a table with a
+** lead_id column to the leads r names, and the binding of its parameters
+** (?1, or ?9001 and ?9002): for the other tables a scan's user reads. */
+const char *mq_leadrange_where(const mq_leadrange *r);
+void mq_leadrange_bind(sqlite3_stmt *st, const mq_leadrange *r);
 
 /* Opens a scan of the leads r names for program p; with_events also reads
-** their events. 0, or -1 with err set. The range must outlive the scan's
-** first step only (its bounds are bound, not kept). */
+** their events. 0, or -1 with err set; close it either way. The range must
+** outlive the opening only (its values are bound, and SQLite copies them). */
 int mq_leadscan_open(mq_leadscan *s, mq_conn *conn, const char *fn, const mq_prog *p,
                      const mq_leadrange *r, int with_events, mq_err *err);
 /* The next lead: 1, 0 at the end, -1 with err set. */
 int mq_leadscan_next(mq_leadscan *s, mq_err *err);
 /* The lead's created_at as text (NULL if not text). */
 const char *mq_leadscan_created(const mq_leadscan *s);
-/* The current lead's next event: 1, 0 when it has no more, -1 with err set. */
+/* The current lead's next event: 1, 0 when it has no more, -1 with err set.
+** ev starts zeroed; its props are freed by the next call, and by the caller
+** (mq_lazy_json_free) after the last. */
 int mq_leadscan_event(mq_leadscan *s, mq_leadevent *ev, mq_err *err);
 /* After the rule read the lead: -1 with err set when it read attrs that are
 ** not JSON (the schema's CHECK lets '{bad}' in), else 0. */

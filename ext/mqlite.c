@@ -139,6 +139,7 @@ static const mq_def meta_defs[] = {
 static const mq_def *const families[] = {
     mq_score_defs,          /* score.c */
     mq_score_vtab_defs,     /* score_vtab.c */
+    mq_moves_defs,          /* moves.c */
     mq_rates_defs,          /* rates.c */
     mq_dates_defs,          /* dates.c */
     mq_percentile_defs,     /* percentile.c */

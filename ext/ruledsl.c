@@ -1,7 +1,7 @@
 /*
 ** ruledsl.c — the rule language. A rule is a Lua chunk that declares its
 ** criteria by calling fit(), event(), signal(), thresholds(), decay(),
-** grades(), group() and caps(); running the chunk once fills an mq_prog
+** grades(), group(), caps() and recycle(); running the chunk once fills an mq_prog
 ** that C evaluates (ruleprog.c). Example:
 **
 **     thresholds { MQL = 50, SQL = { score = 100, grade = "B" } }
@@ -488,12 +488,45 @@ static int dsl_caps(lua_State *L)
     return 0;
 }
 
+/* recycle { requalify_after_days = 90, stale_after_days = 60, stale_to = "nurture" }:
+** how the rule treats leads sent back or out (rule_moves, moves.c). Without
+** it, a lead on a detour (nurture, lost, disqualified) is moved forward again
+** only by activity after it; requalify_after_days lets its whole score count
+** again after that many days there; stale_after_days demotes a lead the rule
+** made MQL (or any marketing stage above the lowest) to stale_to after that
+** many days without activity. */
+static int dsl_recycle(lua_State *L)
+{
+    static const char *const known[] = {"requalify_after_days", "stale_after_days", "stale_to", NULL};
+    mq_build *r = builder(L, "recycle");
+    mq_prog *p = &r->prog;
+    int opts = check_opts(L, 1, "recycle", known);
+    if (p->recycle_declared) luaL_error(L, "recycle: declared twice");
+    p->recycle_declared = 1;
+    double v = 0;   /* set by opt_number; luaL_error does not return */
+    if (opt_number(L, opts, "recycle", "requalify_after_days", &v)) {
+        if (v <= 0) luaL_error(L, "recycle: requalify_after_days must be above 0");
+        p->requalify_days = v;
+    }
+    if (opt_number(L, opts, "recycle", "stale_after_days", &v)) {
+        if (v <= 0) luaL_error(L, "recycle: stale_after_days must be above 0");
+        p->stale_days = v;
+    }
+    if (opts && lua_getfield(L, opts, "stale_to") != LUA_TNIL) {
+        if (!p->stale_days) luaL_error(L, "recycle: stale_to needs stale_after_days");
+        p->stale_to = check_text(L, -1, "recycle", "stale_to");
+    }
+    if (opts) lua_pop(L, 1);
+    if (p->stale_days && !p->stale_to && !(p->stale_to = mq_prog_strndup(p, "nurture", 7))) mq_sb_nomem(L);
+    return 0;
+}
+
 /* ---- the language's table and the build's life --------------------------------------- */
 
 static const luaL_Reg dsl_funcs[] = {
     {"fit", dsl_fit}, {"event", dsl_event}, {"signal", dsl_signal},
     {"thresholds", dsl_thresholds}, {"decay", dsl_decay}, {"grades", dsl_grades},
-    {"group", dsl_group}, {"caps", dsl_caps},
+    {"group", dsl_group}, {"caps", dsl_caps}, {"recycle", dsl_recycle},
     {NULL, NULL},
 };
 

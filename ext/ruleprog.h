@@ -135,6 +135,9 @@ typedef struct mq_prog {
     int grade_start;
     double default_half_life;         /* days; 0 = no decay */
     double cap_total, cap_fit, cap_engagement;   /* 0 = none */
+    int recycle_declared;
+    double requalify_days, stale_days;           /* 0 = never (recycle()) */
+    char *stale_to;                              /* set when stale_days is */
     int has_fn;                       /* some condition is a Lua function */
     mq_call_fn call;
     void *call_ud;

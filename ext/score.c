@@ -158,6 +158,34 @@ static void fn_lead_qualify(sqlite3_context *ctx, int argc, sqlite3_value **argv
     lead_result(ctx, argv, "lead_qualify", OUT_STAGE);
 }
 
+/* rule_setting(rule, name): what the rule's recycle() declared, for the
+** score script to plan a run: 'requalify_after_days' and 'stale_after_days'
+** (days, NULL when not declared), 'stale_to' (a stage, NULL likewise). */
+static void fn_rule_setting(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    static const char fn[] = "rule_setting";
+    if (sqlite3_value_type(argv[1]) == SQLITE_NULL) return;
+    if (sqlite3_value_type(argv[1]) != SQLITE_TEXT) {
+        mq_arg_error(ctx, fn, 2, "a setting's name (TEXT)", argv[1]);
+        return;
+    }
+    mq_rule *rule = mq_rule_arg(ctx, fn, argv, 0);
+    if (!rule) return;
+    const mq_prog *p = mq_rule_prog(rule);
+    const char *k = (const char *)sqlite3_value_text(argv[1]);
+    if (strcmp(k, "requalify_after_days") == 0) {
+        if (p->requalify_days) sqlite3_result_double(ctx, p->requalify_days);
+    } else if (strcmp(k, "stale_after_days") == 0) {
+        if (p->stale_days) sqlite3_result_double(ctx, p->stale_days);
+    } else if (strcmp(k, "stale_to") == 0) {
+        if (p->stale_to) sqlite3_result_text(ctx, p->stale_to, -1, SQLITE_TRANSIENT);
+    } else {
+        mq_arg_error(ctx, fn, 2, "'requalify_after_days', 'stale_after_days' or 'stale_to'", argv[1]);
+    }
+    mq_rule_release(rule);
+}
+
 /* lead_stage(rule, score [, grade]): the stage the rule's thresholds give. */
 static void fn_lead_stage(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
@@ -280,6 +308,7 @@ const mq_def mq_score_defs[] = {
     MQ_FUNC("lead_explain",     2, MQ_RUNS_RULE, fn_lead_explain),
     MQ_FUNC("lead_grade",       2, MQ_RUNS_RULE, fn_lead_grade),
     MQ_FUNC("lead_qualify",     2, MQ_RUNS_RULE, fn_lead_qualify),
+    MQ_FUNC("rule_setting",     2, MQ_RUNS_RULE, fn_rule_setting),
     MQ_FUNC("lead_stage",       2, MQ_RUNS_RULE, fn_lead_stage),
     MQ_FUNC("lead_stage",       3, MQ_RUNS_RULE, fn_lead_stage),
     MQ_AGG( "engagement_score", 3, MQ_RUNS_RULE, engage_step, engage_final),
