@@ -89,7 +89,43 @@ BEGIN
     WHERE name = NEW.name;
 END;
 
--- Score history: one row each time a lead is scored. The rule is kept by name
+-- Every source a rule has had, numbered from 1: saving a rule (the scripts,
+-- or any INSERT or UPDATE of mqlite_rules) adds a version when the source
+-- differs from the latest. A stage entry a rule makes names its version
+-- (source 'rule:b2b@3'), so who changed the MQL definition, and when, can
+-- always be told. `mqlite rule DB history|diff|revert` read it.
+CREATE TABLE IF NOT EXISTS mqlite_rule_versions (
+    rule      TEXT NOT NULL,
+    version   INTEGER NOT NULL CHECK (version >= 1),
+    source    TEXT NOT NULL,
+    saved_at  TEXT NOT NULL CHECK (datetime(saved_at) IS NOT NULL),
+    saved_by  TEXT,                                 -- who, when a script knew it
+    PRIMARY KEY (rule, version)
+);
+CREATE TRIGGER IF NOT EXISTS mqlite_rules_version_insert
+AFTER INSERT ON mqlite_rules
+WHEN NEW.source IS NOT (SELECT source FROM mqlite_rule_versions WHERE rule = NEW.name ORDER BY version DESC LIMIT 1)
+BEGIN
+    INSERT INTO mqlite_rule_versions(rule, version, source, saved_at)
+    VALUES (NEW.name, coalesce((SELECT max(version) FROM mqlite_rule_versions WHERE rule = NEW.name), 0) + 1,
+            NEW.source, strftime('%Y-%m-%d %H:%M:%S', 'now'));
+END;
+CREATE TRIGGER IF NOT EXISTS mqlite_rules_version_update
+AFTER UPDATE OF source ON mqlite_rules
+WHEN NEW.source IS NOT (SELECT source FROM mqlite_rule_versions WHERE rule = NEW.name ORDER BY version DESC LIMIT 1)
+BEGIN
+    INSERT INTO mqlite_rule_versions(rule, version, source, saved_at)
+    VALUES (NEW.name, coalesce((SELECT max(version) FROM mqlite_rule_versions WHERE rule = NEW.name), 0) + 1,
+            NEW.source, strftime('%Y-%m-%d %H:%M:%S', 'now'));
+END;
+-- (rules saved before versions were kept become their version 1)
+INSERT OR IGNORE INTO mqlite_rule_versions(rule, version, source, saved_at)
+SELECT name, 1, source, updated_at FROM mqlite_rules r
+WHERE NOT EXISTS (SELECT 1 FROM mqlite_rule_versions v WHERE v.rule = r.name);
+
+-- Score history: a row when a lead's score, grade or stage under a rule
+-- changes, stamped with the run's as-of time and the rule's version (older
+-- databases get `version` from mqlite init). The rule is kept by name
 -- without a foreign key so that history outlives a deleted rule.
 CREATE TABLE IF NOT EXISTS scores (
     id           INTEGER PRIMARY KEY,
@@ -101,9 +137,79 @@ CREATE TABLE IF NOT EXISTS scores (
     engagement   REAL NOT NULL,
     grade        TEXT,
     stage        TEXT,
-    explanation  TEXT CHECK (explanation IS NULL OR explanation GLOB '[[]*]')
+    explanation  TEXT CHECK (explanation IS NULL OR explanation GLOB '[[]*]'),
+    version      INTEGER
 );
 CREATE INDEX IF NOT EXISTS scores_lead ON scores(lead_id, rule, scored_at);
+
+-- Each lead's current score under each rule, in one place: the latest run's
+-- answer (as of the latest as-of time a run used).
+CREATE TABLE IF NOT EXISTS score_current (
+    rule         TEXT NOT NULL,
+    lead_id      INTEGER NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+    version      INTEGER,
+    scored_at    TEXT NOT NULL CHECK (datetime(scored_at) IS NOT NULL),
+    score        REAL NOT NULL,
+    fit          REAL NOT NULL,
+    engagement   REAL NOT NULL,
+    grade        TEXT,
+    stage        TEXT,
+    explanation  TEXT CHECK (explanation IS NULL OR explanation GLOB '[[]*]'),
+    PRIMARY KEY (rule, lead_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS score_current_lead ON score_current(lead_id);
+
+-- Where each rule's last full or incremental run stopped: the highest ids of
+-- leads, events, stage entries and lead changes it had read, so the next run
+-- rescans only the leads that rows above them name (mqlite score; --all
+-- ignores it). A run stands for everything only when the data it read ended
+-- by its as-of time (data_max <= as_of); else the next run is a full one.
+CREATE TABLE IF NOT EXISTS mqlite_score_runs (
+    rule        TEXT PRIMARY KEY NOT NULL,
+    version     INTEGER,
+    as_of       TEXT NOT NULL,
+    leads_max   INTEGER NOT NULL,
+    events_max  INTEGER NOT NULL,
+    stages_max  INTEGER NOT NULL,
+    changes_max INTEGER NOT NULL,
+    data_max    TEXT NOT NULL                       -- the latest time in the data it had read
+);
+
+-- A lead whose fields change (an import's sync, a hand edit) is noted here,
+-- so that an incremental score run rescans it; a deleted lead, event or stage
+-- entry is noted too (deleted = 1), and makes the next run a full one, since
+-- a deleted row's id can be given again to a new row. Inserts need no note:
+-- a new row's id is above the last run's. AUTOINCREMENT: ids here never go
+-- back, even when old notes are cleared.
+CREATE TABLE IF NOT EXISTS mqlite_lead_changes (
+    id       INTEGER PRIMARY KEY AUTOINCREMENT,
+    lead_id  INTEGER NOT NULL,
+    deleted  INTEGER NOT NULL DEFAULT 0
+);
+CREATE TRIGGER IF NOT EXISTS leads_changed AFTER UPDATE ON leads
+BEGIN
+    INSERT INTO mqlite_lead_changes(lead_id) VALUES (NEW.id);
+END;
+CREATE TRIGGER IF NOT EXISTS leads_deleted AFTER DELETE ON leads
+BEGIN
+    INSERT INTO mqlite_lead_changes(lead_id, deleted) VALUES (OLD.id, 1);
+END;
+CREATE TRIGGER IF NOT EXISTS events_changed AFTER UPDATE ON events
+BEGIN
+    INSERT INTO mqlite_lead_changes(lead_id) VALUES (NEW.lead_id);
+END;
+CREATE TRIGGER IF NOT EXISTS events_deleted AFTER DELETE ON events
+BEGIN
+    INSERT INTO mqlite_lead_changes(lead_id, deleted) VALUES (OLD.lead_id, 1);
+END;
+CREATE TRIGGER IF NOT EXISTS stage_history_changed AFTER UPDATE ON stage_history
+BEGIN
+    INSERT INTO mqlite_lead_changes(lead_id) VALUES (NEW.lead_id);
+END;
+CREATE TRIGGER IF NOT EXISTS stage_history_deleted AFTER DELETE ON stage_history
+BEGIN
+    INSERT INTO mqlite_lead_changes(lead_id, deleted) VALUES (OLD.lead_id, 1);
+END;
 
 -- The stage model. Stages on the main path (on_path = 1) have ranks 1..7 in the
 -- order a lead moves through them; PQL shares MQL's rank (a product-qualified

@@ -237,6 +237,13 @@ mq_check_rule() {
     mq_check "NOT EXISTS (SELECT 1 FROM mqlite_rules WHERE name = :${2:-rule})" \
         "no rule named '$1' (mqlite rule DB list shows the rules)"
 }
+# mq_made_by SOURCE RULE: SQL that is true when the stage entry source
+# SOURCE (an SQL expression) was written by the rule RULE (an SQL
+# expression): 'rule:NAME', or 'rule:NAME@VERSION'. Compared exactly, not by
+# a pattern, so no rule name can match another's entries.
+mq_made_by() {
+    printf "(%s = 'rule:' || %s OR substr(%s, 1, length(%s) + 6) = 'rule:' || %s || '@')" "$1" "$2" "$1" "$2" "$2"
+}
 # mq_check_stage NAME OPTION VALUE: the stage bound to :NAME is known.
 mq_check_stage() {
     mq_check "stage_lookup(:$1) IS NULL" \

@@ -152,7 +152,11 @@ for k in $nights; do
     same "nightly-sync night $k: exit (stderr: $(cat "$tmp/err"))" "$rc" 0
     grep '^imported ' "$tmp/sync$k" >"$tmp/imp$k" || :
     same "nightly-sync night $k: import lines" "$(cat "$tmp/imp$k")" "$(cat "$tmp/counts$k")"
-    grep -q '^scored [0-9]* leads with rule b2b; [0-9]* scores\{0,1\} changed$' "$tmp/sync$k" || bad "nightly-sync night $k: no score line"
+    # the first night scores every lead, the next ones only the leads their files changed
+    run=incremental
+    [ "$k" != 1 ] || run=full
+    grep -q "^scored [0-9]* leads\\{0,1\\} with rule b2b version 1 ($run run); [0-9]* scores\\{0,1\\} changed\$" "$tmp/sync$k" ||
+        bad "nightly-sync night $k: no score line of a $run run: $(grep '^scored' "$tmp/sync$k")"
 done
 if [ -n "$nights" ]; then
     [ -s "$tmp/report.html" ] || bad "nightly-sync: no report"
