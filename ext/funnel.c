@@ -15,7 +15,10 @@
 ** keeps what it reached. Stages that share a rank (MQL and PQL) share a row.
 ** group_by names a column of leads or a key of its attrs, fold = 1 groups by
 ** lower(trim(value)): groupby.h has the rules. With as_of, the history as it
-** was then: entries after it are not read.
+** was then: entries after it are not read. by_rules: how many of the leads
+** that reached a rank have only a rule's entries there (source 'rule:...'),
+** none by sales or an import: reached minus by_rules is what people decided,
+** so a rule's own SQLs are never taken for sales' verdict.
 */
 #include <math.h>
 #include <stdlib.h>
@@ -26,7 +29,8 @@
 #include "mathstat.h"
 #include "tablefn.h"
 
-enum { F_SEGMENT, F_STAGE, F_RANK, F_REACHED, F_FROM_PREV, F_FROM_TOP, F_LOWER, F_UPPER, F_MEDIAN_DAYS, F_NCOL };
+enum { F_SEGMENT, F_STAGE, F_RANK, F_REACHED, F_FROM_PREV, F_FROM_TOP, F_LOWER, F_UPPER, F_MEDIAN_DAYS,
+       F_BY_RULES, F_NCOL };
 
 /* The distinct main-path ranks of the model, ascending. */
 static int path_ranks(const mq_stages *m, int *ranks)
@@ -82,17 +86,32 @@ static int funnel_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq
     mq_buckets t = {0};
     if (!group.on && !mq_buckets_get(&t, NULL)) goto nomem;
     double reach[MQ_MAX_RANK];
+    unsigned char by_rule[MQ_MAX_RANK];
+    int *rules = NULL;          /* per bucket and rank: leads only a rule put there */
+    int nrules = 0;
     while ((rc = mq_history_next(&h)) == 1) {
         mq_history_reach(&h, reach);
+        mq_history_by_rule(&h, by_rule);
         double top = reach[ranks[0]];
         if (isnan(top) || (has_start && top < start) || (has_stop && top >= stop)) continue;
+        int before = t.n;
         mq_bucket *g = mq_buckets_get(&t, h.group);
         if (!g) goto nomem;
+        if (t.n > before) g->key = t.n - 1;     /* its row in rules (the sort is by name) */
         if (mq_group_limit(&group, "funnel", t.n, MQ_MAX_GROUPS, "groups", err) != 0) goto fail;
+        int gi = (int)g->key;
+        if (gi >= nrules) {
+            int n = t.n + 16, *r = sqlite3_realloc64(rules, (sqlite3_uint64)n * MQ_MAX_RANK * sizeof *r);
+            if (!r) goto nomem;
+            memset(r + (size_t)nrules * MQ_MAX_RANK, 0, (size_t)(n - nrules) * MQ_MAX_RANK * sizeof *r);
+            rules = r;
+            nrules = n;
+        }
         for (int j = 0; j < nr; j++) {
             double at = reach[ranks[j]];
             if (isnan(at) || (window > 0 && at - top > window * 86400.0)) break;
             g->count[j]++;
+            rules[gi * MQ_MAX_RANK + j] += by_rule[ranks[j]];
             if (j > 0 && mq_dvec_push(&g->vals[j], (at - reach[ranks[j - 1]]) / 86400.0) != 0) goto nomem;
         }
     }
@@ -120,8 +139,10 @@ static int funnel_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq
                 mq_rows_double(rows, F_UPPER, hi);
             }
             mq_rows_double(rows, F_MEDIAN_DAYS, mq_dvec_median(&g->vals[j]));
+            mq_rows_int(rows, F_BY_RULES, rules ? rules[(int)g->key * MQ_MAX_RANK + j] : 0);
         }
     }
+    sqlite3_free(rules);
     mq_buckets_free(&t);
     mq_history_close(&h);
     mq_group_close(&group);
@@ -129,6 +150,7 @@ static int funnel_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq
 nomem:
     mq_err_nomem(err);
 fail:
+    sqlite3_free(rules);
     mq_buckets_free(&t);
     mq_history_close(&h);
     mq_group_close(&group);
@@ -138,7 +160,7 @@ fail:
 static const mq_tablefn funnel_fn = {
     .name = "funnel",
     .schema = "CREATE TABLE x(segment TEXT, stage TEXT, rank INTEGER, reached INTEGER, from_previous REAL,"
-              " from_top REAL, lower REAL, upper REAL, median_days REAL,"
+              " from_top REAL, lower REAL, upper REAL, median_days REAL, by_rules INTEGER,"
               " start HIDDEN, stop HIDDEN, window_days HIDDEN, group_by HIDDEN, fold HIDDEN, as_of HIDDEN)",
     .nvisible = F_NCOL,
     .required = 0,

@@ -42,9 +42,12 @@ int mq_history_open(mq_history *h, mq_conn *conn, const char *fn, const mq_group
         }
     /* the group value: groupby.c's expression over main.leads, its key ?1 */
     char *expr = grouped ? mq_group_expr(group, 1) : NULL;
-    char *sql = !grouped ? sqlite3_mprintf("SELECT lead_id, stage, entered_at, NULL FROM stage_history ORDER BY lead_id")
-              : expr ? sqlite3_mprintf("SELECT h.lead_id, h.stage, h.entered_at, %s FROM stage_history h"
-                                       " LEFT JOIN main.leads l ON l.id = h.lead_id ORDER BY h.lead_id", expr)
+    /* column 4: whether a rule made the entry (source 'rule:NAME[@V]') */
+    char *sql = !grouped ? sqlite3_mprintf("SELECT lead_id, stage, entered_at, NULL, substr(source, 1, 5) = 'rule:'"
+                                           " FROM stage_history ORDER BY lead_id")
+              : expr ? sqlite3_mprintf("SELECT h.lead_id, h.stage, h.entered_at, %s, substr(h.source, 1, 5) = 'rule:'"
+                                       " FROM stage_history h LEFT JOIN main.leads l ON l.id = h.lead_id"
+                                       " ORDER BY h.lead_id", expr)
               : NULL;
     sqlite3_free(expr);
     if (!sql) return mq_err_nomem(&h->err);
@@ -132,6 +135,7 @@ int mq_history_next(mq_history *h)
         }
         h->e[h->n].stage = k;
         h->e[h->n].t = t;
+        h->e[h->n].by_rule = sqlite3_column_int(h->st, 4) == 1;
         h->n++;
     next:;
         int rc = mq_step(h->conn, h->what, h->st);
@@ -152,6 +156,21 @@ void mq_history_reach(const mq_history *h, double *reach)
     /* reached r = at rank r or beyond: the earliest of every rank from r up */
     for (int r = MQ_MAX_RANK - 2; r >= 0; r--)
         if (!isnan(reach[r + 1]) && (isnan(reach[r]) || reach[r + 1] < reach[r])) reach[r] = reach[r + 1];
+}
+
+void mq_history_by_rule(const mq_history *h, unsigned char *by_rule)
+{
+    unsigned char rule[MQ_MAX_RANK] = {0}, other[MQ_MAX_RANK] = {0};
+    for (int i = 0; i < h->n; i++) {
+        const mq_stage *s = &h->m->st[h->e[i].stage];
+        if (s->on_path) (h->e[i].by_rule ? rule : other)[s->rank] = 1;
+    }
+    /* at rank r or beyond, as reach counts */
+    for (int r = MQ_MAX_RANK - 2; r >= 0; r--) {
+        rule[r] |= rule[r + 1];
+        other[r] |= other[r + 1];
+    }
+    for (int r = 0; r < MQ_MAX_RANK; r++) by_rule[r] = (unsigned char)(rule[r] && !other[r]);
 }
 
 int mq_time_value(sqlite3_value *v, const char *fn, int argn, double *out, int *has, mq_err *err)

@@ -14,6 +14,7 @@
 typedef struct mq_hentry {
     int stage;             /* index into the model */
     double t;              /* unix seconds */
+    int by_rule;           /* a rule made it (source 'rule:...') */
 } mq_hentry;
 
 typedef struct mq_history {
@@ -45,6 +46,11 @@ void mq_history_close(mq_history *h);
 /* For the current lead: reach[r] = the first time it was at a main-path stage
 ** of rank r or beyond, or NAN when it never was (r from 0 to MQ_MAX_RANK - 1). */
 void mq_history_reach(const mq_history *h, double *reach);
+
+/* For the current lead: by_rule[r] = 1 when only a rule's entries put it at
+** rank r or beyond (no one else's entry says it got there): what a rule
+** claimed, not what sales decided. */
+void mq_history_by_rule(const mq_history *h, unsigned char *by_rule);
 
 /* A time argument of a report (mq_value_time; a NULL pointer or SQL NULL:
 ** returns 0 with *has = 0). Returns -1 with err set on bad input. */

@@ -47,8 +47,8 @@ case_ 4.2 1 "stage_name: cannot read mqlite_stage_aliases: stage_name: mqlite_st
 case_ 4.3 1 "funnel: reading stage_history: funnel: stage_history may not call mqlite functions (re-entered)" \
     "INSERT INTO leads(id, created_at) VALUES (1, '2025-01-01')" \
     "ALTER TABLE stage_history RENAME TO sh" \
-    "CREATE VIEW stage_history AS SELECT id, lead_id, stage, entered_at FROM sh
-       UNION ALL SELECT 0, 1, stage, '2025-01-01' FROM funnel() LIMIT 1" \
+    "CREATE VIEW stage_history AS SELECT id, lead_id, stage, entered_at, source FROM sh
+       UNION ALL SELECT 0, 1, stage, '2025-01-01', NULL FROM funnel() LIMIT 1" \
     "SELECT count(*) FROM funnel()"
 case_ 4.4 1 "speed_to_lead: reading events: speed_to_lead: events may not call mqlite functions (re-entered)" \
     "INSERT INTO leads(id, created_at) VALUES (1, '2025-01-01')" \

@@ -106,3 +106,12 @@ SELECT 'as of the 15th', stage, reached FROM funnel('2025-01-01', '2025-02-01', 
 SELECT 'as of the 25th', stage, reached FROM funnel('2025-01-01', '2025-02-01', NULL, NULL, 0, '2025-01-25') WHERE rank = 4;
 SELECT 'before it all', count(*), sum(reached) FROM funnel(NULL, NULL, NULL, NULL, 0, '2024-12-01');
 SELECT * FROM funnel(NULL, NULL, NULL, NULL, 0, 'soon');
+-- [7] by_rules: leads that only a rule's entries put at a rank (reached minus
+-- by_rules is what people decided); a rule's and sales' SQL count as sales'
+INSERT INTO leads(id, created_at) VALUES (701, '2025-06-01'), (702, '2025-06-01'), (703, '2025-06-01');
+INSERT INTO stage_history(lead_id, stage, entered_at, source) VALUES
+  (701, 'IQL', '2025-06-01', 'import'), (701, 'MQL', '2025-06-02', 'rule:b2b@2'), (701, 'SQL', '2025-06-03', 'rule:b2b@2'),
+  (702, 'IQL', '2025-06-01', 'import'), (702, 'MQL', '2025-06-02', 'rule:b2b'), (702, 'SQL', '2025-06-04', 'crm'),
+  (703, 'IQL', '2025-06-01', 'import'), (703, 'SQL', '2025-06-02', 'rule:b2b@2'), (703, 'SQL', '2025-06-05', 'manual');
+SELECT 'by rules', stage, reached, by_rules FROM funnel('2025-06-01', '2025-07-01') WHERE rank BETWEEN 2 AND 5;
+SELECT 'by rules, as of June 3', stage, reached, by_rules FROM funnel('2025-06-01', '2025-07-01', NULL, NULL, 0, '2025-06-03') WHERE rank = 4;
