@@ -22,9 +22,9 @@ static const char *const lead_cols[] = {
 /* ---- planning the arguments --------------------------------------------------- */
 
 int mq_leadscan_plan(sqlite3_vtab *tab, sqlite3_index_info *info, const char *fn,
-                     int col_lead, int col_rule, int col_as_of)
+                     int col_lead, int col_rule, int col_as_of, int col_extra)
 {
-    int rule = -1, as_of = -1, lead = -1, lo = -1, hi = -1, rule_seen = 0;
+    int rule = -1, as_of = -1, extra = -1, lead = -1, lo = -1, hi = -1, rule_seen = 0;
     for (int i = 0; i < info->nConstraint; i++) {
         const struct sqlite3_index_constraint *c = &info->aConstraint[i];
         if (c->iColumn == col_rule) rule_seen = 1;
@@ -34,6 +34,7 @@ int mq_leadscan_plan(sqlite3_vtab *tab, sqlite3_index_info *info, const char *fn
         if (c->op != SQLITE_INDEX_CONSTRAINT_EQ) continue;
         if (c->iColumn == col_rule) rule = i;
         else if (c->iColumn == col_as_of) as_of = i;
+        else if (col_extra >= 0 && c->iColumn == col_extra) extra = i;
         else if (c->iColumn == col_lead) lead = i;
     }
     if (rule < 0) {
@@ -50,6 +51,11 @@ int mq_leadscan_plan(sqlite3_vtab *tab, sqlite3_index_info *info, const char *fn
         info->aConstraintUsage[as_of].argvIndex = n++;
         info->aConstraintUsage[as_of].omit = 1;
         info->idxNum |= 1;
+    }
+    if (extra >= 0) {
+        info->aConstraintUsage[extra].argvIndex = n++;
+        info->aConstraintUsage[extra].omit = 1;
+        info->idxNum |= 64;
     }
     if (lead >= 0) {
         info->aConstraintUsage[lead].argvIndex = n++;
@@ -246,9 +252,35 @@ static int prepare(mq_leadscan *s, const char *what, const char *sql, sqlite3_st
     return 0;
 }
 
+/* A scan of one lead again, for the same program: its statements are reset
+** and bound to the new lead, not prepared again (a join that scores 10,000
+** leads one by one would otherwise prepare 20,000 statements). */
+static int reopen(mq_leadscan *s, const mq_leadrange *r, mq_err *err)
+{
+    sqlite3_reset(s->leads);
+    sqlite3_bind_int64(s->leads, 1, r->lead);
+    s->by_lead_id = r->lead;
+    s->lead_id = 0;
+    s->started = 0;
+    s->ev_used = 0;
+    s->ev_valid = 0;
+    mq_lazy_json_free(&s->attrs);
+    s->attrs.text = NULL;
+    if (!s->events) return 0;
+    sqlite3_reset(s->events);
+    sqlite3_bind_int64(s->events, 1, r->lead);
+    int rc = mq_step(s->conn, "events", s->events);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return read_failed(s, rc, "events", err);
+    s->ev_valid = rc == SQLITE_ROW;
+    return 0;
+}
+
 int mq_leadscan_open(mq_leadscan *s, mq_conn *conn, const char *fn, const mq_prog *p,
                      const mq_leadrange *r, int with_events, mq_err *err)
 {
+    if (s->leads && s->p == p && s->conn == conn && s->by_lead && r->by_lead && (s->events != NULL) == (with_events && p->nevs > 0))
+        return reopen(s, r, err);
+    mq_leadscan_close(s);
     memset(s, 0, sizeof *s);
     s->conn = conn;
     s->fn = fn;
@@ -287,7 +319,7 @@ int mq_leadscan_open(mq_leadscan *s, mq_conn *conn, const char *fn, const mq_pro
         if (!path) return mq_err_nomem(err);
         sqlite3_bind_text(s->leads, s->slotcol[i] - NLEAD_COLS + 2, path, -1, sqlite3_free);
     }
-    if (!with_events) return 0;
+    if (!with_events || !p->nevs) return 0;
     char *evq = sqlite3_mprintf("SELECT lead_id, type, occurred_at, props FROM events%s ORDER BY lead_id, occurred_at",
                                 mq_leadrange_where(r));
     if (!evq) return mq_err_nomem(err);

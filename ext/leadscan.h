@@ -51,12 +51,13 @@ typedef struct mq_leadrange {
     int lo_strict, hi_strict;
 } mq_leadrange;
 
-/* For xBestIndex of a table whose columns col_rule and col_as_of are hidden
-** arguments and col_lead the lead's id: rule is required, then as_of, then
-** lead_id = ?, or its bounds. idxNum bits: 1 as_of, 2 lead_id, 4 a lower
-** bound (16 strict), 8 an upper one (32 strict). */
+/* For xBestIndex of a table whose columns col_rule, col_as_of and col_extra
+** (-1: none) are hidden arguments and col_lead the lead's id: rule is
+** required, then as_of, the extra one, then lead_id = ?, or its bounds.
+** idxNum bits: 1 as_of, 64 the extra argument, 2 lead_id, 4 a lower bound
+** (16 strict), 8 an upper one (32 strict). */
 int mq_leadscan_plan(sqlite3_vtab *tab, sqlite3_index_info *info, const char *fn,
-                     int col_lead, int col_rule, int col_as_of);
+                     int col_lead, int col_rule, int col_as_of, int col_extra);
 /* For xFilter: reads the arguments the plan asked for after rule and as_of
 ** (argv[a...]) into r. 0, 1 when lead_id = ? is not a whole number (no row
 ** can match), or -1 when memory is short. */
@@ -70,7 +71,9 @@ void mq_leadrange_bind(sqlite3_stmt *st, const mq_leadrange *r);
 
 /* Opens a scan of the leads r names for program p; with_events also reads
 ** their events. 0, or -1 with err set; close it either way. The range must
-** outlive the opening only (its values are bound, and SQLite copies them). */
+** outlive the opening only (its values are bound, and SQLite copies them).
+** s starts zeroed; opened again for one lead with the same p (the caller
+** keeps p alive in between), it reuses its statements. */
 int mq_leadscan_open(mq_leadscan *s, mq_conn *conn, const char *fn, const mq_prog *p,
                      const mq_leadrange *r, int with_events, mq_err *err);
 /* The next lead: 1, 0 at the end, -1 with err set. */

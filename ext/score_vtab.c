@@ -64,7 +64,7 @@ static int sl_disconnect(sqlite3_vtab *v)
 
 static int sl_best_index(sqlite3_vtab *tab, sqlite3_index_info *info)
 {
-    return mq_leadscan_plan(tab, info, "score_leads", COL_LEAD_ID, COL_RULE, COL_AS_OF);
+    return mq_leadscan_plan(tab, info, "score_leads", COL_LEAD_ID, COL_RULE, COL_AS_OF, -1);
 }
 
 static int sl_open(sqlite3_vtab *tab, sqlite3_vtab_cursor **pp)
@@ -137,16 +137,22 @@ static int sl_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
 {
     (void)idxStr; (void)argc;
     sl_cursor *c = (sl_cursor *)cur;
-    sl_reset(c);
     int a = 0;
     mq_err err;
+    c->eof = 1;
     if (sqlite3_value_type(argv[a]) != SQLITE_TEXT) {
         mq_arg_message(&err, "score_leads", 1, "a rule name (TEXT)", argv[a]);
         return fail(c, &err);
     }
     if (mq_reentered(c->conn, "score_leads", &err)) return fail(c, &err);
-    c->rule = mq_conn_rule(c->conn, "score_leads", (const char *)sqlite3_value_text(argv[a++]), &err);
-    if (!c->rule) return fail(c, &err);
+    mq_rule *rule = mq_conn_rule(c->conn, "score_leads", (const char *)sqlite3_value_text(argv[a++]), &err);
+    if (!rule) return fail(c, &err);
+    /* the same rule as the last filter (a join that scores leads one by one):
+    ** its scan and engagement are kept, so nothing is prepared again */
+    if (rule == c->rule) mq_rule_release(rule);
+    else { sl_reset(c); c->rule = rule; }
+    mq_stages_release(c->model);
+    c->model = NULL;
     const mq_prog *p = mq_rule_prog(c->rule);
     if (mq_prog_has_signals(p) && !(c->model = mq_conn_stages(c->conn, &err))) {
         mq_err_prefix(&err, "score_leads: ");
@@ -165,7 +171,7 @@ static int sl_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
     int rc = mq_leadrange_read(&range, idxNum, argv, a);
     if (rc < 0) return SQLITE_NOMEM;
     if (rc > 0) { c->eof = 1; return SQLITE_OK; }
-    if (mq_engage_init(&c->eng, p, c->as_of) != 0) { mq_leadrange_free(&range); return SQLITE_NOMEM; }
+    if (!c->eng_ready && mq_engage_init(&c->eng, p, c->as_of) != 0) { mq_leadrange_free(&range); return SQLITE_NOMEM; }
     c->eng_ready = 1;
     c->scanning = 1;
     rc = mq_leadscan_open(&c->scan, c->conn, "score_leads", p, &range, p->nevs > 0, &err);

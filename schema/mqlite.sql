@@ -155,9 +155,8 @@ CREATE TABLE IF NOT EXISTS score_current (
     grade        TEXT,
     stage        TEXT,
     explanation  TEXT CHECK (explanation IS NULL OR explanation GLOB '[[]*]'),
-    PRIMARY KEY (rule, lead_id)
+    PRIMARY KEY (lead_id, rule)        -- (lead first: a deleted lead's rows are found by it)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS score_current_lead ON score_current(lead_id);
 
 -- Where each rule's last full or incremental run stopped: the highest ids of
 -- leads, events, stage entries and lead changes it had read, so the next run

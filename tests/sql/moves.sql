@@ -55,7 +55,7 @@ INSERT INTO leads(id, created_at, owner) VALUES (1, '2025-03-01 09:00:00', 'ana'
 INSERT INTO stage_history(lead_id, stage, entered_at, source) VALUES (1, 'IQL', '2025-03-01 09:00:00', 'import');
 INSERT INTO events(lead_id, type, occurred_at) VALUES (1, 'demo_request', '2025-03-03 10:00:00'),
                                                       (1, 'sales_contact', '2025-03-03 15:00:00');
-SELECT * FROM rule_moves('r', '2025-03-04 02:00:00');
+SELECT lead_id, from_stage, stage, entered_at, kind, score, reason FROM rule_moves('r', '2025-03-04 02:00:00');
 -- [2] decay is measured to the moment: 30 points on day 0, 30 more on day 90 (15 + 30 = 45: no MQL); on day 91, 45 + 30
 INSERT INTO leads(id, created_at) VALUES (2, '2025-01-01 00:00:00');
 INSERT INTO events(lead_id, type, occurred_at) VALUES (2, 'whitepaper_download', '2025-01-01 00:00:00'),
@@ -67,7 +67,7 @@ SELECT lead_id, from_stage, stage, entered_at, kind, score FROM rule_moves('r', 
 INSERT INTO leads(id, created_at) VALUES (3, '2025-01-01 00:00:00');
 INSERT INTO events(lead_id, type, occurred_at) VALUES (3, 'demo_request', '2025-02-01 08:00:00'),
                                                       (3, 'audit_request', '2025-02-05 12:30:00');
-SELECT * FROM rule_moves('r', '2025-06-01') WHERE lead_id = 3;
+SELECT lead_id, from_stage, stage, entered_at, kind, score, reason FROM rule_moves('r', '2025-06-01') WHERE lead_id = 3;
 -- [4] as of a date: later events, entries and leads are not seen
 SELECT 'as of Feb 3', stage, entered_at FROM rule_moves('r', '2025-02-03') WHERE lead_id = 3;
 SELECT 'before lead 3 was created', count(*) FROM rule_moves('r', '2024-12-31') WHERE lead_id = 3;
@@ -111,7 +111,17 @@ SELECT 'stale before it is due', count(*) FROM rule_moves('st', '2025-01-20') WH
 INSERT INTO mqlite_rules(name, source) VALUES ('fit', 'thresholds { MQL = 10 }
 fit("has a title", 20, { title = present() })');
 INSERT INTO leads(id, created_at, title) VALUES (10, '2025-05-05 05:05:05', 'CEO');
-SELECT * FROM rule_moves('fit', '2025-06-01') WHERE lead_id = 10;
+SELECT lead_id, from_stage, stage, entered_at, kind, score, reason FROM rule_moves('fit', '2025-06-01') WHERE lead_id = 10;
 -- [11] lead_id ranges, as score_leads takes them, for chunked runs
 SELECT 'range', group_concat(DISTINCT lead_id) FROM rule_moves('r', '2025-06-01') WHERE lead_id BETWEEN 2 AND 8;
 SELECT 'above', group_concat(DISTINCT lead_id) FROM rule_moves('r', '2025-06-01') WHERE lead_id > 3;
+-- [12] with 1, each lead's current score comes first, equal to score_leads' in every column
+SELECT 'current = score_leads', count(*) FROM rule_moves('st', '2025-03-01', 1) m JOIN score_leads('st', '2025-03-01') s USING (lead_id)
+WHERE m.kind = 'current' AND m.score = s.score AND m.fit = s.fit AND m.engagement = s.engagement
+  AND m.grade = s.grade AND m.stage = s.stage AND m.explanation = s.explanation;
+SELECT 'leads', count(*) FROM leads;
+SELECT kind, count(*) FROM rule_moves('st', '2025-03-01', 1) GROUP BY kind ORDER BY kind;
+SELECT lead_id, kind, stage, score, grade FROM rule_moves('st', '2025-03-01', 1) WHERE lead_id = 9;
+SELECT count(*) FROM rule_moves('st', '2025-03-01', 2);
+SELECT count(*) FROM rule_moves('st', '2025-03-01', 'yes');
+SELECT 'NULL: moves only', count(*) FROM rule_moves('st', '2025-03-01', NULL) WHERE kind = 'current';
