@@ -162,6 +162,50 @@ measure reimpevents scripts/mqlite import "$imp/work.db" events "$C/events.csv"
 prep=""
 rm -f "$imp/work.db"
 
+# Nightly scoring (issue 14), on the 1,000,000-lead database with the b2b
+# sample rule (events, decay, caps, signals): a database scored once as of
+# the day after its data ends (prepared, not timed); then 1 % of the leads
+# get an event (a fresh copy each run), and the incremental run is timed
+# against the full run (--all) of the same state. A run with nothing changed
+# must leave the file as it was (its checksum before and after). The
+# crossing moments: rule_moves with the current scores against score_leads
+# alone, the same leads, events and explanations.
+echo "bench: nightly scoring of 1,000,000 leads (1 % changed) ..." >&2
+N=$B/nightly
+rm -rf "$N"
+mkdir -p "$N"
+cp "$L" "$N/base.db"
+scripts/mqlite init "$N/base.db" >/dev/null
+sqlite3 "$N/base.db" "INSERT OR REPLACE INTO mqlite_rules(name, source) VALUES ('b2b', readfile('samples/rules/b2b.lua'))"
+nasof=2026-04-02
+scripts/mqlite score "$N/base.db" --rule b2b --as-of "$nasof" >/dev/null
+one_percent() {
+    cp "$N/base.db" "$N/work.db"
+    sqlite3 "$N/work.db" "INSERT INTO events(lead_id, type, occurred_at)
+        SELECT id, 'webinar_attended', '2026-04-01 12:00:00' FROM leads WHERE id % 100 = 7"
+}
+# what a run wrote: its moves and the current scores it changed
+written() {
+    sqlite3 "$N/work.db" "SELECT lead_id, stage, entered_at, source, reason FROM stage_history
+        WHERE source LIKE 'rule:%' ORDER BY lead_id, entered_at, id;
+        SELECT lead_id, score, grade, stage, explanation FROM score_current ORDER BY lead_id" | md5sum
+}
+prep=one_percent
+measure scoreall scripts/mqlite score "$N/work.db" --rule b2b --as-of "$nasof" --all
+written >"$N/all.sum"
+measure scoreinc scripts/mqlite score "$N/work.db" --rule b2b --as-of "$nasof"
+written >"$N/inc.sum"
+prep=""
+if cmp -s "$N/all.sum" "$N/inc.sum"; then echo "  same results: the full and the incremental run wrote the same" >"$N/same"
+else echo "  DIFFERENT results: the full and the incremental run wrote different rows" >"$N/same"; fi
+before=$(md5sum <"$N/work.db")
+measure scorenone scripts/mqlite score "$N/work.db" --rule b2b --as-of "$nasof"
+after=$(md5sum <"$N/work.db")
+if [ "$before" = "$after" ]; then unchanged=1; else unchanged=0; fi
+measure scoreonly sqlite3 "$N/base.db" ".load $ext" "SELECT count(*), sum(score), sum(length(explanation)) FROM score_leads('b2b', '$nasof')"
+measure scoremoves sqlite3 "$N/base.db" ".load $ext" "SELECT count(*), sum(score), sum(length(explanation)) FROM rule_moves('b2b', '$nasof', 1) WHERE kind = 'current'"
+rm -f "$N/work.db"
+
 echo
 printf 'mqlite bench: medians of %s whole-process runs, measured together (%s)\n\n' "$runs" "$(date -u +%Y-%m-%d)"
 printf '%-50s %11s %13s %8s\n' "what" "time" "peak memory" "ratio"
@@ -194,8 +238,17 @@ row "   mqlite import leads again, file unchanged" reimpleads "$(ratio reimplead
 row "   sqlite3 .import --csv events.csv (baseline)" rawevents "1.00"
 row "   mqlite import events (leads there)" impevents "$(ratio impevents rawevents)"
 row "   mqlite import events again, file unchanged" reimpevents "$(ratio reimpevents rawevents)"
+echo "6. nightly scoring, 1,000,000 leads, b2b rule, 1 % of them with a new event"
+row "   mqlite score --all (a full run, baseline)" scoreall "1.00"
+row "   mqlite score (incremental: the changed leads)" scoreinc "$(ratio scoreinc scoreall)"
+row "   mqlite score again, nothing changed" scorenone "$(ratio scorenone scoreall)"
+row "   score_leads: current scores only (baseline)" scoreonly "1.00"
+row "   rule_moves(..., 1): scores and dated moves" scoremoves "$(ratio scoremoves scoreonly)"
+echo "   (the run with nothing changed left the file $( [ "$unchanged" = 1 ] && echo unchanged || echo CHANGED ))"
 echo
 same lua case
+cat "$N/same"
+same scoreonly scoremoves
 [ -f "$B/python.out" ] && same lua python
 same lua json
 echo
@@ -210,5 +263,8 @@ check "import leads vs sqlite3 .import" "$(ratio impleads rawleads)" 3.0 "<="
 check "re-import of unchanged leads vs sqlite3 .import" "$(ratio reimpleads rawleads)" 2.0 "<="
 check "import events vs sqlite3 .import" "$(ratio impevents rawevents)" 3.0 "<="
 check "re-import of unchanged events vs sqlite3 .import" "$(ratio reimpevents rawevents)" 2.0 "<="
+check "incremental run after 1 % changed vs a full run" "$(ratio scoreinc scoreall)" 0.05 "<="
+check "a run with nothing changed writes nothing (1 = the file is unchanged)" "$unchanged" 1 "=="
+check "finding the moments: rule_moves with scores vs score_leads" "$(ratio scoremoves scoreonly)" 1.30 "<="
 [ -f "$B/mem10m.res" ] && check "memory, 10M leads vs 1M" "$(awk -v a="$(mib mem10m)" -v b="$(mib mem1m)" 'BEGIN { printf "%.2f", a / b }')" 1.05 "<="
 true
