@@ -83,6 +83,13 @@ for report in "funnel --as-of $last" "calibrate --rule nightly --as-of $last" "s
     T "$M" $report "$full" --format csv >"$tmp/r-full" 2>&1 || bad "$report (full): $(cat "$tmp/r-full")"
     cmp -s "$tmp/r-nightly" "$tmp/r-full" || bad "$report differs: $(diff "$tmp/r-nightly" "$tmp/r-full" | head -n 6)"
 done
+# the funnel's MQL->SQL diagnosis counts the SQLs people entered, not the rule's
+T "$M" funnel "$db" --as-of "$last" >"$tmp/funnel" 2>&1 || bad "funnel: $(cat "$tmp/funnel")"
+want=$(sqlite3 "$db" ".load ${MQLITE_EXT:-build/mqlite.so}" "SELECT printf('MQL->SQL is %.1f %%', 100.0 * (s.reached - s.by_rules) / m.reached)
+    FROM funnel(NULL, NULL, NULL, NULL, 0, '$last') m, funnel(NULL, NULL, NULL, NULL, 0, '$last') s
+    WHERE m.rank = stage_rank('MQL') AND s.rank = stage_rank('SQL') AND s.by_rules > 0")
+[ -n "$want" ] || bad "no SQL only by the rule: the diagnosis is not tested"
+grep -q "^$want " "$tmp/funnel" || bad "the diagnosis counts the rule's SQLs: [$(grep 'MQL->SQL' "$tmp/funnel")], want [$want]"
 # the history grows with change: fewer rows than a row per lead per night
 rows=$(sqlite3 "$db" "SELECT count(*) FROM scores")
 leads=$(sqlite3 "$db" "SELECT count(*) FROM leads")

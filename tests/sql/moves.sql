@@ -76,6 +76,9 @@ INSERT INTO stage_history(lead_id, stage, entered_at, source, reason)
 SELECT lead_id, stage, entered_at, 'rule:r@1', reason FROM rule_moves('r', '2025-06-01');
 SELECT 'again', count(*) FROM rule_moves('r', '2025-06-01');
 SELECT 'again, later', count(*) FROM rule_moves('r', '2026-06-01');
+-- [5b] speed to lead is measured for the lead the rule made MQL: the call came 5 hours after it
+SELECT mqls, contacted, within_sla, contacted_before_mql, median_hours
+FROM speed_to_lead('sales_contact', 24, NULL, '2025-03-03', '2025-03-04', 0, '2025-04-01');
 -- [6] sent back to nurture by sales: no move without new activity; old points do not count after it
 INSERT INTO stage_history(lead_id, stage, entered_at, source, reason) VALUES (1, 'nurture', '2025-03-10', 'manual', 'timing - call in Q3');
 INSERT INTO events(lead_id, type, occurred_at) VALUES (1, 'page_view', '2025-03-12 09:00:00');
