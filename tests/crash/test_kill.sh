@@ -24,6 +24,7 @@ fail=0
 # (with the leads' content too: the import is a sync, and the CSV's leads are
 # stored ones, so a complete run changes fields, not the count)
 counts() { "$sqlite" "$1" "SELECT (SELECT count(*) FROM scores) || ' ' || (SELECT count(*) FROM stage_history) || ' ' || (SELECT count(*) FROM leads)
+                                 || ' ' || (SELECT count(*) FROM score_current) || ' ' || (SELECT count(*) FROM mqlite_score_runs)
                                  || ' ' || (SELECT total(length(coalesce(title, '') || coalesce(owner, '') || coalesce(attrs, ''))) + total(annual_revenue) FROM leads)"; }
 # A random delay in seconds below $1, from the seeded sequence.
 delay() { awk -v s="$seed" -v n="$1" -v i="$2" 'BEGIN { srand(s * 1000 + i); printf "%.3f", rand() * n }'; }

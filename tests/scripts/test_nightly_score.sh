@@ -95,5 +95,8 @@ rows=$(sqlite3 "$db" "SELECT count(*) FROM scores")
 leads=$(sqlite3 "$db" "SELECT count(*) FROM leads")
 [ "$rows" -lt $((leads * nights / 3)) ] || bad "the score history has $rows rows for $leads leads over $nights nights"
 [ "$(sqlite3 "$db" "SELECT count(*) FROM score_current")" = "$leads" ] || bad "score_current does not hold one row per lead"
+# the notes of changed leads are cleared once the rule's run has read them
+[ "$(sqlite3 "$db" "SELECT count(*) FROM mqlite_lead_changes")" = 0 ] || bad "mqlite_lead_changes keeps notes every run has read"
+[ "$(sqlite3 "$db" "SELECT seq > 0 FROM sqlite_sequence WHERE name = 'mqlite_lead_changes'")" = 1 ] || bad "no lead change was noted in 30 nights"
 [ "$fail" = 1 ] || echo "nightly_score: $nights nights, $leads leads: $moves entries by the rule ($stale stale demotions), $rows score rows; equal to one full run"
 exit "$fail"
