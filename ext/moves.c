@@ -340,9 +340,14 @@ static int mv_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
     const mq_result *r = &c->rp.res;
     const mq_prog *p = mq_rule_prog(c->rule);
     char buf[32];
+    switch (col) {       /* the same in every row */
+    case COL_LEAD_ID: sqlite3_result_int64(ctx, c->scan.lead_id); return SQLITE_OK;
+    case COL_RULE: sqlite3_result_text(ctx, mq_rule_name(c->rule), -1, SQLITE_TRANSIENT); return SQLITE_OK;
+    case COL_AS_OF: sqlite3_result_double(ctx, c->rp.as_of); return SQLITE_OK;
+    case COL_SCORES: sqlite3_result_int(ctx, c->scores); return SQLITE_OK;
+    }
     if (c->scores && c->pos == 0) {      /* the lead's current score */
         switch (col) {
-        case COL_LEAD_ID: sqlite3_result_int64(ctx, c->scan.lead_id); break;
         case COL_STAGE: sqlite3_result_text(ctx, r->stage, -1, SQLITE_TRANSIENT); break;
         case COL_KIND: sqlite3_result_text(ctx, "current", -1, SQLITE_STATIC); break;
         case COL_SCORE: sqlite3_result_double(ctx, r->score); break;
@@ -357,13 +362,11 @@ static int mv_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
             free(json);
             break;
         }
-        case COL_SCORES: sqlite3_result_int(ctx, 1); break;
         }
-        if (col != COL_RULE && col != COL_AS_OF) return SQLITE_OK;
+        return SQLITE_OK;
     }
     const mq_rp_move *m = &c->rp.mv[c->pos - c->scores];
     switch (col) {
-    case COL_LEAD_ID: sqlite3_result_int64(ctx, c->scan.lead_id); break;
     case COL_FROM:
         if (m->from >= 0) sqlite3_result_text(ctx, c->model->st[m->from].name, -1, SQLITE_TRANSIENT);
         break;
@@ -374,9 +377,6 @@ static int mv_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
     case COL_KIND: sqlite3_result_text(ctx, m->kind, -1, SQLITE_STATIC); break;
     case COL_SCORE: if (!isnan(m->score)) sqlite3_result_double(ctx, m->score); break;
     case COL_REASON: sqlite3_result_text(ctx, m->reason, -1, SQLITE_TRANSIENT); break;
-    case COL_RULE: sqlite3_result_text(ctx, mq_rule_name(c->rule), -1, SQLITE_TRANSIENT); break;
-    case COL_AS_OF: sqlite3_result_double(ctx, c->rp.as_of); break;
-    case COL_SCORES: sqlite3_result_int(ctx, c->scores); break;
     }
     return SQLITE_OK;
 }

@@ -19,7 +19,6 @@
 #include <string.h>
 #include <strings.h>
 
-
 void mq_prog_init(mq_prog *p)
 {
     memset(p, 0, sizeof *p);
