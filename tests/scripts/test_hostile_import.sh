@@ -275,4 +275,23 @@ same killed-while-staging "$seen" "an unlinked staging file"
 left=$(find "$tmp/tmpdir" -type f -exec grep -l secret {} + 2>/dev/null || true)
 same killed-staging "$left" ""
 
+# 18: the import has SQLite skip the events table's CHECKs only when they are
+# the schema's own, which its checks cover; a database whose events table has
+# a CHECK of its own keeps them all, and a row that breaks it imports nothing
+own=$tmp/own.db
+sed "s/CHECK (length(type) > 0),/CHECK (length(type) > 0) CHECK (type <> 'spam'),/" schema/mqlite.sql | sqlite3 "$own"
+[ "$(sqlite3 "$own" "SELECT instr(sql, 'spam') > 0 FROM sqlite_schema WHERE name = 'events'")" = 1 ] || { echo "FAIL hostile_import/own-check: no CHECK of its own"; fail=1; }
+$M import "$own" leads "$tmp/l.csv" >/dev/null
+printf 'lead,type,occurred_at\nL1,page_view,2025-01-09\nL2,spam,2025-01-10\n' >"$tmp/spam.csv"
+run_err own-check $M import "$own" events "$tmp/spam.csv"
+expect own-check <<'EOF'
+mqlite import: CHECK constraint failed: type <> 'spam'
+[exit 1]
+EOF
+same own-check-rows "$(sqlite3 "$own" 'SELECT count(*) FROM events')" 0
+# ... and with the schema's own, the same file goes in (no CHECK of ours is broken)
+run_err our-check $M import "$db" events "$tmp/spam.csv"
+same our-check "$(tail -n 1 "$tmp/our-check.got")" "[exit 0]"
+same our-check-rows "$(q "SELECT count(*) FROM events WHERE type = 'spam'")" 1
+
 [ "$fail" = 0 ]

@@ -1,0 +1,73 @@
+#!/bin/sh
+# test_score_beside.sh — mqlite score beside another writer: while another
+# process holds the write lock (an import adding an event), a run that may
+# not wait fails whole and writes nothing; a run that waits sees the event,
+# dates the move it makes at the event, and the next incremental run finds
+# nothing left to do. Run from the repository root.
+set -eu
+T=score_beside
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+# shellcheck source=tests/scripts/check.sh
+. tests/scripts/check.sh
+M=scripts/mqlite
+db=$tmp/crm.db
+"$M" init "$db" >/dev/null
+printf 'thresholds { MQL = 50 }\nevent("demo_request", 60, { once = true })\n' >"$tmp/r.lua"
+"$M" rule "$db" add r "$tmp/r.lua" >/dev/null
+sqlite3 "$db" "INSERT INTO leads(id, external_id, created_at) VALUES (1, 'L1', '2025-01-01'), (2, 'L2', '2025-01-01')"
+"$M" score "$db" --rule r --as-of 2025-02-01 >/dev/null
+# hold: another process takes the write lock and adds L1's demo request,
+# then keeps the lock until release (its commands come through a FIFO, so it
+# holds for as long as the case needs, however slow the machine)
+hold() {
+    rm -f "$tmp/lockctl" "$tmp/held"
+    mkfifo "$tmp/lockctl"
+    sqlite3 -batch -bail "$db" <"$tmp/lockctl" >"$tmp/held" 2>"$tmp/hold.err" &
+    holder=$!
+    exec 3>"$tmp/lockctl"
+    printf ".timeout 60000\nBEGIN IMMEDIATE;\nINSERT INTO events(lead_id, type, occurred_at) VALUES (1, 'demo_request', '2025-02-10 09:30:00');\nSELECT 'held';\n" >&3
+    n=0
+    until [ -s "$tmp/held" ] || [ "$n" -ge 300 ]; do sleep 0.1; n=$((n + 1)); done
+    [ -s "$tmp/held" ] || { echo "FAIL score_beside/hold: the lock holder did not start"; fail=1; }
+}
+release() {
+    printf '%s;\n' "$1" >&3
+    exec 3>&-
+    wait "$holder" || :
+}
+state() { sqlite3 "$db" "SELECT (SELECT count(*) FROM scores), (SELECT count(*) FROM stage_history), (SELECT count(*) FROM score_current),
+                                (SELECT events_max FROM mqlite_score_runs)"; }
+before=$(state)
+hold
+run nowait "$M" score "$db" --rule r --as-of 2025-03-01 --wait 0
+release ROLLBACK
+expect nowait <<'OUT'
+--
+mqlite score: database is locked
+[exit 1]
+OUT
+same nowait-wrote "$(state)" "$before"
+# started while the lock is held, the run waits for it, then sees the event
+hold
+"$M" score "$db" --rule r --as-of 2025-03-01 --wait 60 >"$tmp/wait.out" 2>&1 &
+waiter=$!
+sleep 1
+release COMMIT
+rc=0
+wait "$waiter" || rc=$?
+same waited "$(cat "$tmp/wait.out"; echo "[exit $rc]")" "scored 1 lead with rule r version 1 (incremental run); 1 score changed
+1 lead moved to MQL
+[exit 0]"
+same moved-at "$(sqlite3 "$db" "SELECT stage, entered_at, source FROM stage_history WHERE lead_id = 1 AND stage = 'MQL'")" \
+    "MQL|2025-02-10 09:30:00|rule:r@1"
+run again "$M" score "$db" --rule r --as-of 2025-03-01
+expect again <<'OUT'
+scored 0 leads with rule r version 1 (incremental run); 0 scores changed
+no lead changed stage
+--
+[exit 0]
+OUT
+same holder "$(cat "$tmp/hold.err")" ""
+exit "$fail"
