@@ -1,11 +1,14 @@
 #!/bin/sh
-# test_score_beside.sh — mqlite score beside another writer: while another
-# process holds the write lock (an import adding an event), a run that may
-# not wait fails whole and writes nothing; a run that waits sees the event,
-# dates the move it makes at the event, and the next incremental run finds
-# nothing left to do. Run from the repository root.
+# test_score_runs.sh — what an incremental mqlite score run trusts, tried:
+# beside another writer (while another process holds the write lock, adding
+# an event, a run that may not wait fails whole and writes nothing; a run
+# that waits sees the event, dates the move at it, and the next run finds
+# nothing left to do); a run record that claims rows the database does not
+# have, and the triggers that note changed leads dropped (each makes a full
+# run); a database from before runs were kept (a plain message). Run from
+# the repository root.
 set -eu
-T=score_beside
+T=score_runs
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
@@ -30,7 +33,7 @@ hold() {
     printf ".timeout 60000\nBEGIN IMMEDIATE;\nINSERT INTO events(lead_id, type, occurred_at) VALUES (1, 'demo_request', '2025-02-10 09:30:00');\nSELECT 'held';\n" >&3
     n=0
     until [ -s "$tmp/held" ] || [ "$n" -ge 300 ]; do sleep 0.1; n=$((n + 1)); done
-    [ -s "$tmp/held" ] || { echo "FAIL score_beside/hold: the lock holder did not start"; fail=1; }
+    [ -s "$tmp/held" ] || { echo "FAIL score_runs/hold: the lock holder did not start"; fail=1; }
 }
 release() {
     printf '%s;\n' "$1" >&3
@@ -70,4 +73,31 @@ no lead changed stage
 [exit 0]
 OUT
 same holder "$(cat "$tmp/hold.err")" ""
+# a run record that claims more events than there are (made by hand, or sent
+# by someone to make the nightly run skip every lead) stands for nothing
+sqlite3 "$db" "INSERT INTO events(lead_id, type, occurred_at) VALUES (2, 'demo_request', '2025-02-20'); UPDATE mqlite_score_runs SET events_max = 1e15"
+run lies "$M" score "$db" --rule r --as-of 2025-03-01
+expect lies <<'OUT'
+scored 2 leads with rule r version 1 (full run); 1 score changed
+1 lead moved to MQL
+--
+[exit 0]
+OUT
+same lies-fixed "$(sqlite3 "$db" "SELECT events_max = (SELECT max(id) FROM events) FROM mqlite_score_runs")" 1
+# without the trigger that notes changed leads, a run cannot know which changed
+sqlite3 "$db" "DROP TRIGGER leads_changed; UPDATE leads SET title = 'CEO' WHERE id = 2"
+same no-trigger "$("$M" score "$db" --rule r --as-of 2025-03-01 | head -n 1)" \
+    "scored 2 leads with rule r version 1 (full run); 0 scores changed"
+"$M" init "$db" >/dev/null
+same trigger-back "$("$M" score "$db" --rule r --as-of 2025-03-01 | head -n 1)" \
+    "scored 0 leads with rule r version 1 (incremental run); 0 scores changed"
+# a database from before runs were kept: said plainly, nothing written
+old=$tmp/old.db
+sqlite3 "$old" "CREATE TABLE leads(id INTEGER PRIMARY KEY, created_at TEXT); CREATE TABLE mqlite_rules(name TEXT PRIMARY KEY, source TEXT);
+  CREATE TABLE scores(id INTEGER PRIMARY KEY, lead_id INTEGER, rule TEXT); INSERT INTO mqlite_rules VALUES ('r', 'thresholds { MQL = 1 }')"
+run_err old "$M" score "$old" --rule r
+expect old <<OUT
+mqlite score: TMP/old.db was made by an older mqlite: run mqlite init on it first (it adds the tables for rule versions and nightly runs)
+[exit 1]
+OUT
 exit "$fail"
