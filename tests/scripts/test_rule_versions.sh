@@ -130,6 +130,20 @@ mqlite rule: diff takes two versions, or none
 (see mqlite rule --help)
 [exit 2]
 OUT
+# a database from before versions were kept: each subcommand that reads or
+# writes versions says so plainly, and writes nothing
+o=$tmp/o.db
+sqlite3 "$o" "CREATE TABLE mqlite_rules(name TEXT PRIMARY KEY, source TEXT, updated_at TEXT);
+  INSERT INTO mqlite_rules VALUES ('r', 'thresholds { MQL = 1 }', '2024-01-01'); CREATE TABLE leads(id INTEGER PRIMARY KEY, created_at TEXT)"
+k=0
+for a in "history r" "diff r" "diff r 1 2" "revert r 1" "add r $tmp/v2.lua"; do
+    k=$((k + 1))
+    # shellcheck disable=SC2086 # the words of the subcommand are meant to split
+    run_err "old-$k" "$M" rule "$o" $a
+    same "old ($a)" "$(cat "$tmp/old-$k.got")" "mqlite rule: TMP/o.db was made by an older mqlite: run mqlite init on it first (it adds the table of rule versions)
+[exit 1]"
+done
+same old-untouched "$(sqlite3 "$o" "SELECT source FROM mqlite_rules")" "thresholds { MQL = 1 }"
 # a database from before versions: init keeps its rules as version 1 and gives
 # its scores a version column
 old=$tmp/old.db
