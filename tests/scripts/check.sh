@@ -40,3 +40,26 @@ skip_under_valgrind() {
     echo "$1: skipped under $MQLITE_UNDER"
     exit 0
 }
+#   hold DB SQL          another process takes DB's write lock (BEGIN
+#                        IMMEDIATE), runs SQL in it and keeps the lock until
+#                        release; it reads its commands from a FIFO, so the
+#                        lock is held for as long as the case needs however
+#                        slow the machine (ASan, valgrind); its COMMIT waits
+#                        (.timeout) for a reader. Its stderr: $tmp/hold.err
+#   release VERB         ends it with VERB (COMMIT or ROLLBACK)
+hold() {
+    rm -f "$tmp/lockctl" "$tmp/held"
+    mkfifo "$tmp/lockctl"
+    sqlite3 -batch -bail "$1" <"$tmp/lockctl" >"$tmp/held" 2>"$tmp/hold.err" &
+    holder=$!
+    exec 3>"$tmp/lockctl"
+    printf ".timeout 60000\nBEGIN IMMEDIATE;\n%s\nSELECT 'held';\n" "$2" >&3
+    n=0
+    until [ -s "$tmp/held" ] || [ "$n" -ge 300 ]; do sleep 0.1; n=$((n + 1)); done
+    [ -s "$tmp/held" ] || { echo "FAIL $T/hold: the lock holder did not start"; fail=1; }
+}
+release() {
+    printf '%s;\n' "$1" >&3
+    exec 3>&-
+    wait "$holder" || :
+}

@@ -368,32 +368,14 @@ EOF
 # the write lock the import waits for it (--wait) or fails whole, never
 # judging rows against a state that changes before it writes.
 printf 'external_id,created_at,title\nW1,2025-01-01,first\n' >"$tmp/w.csv"
-# hold TITLE: another process takes the write lock and changes W1's title,
-# then keeps the lock until release; it reads its commands from a FIFO, so
-# the lock is held for as long as the case needs however slow the machine
-# (ASan, valgrind). Its COMMIT waits (.timeout) for an import that is still
-# staging: staging reads main's schema, so it holds a shared lock on main,
-# which a COMMIT without a busy timeout meets as "database is locked".
-hold() {
-    rm -f "$tmp/lockctl" "$tmp/held"
-    mkfifo "$tmp/lockctl"
-    sqlite3 -batch -bail "$db" <"$tmp/lockctl" >"$tmp/held" 2>"$tmp/hold.err" &
-    holder=$!
-    exec 3>"$tmp/lockctl"
-    printf ".timeout 60000\nBEGIN IMMEDIATE;\nUPDATE leads SET title = '%s' WHERE external_id = 'W1';\nSELECT 'held';\n" "$1" >&3
-    n=0
-    until [ -s "$tmp/held" ] || [ "$n" -ge 300 ]; do sleep 0.1; n=$((n + 1)); done
-    [ -s "$tmp/held" ] || { echo "FAIL import_sync/hold: the lock holder did not start"; fail=1; }
-}
-release() {
-    printf 'COMMIT;\n' >&3
-    exec 3>&-
-    wait "$holder" || :
-}
+# another process takes the write lock and changes W1's title (hold, in
+# check.sh). Its COMMIT waits for an import that is still staging: staging
+# reads main's schema, so it holds a shared lock on main.
+hold_title() { hold "$db" "UPDATE leads SET title = '$1' WHERE external_id = 'W1';"; }
 run w-first $M import "$db" leads "$tmp/w.csv"
-hold held
+hold_title held
 run w-nowait $M import "$db" leads "$tmp/w.csv" --wait 0
-release
+release COMMIT
 expect w-nowait <<'EOF'
 --
 mqlite import: database is locked
@@ -401,11 +383,11 @@ mqlite import: database is locked
 EOF
 same w-held "$(q "SELECT title FROM leads WHERE external_id = 'W1'")" "held"
 # started while the lock is held, the import succeeds only by waiting for it
-hold again
+hold_title again
 $M import "$db" leads "$tmp/w.csv" --wait 60 >"$tmp/w-wait.out" 2>&1 &
 waiter=$!
 sleep 1
-release
+release COMMIT
 rc=0
 wait "$waiter" || rc=$?
 same w-wait "$(sed "s|$tmp|TMP|g" "$tmp/w-wait.out"; echo "[exit $rc]")" 'imported leads from TMP/w.csv: 0 new, 1 updated, 0 unchanged, 0 bad

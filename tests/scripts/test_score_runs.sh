@@ -21,29 +21,12 @@ printf 'thresholds { MQL = 50 }\nevent("demo_request", 60, { once = true })\n' >
 "$M" rule "$db" add r "$tmp/r.lua" >/dev/null
 sqlite3 "$db" "INSERT INTO leads(id, external_id, created_at) VALUES (1, 'L1', '2025-01-01'), (2, 'L2', '2025-01-01')"
 "$M" score "$db" --rule r --as-of 2025-02-01 >/dev/null
-# hold: another process takes the write lock and adds L1's demo request,
-# then keeps the lock until release (its commands come through a FIFO, so it
-# holds for as long as the case needs, however slow the machine)
-hold() {
-    rm -f "$tmp/lockctl" "$tmp/held"
-    mkfifo "$tmp/lockctl"
-    sqlite3 -batch -bail "$db" <"$tmp/lockctl" >"$tmp/held" 2>"$tmp/hold.err" &
-    holder=$!
-    exec 3>"$tmp/lockctl"
-    printf ".timeout 60000\nBEGIN IMMEDIATE;\nINSERT INTO events(lead_id, type, occurred_at) VALUES (1, 'demo_request', '2025-02-10 09:30:00');\nSELECT 'held';\n" >&3
-    n=0
-    until [ -s "$tmp/held" ] || [ "$n" -ge 300 ]; do sleep 0.1; n=$((n + 1)); done
-    [ -s "$tmp/held" ] || { echo "FAIL score_runs/hold: the lock holder did not start"; fail=1; }
-}
-release() {
-    printf '%s;\n' "$1" >&3
-    exec 3>&-
-    wait "$holder" || :
-}
+# another process takes the write lock and adds L1's demo request (hold, in check.sh)
+hold_demo() { hold "$db" "INSERT INTO events(lead_id, type, occurred_at) VALUES (1, 'demo_request', '2025-02-10 09:30:00');"; }
 state() { sqlite3 "$db" "SELECT (SELECT count(*) FROM scores), (SELECT count(*) FROM stage_history), (SELECT count(*) FROM score_current),
                                 (SELECT events_max FROM mqlite_score_runs)"; }
 before=$(state)
-hold
+hold_demo
 run nowait "$M" score "$db" --rule r --as-of 2025-03-01 --wait 0
 release ROLLBACK
 expect nowait <<'OUT'
@@ -53,7 +36,7 @@ mqlite score: database is locked
 OUT
 same nowait-wrote "$(state)" "$before"
 # started while the lock is held, the run waits for it, then sees the event
-hold
+hold_demo
 "$M" score "$db" --rule r --as-of 2025-03-01 --wait 60 >"$tmp/wait.out" 2>&1 &
 waiter=$!
 sleep 1
