@@ -376,7 +376,7 @@ static void share_cut(double cut, double fpart, double epart, double *fit, doubl
 }
 
 /* Engagement, caps, grade and stage, after the fit part: items, fit, grade
-** and group_sum's fit halves are filled. */
+** and group_sum's fit halves are filled (group_sum is r's memory). */
 static int score_rest(const mq_prog *p, const mq_stages *model, mq_engage *eng, mq_result *r,
                       double fit, int grade, double *group_sum, mq_err *err);
 
@@ -390,13 +390,16 @@ int mq_prog_score(const mq_prog *p, const mq_stages *model, const mq_source *lea
     double *group_sum = NULL;   /* per group: its fit points, then its engagement points */
     mq_result_reset(r);
     if (p->ngroups) {
+        /* r's own memory, kept from lead to lead: the fit part of each group
+        ** (for mq_prog_rescore), then the sums the scoring works in */
         if (r->ngroup_fit < p->ngroups) {
-            double *g = realloc(r->group_fit, (size_t)p->ngroups * sizeof *g);
-            if (!g) goto nomem;
+            double *g = realloc(r->group_fit, (size_t)p->ngroups * 3 * sizeof *g);
+            if (!g) return mq_err_nomem(err);
             r->group_fit = g;
             r->ngroup_fit = p->ngroups;
         }
-        if (!(group_sum = calloc((size_t)p->ngroups * 2, sizeof *group_sum))) goto nomem;
+        group_sum = r->group_fit + p->ngroups;
+        memset(group_sum, 0, (size_t)p->ngroups * 2 * sizeof *group_sum);
     }
 
     double fit = 0;
@@ -421,17 +424,17 @@ int mq_prog_score(const mq_prog *p, const mq_stages *model, const mq_source *lea
 nomem:
     mq_err_nomem(err);
 fail:
-    free(group_sum);
     return -1;
 }
 
 int mq_prog_rescore(const mq_prog *p, const mq_stages *model, mq_engage *eng, mq_result *r, mq_err *err)
 {
     if (!r->fit_ready) return mq_err_set(err, "rescore: the lead was not scored before");
-    double *group_sum = NULL;
-    if (p->ngroups && !(group_sum = calloc((size_t)p->ngroups * 2, sizeof *group_sum)))
-        return mq_err_nomem(err);
-    for (int g = 0; g < p->ngroups; g++) group_sum[2 * g] = r->group_fit[g];
+    double *group_sum = p->ngroups ? r->group_fit + p->ngroups : NULL;
+    for (int g = 0; g < p->ngroups; g++) {
+        group_sum[2 * g] = r->group_fit[g];
+        group_sum[2 * g + 1] = 0;
+    }
     r->nitems = r->nfit;
     return score_rest(p, model, eng, r, r->fit0, r->grade0, group_sum, err);
 }
@@ -480,9 +483,7 @@ static int score_rest(const mq_prog *p, const mq_stages *model, mq_engage *eng, 
     r->grade = grade;
     r->stage = mq_prog_stage(p, score, grade);
     if (signal && higher_stage(p, model, signal, r->stage)) r->stage = signal;
-    free(group_sum);
     return 0;
 nomem:
-    free(group_sum);
     return mq_err_nomem(err);
 }

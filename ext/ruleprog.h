@@ -194,8 +194,9 @@ typedef struct mq_result {
     /* the fit part, kept for mq_prog_rescore: its items are items[0..nfit) */
     int fit_ready, nfit, grade0;
     double fit0;
-    double *group_fit;     /* per group: its fit points */
-    int ngroup_fit;
+    double *group_fit;     /* per group: its fit points; then, 2 per group, the
+                              sums a scoring works in (kept from lead to lead) */
+    int ngroup_fit;        /* groups it has room for */
 } mq_result;
 
 void mq_result_init(mq_result *r);
