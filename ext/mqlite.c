@@ -143,6 +143,9 @@ static const mq_def *const families[] = {
     mq_rates_defs,          /* rates.c */
     mq_dates_defs,          /* dates.c */
     mq_percentile_defs,     /* percentile.c */
+    mq_auc_defs,            /* aucsql.c */
+    mq_decisions_defs,      /* decisions.c */
+    mq_criteria_defs,       /* criteria.c */
     mq_stage_defs,          /* stage.c */
     mq_funnel_defs,         /* funnel.c */
     mq_cohort_defs,         /* cohort.c */
