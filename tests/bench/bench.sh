@@ -209,6 +209,8 @@ after=$(md5sum <"$N/work.db")
 if [ "$before" = "$after" ]; then unchanged=1; else unchanged=0; fi
 measure scoreonly sqlite3 "$N/base.db" ".load $ext" "SELECT count(*), sum(score), sum(length(explanation)) FROM score_leads('b2b', '$nasof')"
 measure scoremoves sqlite3 "$N/base.db" ".load $ext" "SELECT count(*), sum(score), sum(length(explanation)) FROM rule_moves('b2b', '$nasof', 1) WHERE kind = 'current'"
+# judging the rule: each lead scored as of its decision, AUC, deciles, criteria
+measure evaluate scripts/mqlite evaluate "$N/base.db" --rule b2b --to "$nasof" --format csv
 rm -f "$N/work.db"
 
 echo
@@ -249,6 +251,7 @@ row "   mqlite score (incremental: the changed leads)" scoreinc "$(ratio3 scorei
 row "   mqlite score again, nothing changed" scorenone "$(ratio scorenone scoreall)"
 row "   score_leads: current scores only (baseline)" scoreonly "1.00"
 row "   rule_moves(..., 1): scores and dated moves" scoremoves "$(ratio scoremoves scoreonly)"
+row "   mqlite evaluate --rule b2b (vs score_leads)" evaluate "$(ratio evaluate scoreonly)"
 echo "   (the run with nothing changed left the file $( [ "$unchanged" = 1 ] && echo unchanged || echo CHANGED ))"
 echo
 same lua case
@@ -271,5 +274,6 @@ check "re-import of unchanged events vs sqlite3 .import" "$(ratio reimpevents ra
 check "incremental run after 1 % changed vs a full run" "$(ratio3 scoreinc scoreall)" 0.05 "<="
 check "a run with nothing changed writes nothing (1 = the file is unchanged)" "$unchanged" 1 "=="
 check "finding the moments: rule_moves with scores vs score_leads" "$(ratio scoremoves scoreonly)" 1.30 "<="
+check "evaluate (point-in-time scores, AUC, criteria) vs a scoring pass" "$(ratio evaluate scoreonly)" 3.0 "<="
 [ -f "$B/mem10m.res" ] && check "memory, 10M leads vs 1M" "$(awk -v a="$(mib mem10m)" -v b="$(mib mem1m)" 'BEGIN { printf "%.2f", a / b }')" 1.05 "<="
 true
