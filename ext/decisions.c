@@ -164,16 +164,7 @@ static int read_entries(dc_cursor *c, mq_err *err)
 static int score_lead(dc_cursor *c, mq_err *err)
 {
     mq_engage_reset(&c->eng, c->outcome ? c->decided - 0.5 : c->decided);
-    mq_leadevent ev;
-    memset(&ev, 0, sizeof ev);
-    int rc;
-    while ((rc = mq_leadscan_event(&c->scan, &ev, err)) == 1)
-        if (mq_engage_add(&c->eng, ev.type, ev.typelen, ev.t, &ev.props.src, err) != 0) {
-            rc = mq_err_prefix(err, "rule_decisions: ");
-            break;
-        }
-    mq_lazy_json_free(&ev.props);
-    if (rc < 0) return -1;
+    if (mq_leadscan_engage(&c->scan, &c->eng, err) != 0) return -1;
     if (mq_prog_score(mq_rule_prog(c->rule), c->model, &c->scan.src, &c->eng, &c->res, err) != 0)
         return mq_err_prefix(err, "rule_decisions: ");
     return mq_leadscan_check(&c->scan, err);

@@ -350,6 +350,20 @@ int mq_leadscan_next(mq_leadscan *s, mq_err *err)
     return 1;
 }
 
+int mq_leadscan_engage(mq_leadscan *s, mq_engage *eng, mq_err *err)
+{
+    mq_leadevent ev;
+    memset(&ev, 0, sizeof ev);
+    int rc;
+    while ((rc = mq_leadscan_event(s, &ev, err)) == 1)
+        if (mq_engage_add(eng, ev.type, ev.typelen, ev.t, &ev.props.src, err) != 0) {
+            rc = mq_err_prefix(err, "%s: ", s->fn);
+            break;
+        }
+    mq_lazy_json_free(&ev.props);
+    return rc < 0 ? -1 : 0;
+}
+
 const char *mq_leadscan_created(const mq_leadscan *s)
 {
     return sqlite3_column_type(s->leads, 1) == SQLITE_TEXT ? (const char *)sqlite3_column_text(s->leads, 1) : NULL;

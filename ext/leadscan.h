@@ -84,6 +84,9 @@ const char *mq_leadscan_created(const mq_leadscan *s);
 ** ev starts zeroed; its props are freed by the next call, and by the caller
 ** (mq_lazy_json_free) after the last. */
 int mq_leadscan_event(mq_leadscan *s, mq_leadevent *ev, mq_err *err);
+/* Adds the current lead's events to eng (mq_engage_add: those after its
+** as_of count nothing). 0, or -1 with err set, prefixed by the scan's name. */
+int mq_leadscan_engage(mq_leadscan *s, mq_engage *eng, mq_err *err);
 /* After the rule read the lead: -1 with err set when it read attrs that are
 ** not JSON (the schema's CHECK lets '{bad}' in), else 0. */
 int mq_leadscan_check(mq_leadscan *s, mq_err *err);

@@ -114,17 +114,7 @@ static int sl_next(sqlite3_vtab_cursor *cur)
     if (rc < 0) return fail(c, &err);
     if (rc == 0) { c->eof = 1; return SQLITE_OK; }
     mq_engage_reset(&c->eng, c->as_of);
-    mq_leadevent ev;
-    memset(&ev, 0, sizeof ev);
-    while ((rc = mq_leadscan_event(&c->scan, &ev, &err)) == 1) {
-        if (mq_engage_add(&c->eng, ev.type, ev.typelen, ev.t, &ev.props.src, &err) != 0) {
-            mq_lazy_json_free(&ev.props);
-            mq_err_prefix(&err, "score_leads: ");
-            return fail(c, &err);
-        }
-    }
-    mq_lazy_json_free(&ev.props);
-    if (rc < 0) return fail(c, &err);
+    if (mq_leadscan_engage(&c->scan, &c->eng, &err) != 0) return fail(c, &err);
     if (mq_prog_score(mq_rule_prog(c->rule), c->model, &c->scan.src, &c->eng, &c->res, &err) != 0) {
         mq_err_prefix(&err, "score_leads: ");
         return fail(c, &err);
