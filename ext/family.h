@@ -88,6 +88,7 @@ extern const mq_def mq_percentile_defs[];    /* percentile.c: median, percentile
 extern const mq_def mq_auc_defs[];           /* aucsql.c: roc_auc, roc_auc_diff */
 extern const mq_def mq_decisions_defs[];     /* decisions.c: rule_decisions */
 extern const mq_def mq_criteria_defs[];      /* criteria.c: rule_criteria */
+extern const mq_def mq_scorecard_defs[];     /* scorecard.c: scorecard_fit */
 extern const mq_def mq_stage_defs[];         /* stage.c: stage_rank, stage_max, ... */
 extern const mq_def mq_funnel_defs[];        /* funnel.c: funnel */
 extern const mq_def mq_cohort_defs[];        /* cohort.c: cohort_conversion */

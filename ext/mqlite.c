@@ -146,6 +146,7 @@ static const mq_def *const families[] = {
     mq_auc_defs,            /* aucsql.c */
     mq_decisions_defs,      /* decisions.c */
     mq_criteria_defs,       /* criteria.c */
+    mq_scorecard_defs,      /* scorecard.c */
     mq_stage_defs,          /* stage.c */
     mq_funnel_defs,         /* funnel.c */
     mq_cohort_defs,         /* cohort.c */
