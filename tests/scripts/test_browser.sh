@@ -34,11 +34,11 @@ chrome() {
         --disable-component-update --disable-sync --user-data-dir="$tmp/profile" --hide-scrollbars "$@" 2>"$tmp/chrome.err"
 }
 chrome --dump-dom "file://$tmp/report.html" >"$tmp/dom.html" || bad "chromium could not render the page: $(tail -2 "$tmp/chrome.err")"
-for id in funnel-chart trend-chart trend-table campaign-table speed-chart score-chart mql-threshold; do
+for id in funnel-chart trend-chart trend-table campaign-table speed-chart score-chart mql-threshold lift-chart base-rate criteria; do
     grep -q "id=\"$id\"" "$tmp/dom.html" || bad "the rendered page has no #$id"
 done
 n=$(grep -o '<svg' "$tmp/dom.html" | wc -l)
-[ "$n" -eq 4 ] || bad "expected 4 charts, found $n"
+[ "$n" -eq 5 ] || bad "expected 5 charts, found $n"
 grep -q '>802 · 40.1 %</text>' "$tmp/dom.html" || bad "the MQL bar of the demo funnel (802, 40.1 %) is missing"
 
 shot=${SHOT:-build/demo-report.png}

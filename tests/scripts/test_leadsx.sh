@@ -20,12 +20,15 @@ fail=0
 M=scripts/mqlite
 db=$tmp/lx.db
 "$M" init "$db" >/dev/null
-"$M" import "$db" leads "$csv" --map external_id="Prospect ID",source="Lead Source" --date 2025-01-01 >/dev/null
+"$M" import "$db" leads "$csv" --map "external_id=Prospect ID,source=Lead Source" --date 2025-01-01 >/dev/null
 "$M" import "$db" stages "$csv" --from-column Converted --values '1=SQL,0=' --map lead="Prospect ID" --date 2025-01-01 >/dev/null
 # the Converted column itself (an attrs key) and Tags are refused as leaks
 run leak "$M" learn "$db" --out "$tmp/r.lua" --to 2025-06-01
-grep -q '^mqlite learn: leak: converted: ' "$tmp/leak.got" && grep -q '^mqlite learn: leak: tags: ' "$tmp/leak.got" &&
-    grep -q '^\[exit 1\]$' "$tmp/leak.got" || { echo "FAIL $T/leak: $(cat "$tmp/leak.got")"; fail=1; }
+if ! grep -q '^mqlite learn: leak: converted: ' "$tmp/leak.got" || ! grep -q '^mqlite learn: leak: tags: ' "$tmp/leak.got" ||
+    ! grep -q '^\[exit 1\]$' "$tmp/leak.got"; then
+    echo "FAIL $T/leak: $(cat "$tmp/leak.got")"
+    fail=1
+fi
 "$M" learn "$db" --out "$tmp/r.lua" --to 2025-06-01 --exclude tags,lead_quality,last_notable_activity,converted \
     --format csv | tr -d '\r' >"$tmp/sum"
 auc=$(sed -n 's/^"hold-out AUC","\([0-9.]*\) .*/\1/p' "$tmp/sum")

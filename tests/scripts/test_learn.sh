@@ -152,4 +152,10 @@ mqlite learn: --outcome must be a stage on the main path (SQL, won, ...), not th
 [exit 1]
 OUT
 [ ! -e "$tmp/x.lua" ] || { echo "FAIL $T/options: a rule was written"; fail=1; }
+# --out '|cmd' is a file of that name, never a command
+mkdir "$tmp/w"
+here=$(pwd)
+(cd "$tmp/w" && "$here/$M" learn ../p.db --out '|touch PWNED' --to "$to" --exclude status >/dev/null) || { echo "FAIL $T/out-pipe"; fail=1; }
+[ ! -e "$tmp/w/PWNED" ] || { echo "FAIL $T/out-pipe: a command ran"; fail=1; }
+grep -q '^thresholds { MQL = ' "$tmp/w/|touch PWNED" || { echo "FAIL $T/out-pipe: no rule in the file '|touch PWNED'"; fail=1; }
 exit $fail

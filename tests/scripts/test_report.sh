@@ -17,9 +17,13 @@ db=$tmp/crm.db
 mq_fixture "$db"
 $M report "$db" --as-of 2026-01-01 --rule b2b --out "$tmp/r.html"
 r=$tmp/r.html
-for id in funnel-chart trend-chart trend-table campaign-table speed-chart score-chart mql-threshold; do
+for id in funnel-chart trend-chart trend-table campaign-table speed-chart score-chart mql-threshold lift-chart base-rate criteria; do
     has "$r" "id=\"$id\""
 done
+# the rule judged as mqlite evaluate judges it: 2 of the 4 leads reached SQL
+has "$r" '2 reached SQL (50.0 %). AUC 0.750 (95 % interval 0.057 to 1.000)'
+has "$r" '<title>decile 4 (scores 118 to 118): 1 of 1 reached SQL, 100.0 %</title>'
+has "$r" '<tr><td>requested a demo</td><td>50</td><td>1</td><td>100.0 %</td><td>33.3 %</td><td>1.2</td>'
 # the funnel of the fixture, stage by stage: 4 -> 4 -> 3 -> 2 -> 1 -> 1 -> 1
 has "$r" '>target</text>'
 has "$r" '>4 · 100.0 %</text>'
