@@ -15,20 +15,20 @@
 /* log(1 + e^z) without overflow */
 static double log1pexp(double z) { return z > 0 ? z + log1p(exp(-z)) : log1p(exp(z)); }
 
-static double lead_z(const double *w, const int *f, size_t k)
+static double lead_z(const double *w, const int *f, const double *x, size_t k)
 {
     double z = w[0];
-    for (size_t j = 0; j < k; j++) z += w[f[j]];
+    for (size_t j = 0; j < k; j++) z += w[f[j]] * (x ? x[j] : 1);
     return z;
 }
 
 /* The penalised log-likelihood (to maximise), and the plain one in *ll. */
-static double objective(const size_t *off, const int *feat, const unsigned char *y, size_t n, int d,
+static double objective(const size_t *off, const int *feat, const double *val, const unsigned char *y, size_t n, int d,
                         double lambda, const double *w, double *ll)
 {
     double s = 0;
     for (size_t i = 0; i < n; i++) {
-        double z = lead_z(w, feat + off[i], off[i + 1] - off[i]);
+        double z = lead_z(w, feat + off[i], val ? val + off[i] : NULL, off[i + 1] - off[i]);
         s += y[i] ? -log1pexp(-z) : -log1pexp(z);
     }
     *ll = s;
@@ -67,7 +67,7 @@ static int cholesky_solve(double *a, double *b, int m)
     return 0;
 }
 
-int mq_logit_fit(const size_t *off, const int *feat, const unsigned char *y, size_t n, int d,
+int mq_logit_fit(const size_t *off, const int *feat, const double *val, const unsigned char *y, size_t n, int d,
                  double lambda, double *w, mq_logit *info)
 {
     int m = d + 1;
@@ -79,7 +79,7 @@ int mq_logit_fit(const size_t *off, const int *feat, const unsigned char *y, siz
     for (size_t i = 0; i < n; i++) pos += y[i] != 0;
     memset(w, 0, (size_t)m * sizeof *w);
     if (n) w[0] = log(((double)pos + 0.5) / ((double)(n - pos) + 0.5));
-    double ll, obj = objective(off, feat, y, n, d, lambda, w, &ll);
+    double ll, obj = objective(off, feat, val, y, n, d, lambda, w, &ll);
     info->iterations = 0;
     info->converged = 0;
     for (int it = 1; it <= 100; it++) {
@@ -87,17 +87,19 @@ int mq_logit_fit(const size_t *off, const int *feat, const unsigned char *y, siz
         memset(g, 0, (size_t)m * sizeof *g);
         for (size_t i = 0; i < n; i++) {
             const int *f = feat + off[i];
+            const double *x = val ? val + off[i] : NULL;
             size_t k = off[i + 1] - off[i];
-            double p = 1 / (1 + exp(-lead_z(w, f, k)));
+            double p = 1 / (1 + exp(-lead_z(w, f, x, k)));
             double r = (y[i] ? 1.0 : 0.0) - p, s = p * (1 - p);
             g[0] += r;
             h[0] += s;
             for (size_t a = 0; a < k; a++) {
                 int fa = f[a];
-                g[fa] += r;
-                h[fa] += s;                                   /* row 0 */
-                for (size_t b = 0; b < k; b++)
-                    if (f[b] >= fa) h[(size_t)fa * m + f[b]] += s;   /* upper triangle, diagonal once */
+                double xa = x ? x[a] : 1;
+                g[fa] += r * xa;
+                h[fa] += s * xa;                              /* row 0 */
+                for (size_t b = 0; b < k; b++)                /* upper triangle, diagonal once */
+                    if (f[b] >= fa) h[(size_t)fa * m + f[b]] += s * xa * (x ? x[b] : 1);
             }
         }
         for (int f = 1; f <= d; f++) {
@@ -109,7 +111,7 @@ int mq_logit_fit(const size_t *off, const int *feat, const unsigned char *y, siz
         double step = 1, nobj = obj, nll = ll;
         for (int half = 0; half < 30; half++, step /= 2) {
             for (int f = 0; f < m; f++) w[f] = prev[f] + step * g[f];
-            nobj = objective(off, feat, y, n, d, lambda, w, &nll);
+            nobj = objective(off, feat, val, y, n, d, lambda, w, &nll);
             if (nobj >= obj - 1e-12 * fabs(obj)) break;
         }
         double dmax = 0;

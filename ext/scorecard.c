@@ -1,5 +1,5 @@
 /*
-** scorecard.c — the aggregate scorecard_fit(lead_id, feature, outcome [, lambda]):
+** scorecard.c — the aggregate scorecard_fit(lead_id, feature, outcome [, value [, lambda]]):
 ** the logistic regression of logit.h over rows that say which features each
 ** lead has, for `mqlite learn`.
 **
@@ -7,14 +7,17 @@
 **         SELECT lead_id, feature, outcome FROM training ORDER BY lead_id);
 **     -- {"intercept":-1.9,"weights":[0.8,-0.1,...],"leads":7392,"positives":2862,...}
 **
-** One row per feature a lead has (feature a whole number from 1 to 4000),
-** or one row with feature NULL for a lead that has none (it counts, with
-** every feature off); the rows of a lead come together, in lead_id order,
-** and carry the same outcome (0 or 1). weights[f-1] is feature f's weight in
-** log odds (0 for a feature no lead has); lambda (default 1) is the L2
+** One row per feature a lead has (feature a whole number from 1 to 4000;
+** value its value, default 1: a count of events, say), or one row with
+** feature NULL for a lead that has none (it counts, with every feature 0);
+** the rows of a lead come together, in lead_id order, and carry the same
+** outcome (0 or 1). weights[f-1] is feature f's weight in log odds per unit
+** of value (0 for a feature no lead has); lambda (default 1) is the L2
 ** penalty. A NULL lead_id or outcome is an error: a lead left out silently
 ** changes the model.
 */
+#include <math.h>
+
 #include "family.h"
 #include "logit.h"
 #include "sqlarg.h"
@@ -22,8 +25,9 @@
 typedef struct sc_agg {
     size_t *off;            /* lead i's features: feat[off[i] .. off[i+1]) */
     int *feat;
+    double *val;
     unsigned char *y;
-    size_t nleads, capleads, capy, nfeat, capfeat;
+    size_t nleads, capleads, capy, nfeat, capfeat, capval;
     sqlite3_int64 lead;     /* the current lead's id */
     int started;
     int maxf;
@@ -75,8 +79,15 @@ static void sc_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         a->failed = 1;
         return;
     }
-    if (argc > 3 && (!mq_value_number(argv[3], &lambda) || !(lambda > 0) || lambda > 1e9)) {
-        mq_arg_error(ctx, FN, 4, "a penalty above 0 (lambda)", argv[3]);
+    double x = 1;
+    if (argc > 3 && sqlite3_value_type(argv[3]) != SQLITE_NULL &&
+        (!mq_value_number(argv[3], &x) || !isfinite(x) || fabs(x) > 1e6)) {
+        mq_arg_error(ctx, FN, 4, "the feature's value (a number, default 1)", argv[3]);
+        a->failed = 1;
+        return;
+    }
+    if (argc > 4 && (!mq_value_number(argv[4], &lambda) || !(lambda > 0) || lambda > 1e9)) {
+        mq_arg_error(ctx, FN, 5, "a penalty above 0 (lambda)", argv[4]);
         a->failed = 1;
         return;
     }
@@ -101,15 +112,17 @@ static void sc_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         fail(ctx, a, "a lead's rows must have the same outcome");
         return;
     }
-    if (!has_f) return;
+    if (!has_f || x == 0) return;
     int f = (int)fv;
     for (size_t j = a->off[a->nleads - 1]; j < a->nfeat; j++)
-        if (a->feat[j] == f) return;          /* the same feature twice: once */
-    if (grow((void **)&a->feat, &a->capfeat, a->nfeat + 1, sizeof *a->feat) != 0) {
+        if (a->feat[j] == f) { fail(ctx, a, "a lead has the same feature twice"); return; }
+    if (grow((void **)&a->feat, &a->capfeat, a->nfeat + 1, sizeof *a->feat) != 0 ||
+        grow((void **)&a->val, &a->capval, a->nfeat + 1, sizeof *a->val) != 0) {
         sqlite3_result_error_nomem(ctx);
         a->failed = 1;
         return;
     }
+    a->val[a->nfeat] = x;
     a->feat[a->nfeat++] = f;
     a->off[a->nleads] = a->nfeat;
     if (f > a->maxf) a->maxf = f;
@@ -124,7 +137,7 @@ static void sc_final(sqlite3_context *ctx)
         int d = a->maxf;
         double *w = sqlite3_malloc64((sqlite3_uint64)(d + 1) * sizeof *w);
         mq_logit info;
-        if (!w || mq_logit_fit(a->off, a->feat, a->y, a->nleads, d, a->lambda, w, &info) != 0) {
+        if (!w || mq_logit_fit(a->off, a->feat, a->val, a->y, a->nleads, d, a->lambda, w, &info) != 0) {
             sqlite3_result_error_nomem(ctx);
         } else {
             size_t pos = 0;
@@ -144,9 +157,11 @@ static void sc_final(sqlite3_context *ctx)
     if (a) {
         sqlite3_free(a->off);
         sqlite3_free(a->feat);
+        sqlite3_free(a->val);
         sqlite3_free(a->y);
         a->off = NULL;
         a->feat = NULL;
+        a->val = NULL;
         a->y = NULL;
     }
 }
@@ -154,5 +169,6 @@ static void sc_final(sqlite3_context *ctx)
 const mq_def mq_scorecard_defs[] = {
     MQ_AGG("scorecard_fit", 3, MQ_PURE, sc_step, sc_final),
     MQ_AGG("scorecard_fit", 4, MQ_PURE, sc_step, sc_final),
+    MQ_AGG("scorecard_fit", 5, MQ_PURE, sc_step, sc_final),
     MQ_END
 };

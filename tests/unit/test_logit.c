@@ -35,12 +35,17 @@ static void test_closed_form(void **state)
     off[N] = k;
     double w[2];
     mq_logit info;
-    assert_int_equal(mq_logit_fit(off, feat, y, N, 1, 1e-9, w, &info), 0);
+    assert_int_equal(mq_logit_fit(off, feat, NULL, y, N, 1, 1e-9, w, &info), 0);
     assert_true(info.converged);
     assert_near(w[0], log(0.2 / 0.8), 1e-6);
     assert_near(w[1], log(0.8 / 0.2) - log(0.2 / 0.8), 1e-6);
+    /* the feature's value 2 for every lead that has it: half the weight */
+    double two[N];
+    for (size_t i = 0; i < k; i++) two[i] = 2;
+    assert_int_equal(mq_logit_fit(off, feat, two, y, N, 1, 1e-9, w, &info), 0);
+    assert_near(w[1], (log(0.8 / 0.2) - log(0.2 / 0.8)) / 2, 1e-6);
     /* a strong penalty pulls the feature's weight towards 0, not the intercept's */
-    assert_int_equal(mq_logit_fit(off, feat, y, N, 1, 1e6, w, &info), 0);
+    assert_int_equal(mq_logit_fit(off, feat, NULL, y, N, 1, 1e6, w, &info), 0);
     assert_near(w[1], 0, 1e-3);
     assert_near(w[0], 0, 1e-3);          /* 100 of 200 converted */
 }
@@ -67,7 +72,7 @@ static void test_optimality(void **state)
     double w[D + 1];
     mq_logit info;
     const double lambda = 2.0;
-    assert_int_equal(mq_logit_fit(off, feat, y, N, D, lambda, w, &info), 0);
+    assert_int_equal(mq_logit_fit(off, feat, NULL, y, N, D, lambda, w, &info), 0);
     assert_true(info.converged);
     assert_true(info.iterations < 20);
     double g[D + 1] = {0};
@@ -91,7 +96,7 @@ static void test_optimality(void **state)
     }
     off2[N] = kk;
     double w2[D + 1];
-    assert_int_equal(mq_logit_fit(off2, feat2, y2, N, D, lambda, w2, &info), 0);
+    assert_int_equal(mq_logit_fit(off2, feat2, NULL, y2, N, D, lambda, w2, &info), 0);
     for (int f = 0; f <= D; f++) assert_near(w[f], w2[f], 1e-9);
 }
 
