@@ -97,6 +97,15 @@ SELECT printf('%s, criterion %d (%s): %.1f %% of the %d leads it matches reached
 FROM temp.crit c JOIN temp.rules u USING (r) JOIN temp.tot t ON t.r = c.r
 WHERE c.n >= 20 AND wilson_lower(c.k, c.n) >= 0.9 AND c.k >= 0.25 * t.k AND 1.0 * t.k / t.n < 0.6
 UNION ALL
+-- a criterion nearly every lead that converted had, and at most half of the
+-- others: a step of the way there (the sales call before the SQL)
+SELECT printf('%s, criterion %d (%s): %d of the %d leads that reached %s (%.1f %%) had it before, and at most half of the others:'
+              || ' a step on the way (sales'' own process), not a sign of it; read this rule''s AUC with care',
+              u.name, c.criterion, c.reason, c.k, t.k, stage_name(:outcome), 100.0 * c.k / t.k)
+FROM temp.crit c JOIN temp.rules u USING (r) JOIN temp.tot t ON t.r = c.r
+WHERE t.k >= 20 AND wilson_lower(c.k, t.k) >= 0.95 AND 1.0 * c.n0 / (c.n0 + c.n) < 1 AND 1.0 * (c.n - c.k) / (t.n - t.k) <= 0.5
+  AND NOT (c.n >= 20 AND wilson_lower(c.k, c.n) >= 0.9 AND c.k >= 0.25 * t.k AND 1.0 * t.k / t.n < 0.6)
+UNION ALL
 SELECT printf('%s: an AUC of %.3f is rarely honest: look for a field that records the outcome', u.name, t.auc ->> 'auc')
 FROM temp.tot t JOIN temp.rules u USING (r) WHERE t.auc ->> 'auc' >= 0.97;
 -- the overlap of the two rules' MQLs, with the outcome rate in each cell

@@ -58,7 +58,7 @@ print([m["mqls"] for m in d["mql"]], d["warnings"])
 expect vs <<'OUT'
 True True b2b ranks the leads better than bant
 2000 354 ['MQL under both', 'only b2b (lost by switching)', 'only bant (gained by switching)', 'neither']
-[448, 980] []
+[448, 980] ["bant, criterion 12 (talked to sales): 354 of the 354 leads that reached SQL (100.0 %) had it before, and at most half of the others: a step on the way (sales' own process), not a sign of it; read this rule's AUC with care"]
 OUT
 # a field that records the outcome: a status tag on every lead that reached SQL
 sqlite3 "$db" "UPDATE leads SET attrs = json_set(coalesce(attrs, '{}'), '\$.tag', 'will revert')
