@@ -47,6 +47,7 @@ typedef struct dc_cursor {
     mq_leadscan scan;
     int scanning;
     sqlite3_stmt *hist;         /* stage entries no rule made, in lead order */
+    int hist_by_lead;           /* ... of one lead (?1), so kept from filter to filter */
     int hist_valid;
     mq_engage eng;
     int eng_ready;
@@ -218,8 +219,10 @@ static int dc_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
     if (mq_reentered(c->conn, "rule_decisions", &err)) return fail(c, &err);
     mq_rule *rule = mq_conn_rule(c->conn, "rule_decisions", (const char *)sqlite3_value_text(argv[a++]), &err);
     if (!rule) return fail(c, &err);
-    dc_reset(c);
-    c->rule = rule;
+    /* the same rule as the last filter (a join, lead by lead): the scans,
+    ** the stage model and the engagement are kept, nothing is prepared again */
+    if (rule == c->rule) mq_rule_release(rule);
+    else { dc_reset(c); c->rule = rule; }
     c->as_of = mq_time_now();
     if (idxNum & 1) {
         sqlite3_value *v = argv[a++];
@@ -232,17 +235,23 @@ static int dc_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
         mq_err_set(&err, "rule_decisions: the outcome stage is required, as in rule_decisions('b2b', 'SQL')");
         return fail(c, &err);
     }
-    if (!(c->model = mq_conn_stages(c->conn, &err)) || read_outcome(c, argv[a++], &err) != 0) return fail(c, &err);
+    if ((!c->model && !(c->model = mq_conn_stages(c->conn, &err))) || read_outcome(c, argv[a++], &err) != 0)
+        return fail(c, &err);
     const mq_prog *p = mq_rule_prog(c->rule);
     mq_leadrange range;
     int rc = mq_leadrange_read(&range, idxNum, argv, a);
     if (rc < 0) return SQLITE_NOMEM;
     if (rc > 0) return SQLITE_OK;
-    if (mq_engage_init(&c->eng, p, c->as_of) != 0) { mq_leadrange_free(&range); return SQLITE_NOMEM; }
+    if (!c->eng_ready && mq_engage_init(&c->eng, p, c->as_of) != 0) { mq_leadrange_free(&range); return SQLITE_NOMEM; }
     c->eng_ready = 1;
     c->scanning = 1;
     rc = mq_leadscan_open(&c->scan, c->conn, "rule_decisions", p, &range, p->nevs > 0, &err);
-    if (rc == 0) {
+    if (rc == 0 && c->hist && range.by_lead && c->hist_by_lead) {
+        sqlite3_reset(c->hist);            /* one lead again: the statement is kept */
+    } else if (rc == 0) {
+        sqlite3_finalize(c->hist);
+        c->hist = NULL;
+        c->hist_by_lead = range.by_lead;
         char *q = sqlite3_mprintf("SELECT lead_id, stage, entered_at FROM stage_history%s%s substr(source, 1, 5) IS NOT 'rule:'"
                                   " ORDER BY lead_id, entered_at, id", mq_leadrange_where(&range),
                                   *mq_leadrange_where(&range) ? " AND" : " WHERE");

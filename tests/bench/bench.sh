@@ -211,6 +211,10 @@ measure scoreonly sqlite3 "$N/base.db" ".load $ext" "SELECT count(*), sum(score)
 measure scoremoves sqlite3 "$N/base.db" ".load $ext" "SELECT count(*), sum(score), sum(length(explanation)) FROM rule_moves('b2b', '$nasof', 1) WHERE kind = 'current'"
 # judging the rule: each lead scored as of its decision, AUC, deciles, criteria
 measure evaluate scripts/mqlite evaluate "$N/base.db" --rule b2b --to "$nasof" --format csv
+# learning one: six fields and the event types (52 candidate criteria), the
+# sales calls left out (a step of the way to SQL, which learn refuses)
+measure learn scripts/mqlite learn "$N/base.db" --out "$N/learned.lua" --to "$nasof" --exclude event:sales_contact \
+    --fields industry,source,cms,employees,annual_revenue,web_visits --format csv
 rm -f "$N/work.db"
 
 echo
@@ -252,6 +256,7 @@ row "   mqlite score again, nothing changed" scorenone "$(ratio scorenone scorea
 row "   score_leads: current scores only (baseline)" scoreonly "1.00"
 row "   rule_moves(..., 1): scores and dated moves" scoremoves "$(ratio scoremoves scoreonly)"
 row "   mqlite evaluate --rule b2b (vs score_leads)" evaluate "$(ratio evaluate scoreonly)"
+row "   mqlite learn, 52 candidate criteria (vs score_leads)" learn "$(ratio learn scoreonly)"
 echo "   (the run with nothing changed left the file $( [ "$unchanged" = 1 ] && echo unchanged || echo CHANGED ))"
 echo
 same lua case
@@ -275,5 +280,6 @@ check "incremental run after 1 % changed vs a full run" "$(ratio3 scoreinc score
 check "a run with nothing changed writes nothing (1 = the file is unchanged)" "$unchanged" 1 "=="
 check "finding the moments: rule_moves with scores vs score_leads" "$(ratio scoremoves scoreonly)" 1.30 "<="
 check "evaluate (point-in-time scores, AUC, criteria) vs a scoring pass" "$(ratio evaluate scoreonly)" 3.0 "<="
+check "learn, 52 candidate criteria, vs a scoring pass" "$(ratio learn scoreonly)" 10.0 "<="
 [ -f "$B/mem10m.res" ] && check "memory, 10M leads vs 1M" "$(awk -v a="$(mib mem10m)" -v b="$(mib mem1m)" 'BEGIN { printf "%.2f", a / b }')" 1.05 "<="
 true
