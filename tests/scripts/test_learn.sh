@@ -12,6 +12,9 @@ trap 'rm -rf "$tmp"' EXIT
 fail=0
 # shellcheck source=tests/scripts/check.sh
 . tests/scripts/check.sh
+# (the C it reaches, scorecard_fit, roc_auc and rule_decisions lead by lead,
+# runs under valgrind in tests/sql/learn.sql and evaluate.sql)
+skip_under_valgrind learn
 M=scripts/mqlite
 ext=${MQLITE_EXT:-build/mqlite.so}
 db=$tmp/p.db

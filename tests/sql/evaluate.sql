@@ -72,7 +72,9 @@ SELECT lead_id, outcome, decided_at FROM rule_decisions('r', 'SQL', '2025-06-30'
 SELECT lead_id, outcome, decided_at, score FROM rule_decisions('r', 'won', '2025-06-30');
 -- [5] as_of cuts: an hour before lead 1's SQL it has not converted (scored at as_of); lead 4, created later, is not a row
 SELECT lead_id, outcome, decided_at, score, criteria FROM rule_decisions('r', 'SQL', '2025-03-10 11:00:00');
--- [6] a lead at a time, and a range
+-- [6] a lead at a time, lead by lead in a join (the statements kept from lead to lead, in any order; lead 9 does not exist), and a range
 SELECT lead_id, outcome, score FROM rule_decisions('r', 'SQL', '2025-06-30') WHERE lead_id = 3;
+SELECT l.id, r.outcome, r.score, r.criteria FROM (SELECT 3 AS id UNION ALL SELECT 1 UNION ALL SELECT 9 UNION ALL SELECT 2) l
+CROSS JOIN rule_decisions('r', 'SQL', '2025-06-30') r WHERE r.lead_id = l.id;
 SELECT group_concat(lead_id) FROM rule_decisions('r', 'SQL', '2025-12-31') WHERE lead_id BETWEEN 2 AND 4;
 SELECT roc_auc(score, outcome) FROM rule_decisions('r', 'SQL', '2025-12-31');
