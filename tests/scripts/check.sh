@@ -63,3 +63,13 @@ release() {
     exec 3>&-
     wait "$holder" || :
 }
+#   pairwise_auc FILE    the AUC of the "score|outcome" lines of FILE, to four
+#                        places, counted pair by pair (every lead that reached
+#                        the outcome against every one that did not, a tie
+#                        half): an independent check of roc_auc's sort
+pairwise_auc() {
+    awk -F'|' '{ s[NR] = $1; y[NR] = $2 }
+        END { for (i = 1; i <= NR; i++) if (y[i] == 1) for (j = 1; j <= NR; j++) if (y[j] == 0) {
+                  n++; w += (s[i] + 0 > s[j] + 0) + 0.5 * (s[i] + 0 == s[j] + 0) }
+              printf "%.4f", w / n }' "$1"
+}

@@ -27,10 +27,7 @@ print(s["rule"], s["leads"], s["reached"], s["rate"], s["auc"], s["auc_lower"], 
 ' "$tmp/e.json" >"$tmp/sum.got"
 same summary "$(cat "$tmp/sum.got")" "b2b 2000 354 0.177 0.7513 0.7198 0.7828 16 []"
 sqlite3 "$db" ".load ${ext%.so}" "SELECT score, outcome FROM rule_decisions('b2b', 'SQL', '$to')" >"$tmp/so"
-pairwise=$(awk -F'|' '{ s[NR] = $1; y[NR] = $2 }
-    END { for (i = 1; i <= NR; i++) if (y[i] == 1) for (j = 1; j <= NR; j++) if (y[j] == 0) {
-              n++; w += (s[i] + 0 > s[j] + 0) + 0.5 * (s[i] + 0 == s[j] + 0) }
-          printf "%.4f", w / n }' "$tmp/so")
+pairwise=$(pairwise_auc "$tmp/so")
 same auc-pairwise "$pairwise" 0.7513
 # each lead is scored as of its decision, not as of --to (decay and later
 # events would give another ranking)

@@ -87,10 +87,7 @@ printed=$(sed -n 's/^"hold-out AUC","\([0-9.]*\) .*/\1/p' "$tmp/sum")
 "$M" rule "$db" add learned "$tmp/r.lua" >/dev/null
 sqlite3 "$db" ".load ${ext%.so}" "SELECT score, outcome FROM rule_decisions('learned', 'SQL', '$to')
     WHERE ((lead_id * 2654435761 + 1 * 40503) % 4294967296) % 100000 < 20000" >"$tmp/so"
-pairwise=$(awk -F'|' '{ s[NR] = $1; y[NR] = $2 }
-    END { for (i = 1; i <= NR; i++) if (y[i] == 1) for (j = 1; j <= NR; j++) if (y[j] == 0) {
-              n++; w += (s[i] + 0 > s[j] + 0) + 0.5 * (s[i] + 0 == s[j] + 0) }
-          printf "%.4f", w / n }' "$tmp/so")
+pairwise=$(pairwise_auc "$tmp/so")
 same holdout-auc "$printed" 0.8275
 same holdout-pairwise "$pairwise" 0.8275
 same holdout-count "$(wc -l <"$tmp/so" | tr -d ' ')" 605
