@@ -72,6 +72,10 @@ SELECT lead_id, outcome, decided_at FROM rule_decisions('r', 'SQL', '2025-06-30'
 SELECT lead_id, outcome, decided_at, score FROM rule_decisions('r', 'won', '2025-06-30');
 -- [5] as_of cuts: an hour before lead 1's SQL it has not converted (scored at as_of); lead 4, created later, is not a row
 SELECT lead_id, outcome, decided_at, score, criteria FROM rule_decisions('r', 'SQL', '2025-03-10 11:00:00');
+-- [h3] a rule whose condition never ends stops at the lead's budget, naming the rule, in rule_decisions as in scoring
+INSERT INTO mqlite_rules(name, source) VALUES ('loop', 'thresholds { MQL = 10 }
+event("page_view", 20, { where = function(e) while true do end end })');
+SELECT * FROM rule_decisions('loop', 'SQL', '2025-06-30');
 -- [6] a lead at a time, lead by lead in a join (the statements kept from lead to lead, in any order; lead 9 does not exist), and a range
 SELECT lead_id, outcome, score FROM rule_decisions('r', 'SQL', '2025-06-30') WHERE lead_id = 3;
 SELECT l.id, r.outcome, r.score, r.criteria FROM (SELECT 3 AS id UNION ALL SELECT 1 UNION ALL SELECT 9 UNION ALL SELECT 2) l
