@@ -41,6 +41,7 @@ typedef struct dc_cursor {
     mq_conn *conn;
     mq_rule *rule;
     mq_stages *model;
+    mq_stage_names names;      /* the names entries use, resolved once */
     int outcome_rank;
     char *outcome_name;         /* as the model spells it */
     double as_of;
@@ -109,6 +110,7 @@ static void dc_reset(dc_cursor *c)
     c->rule = NULL;
     mq_stages_release(c->model);
     c->model = NULL;
+    mq_stage_names_clear(&c->names);
     sqlite3_free(c->outcome_name);
     c->outcome_name = NULL;
     c->eof = 1;
@@ -142,7 +144,7 @@ static int read_entries(dc_cursor *c, mq_err *err)
             if (t <= c->as_of) {
                 const char *name = (const char *)sqlite3_column_text(c->hist, 1);
                 int n = sqlite3_column_bytes(c->hist, 1);
-                int k = mq_stages_find(c->model, name ? name : "", (size_t)n);
+                int k = mq_stage_names_find(&c->names, c->model, name ? name : "", (size_t)n);
                 if (k < 0) return mq_stages_unknown(c->model, err, "rule_decisions", name ? name : "", (size_t)n);
                 if (c->model->st[k].on_path && c->model->st[k].rank >= c->outcome_rank) {
                     c->outcome = 1;

@@ -2,9 +2,8 @@
 ** history.c — the ordered scan of stage_history shared by the funnel reports.
 **
 ** One pass in lead order (the stage_history_lead index), the group value
-** joined from leads, each stage name mapped to the model through a small
-** cache keyed by its exact text, since a history repeats a dozen names
-** millions of times.
+** joined from leads, each stage name mapped to the model through the
+** model's name cache (stagemodel.h).
 */
 #include "history.h"
 
@@ -70,30 +69,8 @@ void mq_history_close(mq_history *h)
     mq_stages_release(h->m);
     sqlite3_free(h->e);
     sqlite3_free(h->group);
-    for (int i = 0; i < 64; i++) sqlite3_free(h->cache[i].s);
+    mq_stage_names_clear(&h->names);
     memset(h, 0, sizeof *h);
-}
-
-/* Stage index of a name as stored, through the cache; -1 when unknown. */
-static int resolve(mq_history *h, const char *s, int len)
-{
-    unsigned hash = 2166136261u;
-    for (int i = 0; i < len; i++) hash = (hash ^ (unsigned char)s[i]) * 16777619u;
-    for (int probe = 0; probe < 8; probe++) {
-        int slot = (int)((hash + (unsigned)probe) & 63);
-        if (!h->cache[slot].s) {
-            int k = mq_stages_find(h->m, s, (size_t)len);
-            if (k >= 0 && (h->cache[slot].s = sqlite3_malloc(len + 1))) {
-                memcpy(h->cache[slot].s, s, (size_t)len);
-                h->cache[slot].s[len] = 0;
-                h->cache[slot].len = len;
-                h->cache[slot].stage = k;
-            }
-            return k;
-        }
-        if (h->cache[slot].len == len && memcmp(h->cache[slot].s, s, (size_t)len) == 0) return h->cache[slot].stage;
-    }
-    return mq_stages_find(h->m, s, (size_t)len);
 }
 
 int mq_history_next(mq_history *h)
@@ -110,7 +87,7 @@ int mq_history_next(mq_history *h)
         const char *name = (const char *)sqlite3_column_text(h->st, 1);
         const char *ts = (const char *)sqlite3_column_text(h->st, 2);
         int nlen = sqlite3_column_bytes(h->st, 1);
-        int k = name ? resolve(h, name, nlen) : -1;
+        int k = name ? mq_stage_names_find(&h->names, h->m, name, (size_t)nlen) : -1;
         if (k < 0) {
             char known[512], q[61];
             mq_stages_list(h->m, known, sizeof known);

@@ -28,7 +28,7 @@ typedef struct mq_history {
     char *group;           /* its group value (NULL when none or not grouped) */
     mq_hentry *e;
     int n, cap;
-    struct { char *s; int len, stage; } cache[64];
+    mq_stage_names names;  /* the names entries use, resolved once */
     double cutoff;         /* with has_cutoff: entries after it are not read */
     int has_cutoff;
     mq_err err;

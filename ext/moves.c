@@ -56,11 +56,6 @@
 enum { COL_LEAD_ID, COL_FROM, COL_STAGE, COL_ENTERED, COL_KIND, COL_SCORE, COL_REASON,
        COL_FIT, COL_ENGAGEMENT, COL_GRADE, COL_EXPLANATION, COL_RULE, COL_AS_OF, COL_SCORES };
 
-/* The names stage entries use, resolved once each: a lead's entries are a
-** handful of the same few names, and the model's lookup folds case and
-** separators. */
-#define NAME_CACHE 16
-
 typedef struct mv_cursor {
     sqlite3_vtab_cursor base;
     mq_conn *conn;
@@ -76,8 +71,7 @@ typedef struct mv_cursor {
     int scores;                /* the lead's 'current' row first */
     int pos, nrows;            /* the row: pos of nrows for this lead */
     int eof;
-    struct { char *s; int n, stage; } names[NAME_CACHE];
-    int nnames;
+    mq_stage_names names;      /* the names entries use, resolved once */
 } mv_cursor;
 
 typedef struct mv_vtab { sqlite3_vtab base; mq_conn *conn; } mv_vtab;
@@ -120,12 +114,6 @@ static int mv_open(sqlite3_vtab *tab, sqlite3_vtab_cursor **pp)
     return SQLITE_OK;
 }
 
-static void forget_names(mv_cursor *c)
-{
-    for (int i = 0; i < c->nnames; i++) sqlite3_free(c->names[i].s);
-    c->nnames = 0;
-}
-
 static void mv_reset(mv_cursor *c)
 {
     if (c->scanning) mq_leadscan_close(&c->scan);
@@ -138,7 +126,7 @@ static void mv_reset(mv_cursor *c)
     c->rule = NULL;
     mq_stages_release(c->model);
     c->model = NULL;
-    forget_names(c);
+    mq_stage_names_clear(&c->names);
     c->eof = 1;
 }
 
@@ -162,17 +150,8 @@ static int made_by(const char *src, int n, const char *rule)
 /* The stage index of a name an entry or the rule gave; -1 with err set. */
 static int stage_of(mv_cursor *c, const char *s, int n, mq_err *err)
 {
-    for (int i = 0; i < c->nnames; i++)
-        if (c->names[i].n == n && memcmp(c->names[i].s, s, (size_t)n) == 0) return c->names[i].stage;
-    int k = mq_stages_find(c->model, s, (size_t)n);
-    if (k < 0) return mq_stages_unknown(c->model, err, "rule_moves", s, (size_t)n);
-    if (c->nnames < NAME_CACHE && (c->names[c->nnames].s = sqlite3_malloc(n > 0 ? n : 1))) {
-        memcpy(c->names[c->nnames].s, s, (size_t)n);
-        c->names[c->nnames].n = n;
-        c->names[c->nnames].stage = k;
-        c->nnames++;
-    }
-    return k;
+    int k = mq_stage_names_find(&c->names, c->model, s, (size_t)n);
+    return k >= 0 ? k : mq_stages_unknown(c->model, err, "rule_moves", s, (size_t)n);
 }
 
 /* Reads the current lead's stage entries up to as_of into the replay.

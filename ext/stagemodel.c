@@ -201,3 +201,30 @@ int mq_stages_unknown(const mq_stages *m, mq_err *err, const char *fn, const cha
                            "(add others to mqlite_stages or mqlite_stage_aliases)", fn,
                       mq_utf8_excerpt(q, sizeof q, s, n), known);
 }
+
+int mq_stage_names_find(mq_stage_names *c, const mq_stages *m, const char *s, size_t n)
+{
+    unsigned hash = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < n; i++) hash = (hash ^ (unsigned char)s[i]) * 16777619u;
+    for (unsigned probe = 0; probe < 8; probe++) {
+        size_t at = (hash + probe) & 63;
+        if (!c->slot[at].s) {
+            int k = mq_stages_find(m, s, n);
+            if (k >= 0 && (c->slot[at].s = malloc(n + 1))) {
+                memcpy(c->slot[at].s, s, n);
+                c->slot[at].s[n] = 0;
+                c->slot[at].n = n;
+                c->slot[at].stage = k;
+            }
+            return k;
+        }
+        if (c->slot[at].n == n && memcmp(c->slot[at].s, s, n) == 0) return c->slot[at].stage;
+    }
+    return mq_stages_find(m, s, n);
+}
+
+void mq_stage_names_clear(mq_stage_names *c)
+{
+    for (size_t i = 0; i < sizeof c->slot / sizeof c->slot[0]; i++) free(c->slot[i].s);
+    memset(c, 0, sizeof *c);
+}

@@ -66,4 +66,17 @@ void mq_stages_list(const mq_stages *m, char *buf, size_t len);
 ** returns -1. */
 int mq_stages_unknown(const mq_stages *m, mq_err *err, const char *fn, const char *s, size_t n);
 
+/* Stage names as a history stores them, each resolved once: a history repeats
+** a dozen names millions of times, and the model's lookup folds case and
+** separators on every call. Zero-initialise; a cache serves one model. */
+typedef struct mq_stage_names {
+    struct { char *s; size_t n; int stage; } slot[64];
+} mq_stage_names;
+
+/* mq_stages_find through the cache (the same answer; unknown names are not
+** kept). Memory running short only skips the keeping. */
+int mq_stage_names_find(mq_stage_names *c, const mq_stages *m, const char *s, size_t n);
+/* Frees the kept names; the cache is empty and usable again. */
+void mq_stage_names_clear(mq_stage_names *c);
+
 #endif

@@ -1,7 +1,7 @@
 /*
 ** test_stats.c — cmocka tests of the conversion statistics (Wilson bounds,
 ** normal quantile, percentiles, e-mail benchmark verdicts) and of the stage
-** model (lookups, aliases, moves along the path).
+** model (lookups, aliases, moves along the path, the name cache).
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "mathstat.h"
@@ -98,6 +99,35 @@ static void test_stage_model(void **state)
     mq_stages_release(m);
 }
 
+/* The cache answers what the model does, for names kept, names seen again,
+** unknown names (never kept) and more names than it has slots. */
+static void test_stage_names(void **state)
+{
+    (void)state;
+    mq_stages *m = mq_stages_default();
+    assert_non_null(m);
+    mq_stage_names c = {0};
+    const char *names[] = { "MQL", "mql", "Sales Qualified", "closed won", "recycled", "nope", "" };
+    for (int round = 0; round < 3; round++)
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+            assert_int_equal(mq_stage_names_find(&c, m, names[i], strlen(names[i])),
+                             mq_stages_find(m, names[i], strlen(names[i])));
+    /* a name that is a prefix of a kept one is not it */
+    assert_int_equal(mq_stage_names_find(&c, m, "MQ", 2), -1);
+    /* 200 distinct spellings of SQL: more than the 64 slots, probing past full ones */
+    int sql = mq_stages_find(m, "SQL", 3);
+    for (int i = 0; i < 200; i++) {
+        char s[64];
+        int n = snprintf(s, sizeof s, "SQL%*s", i % 30, "");
+        if (i >= 30) n = snprintf(s, sizeof s, "%*sSQL%*s", i / 30, "", i % 30, "");
+        assert_int_equal(mq_stage_names_find(&c, m, s, (size_t)n), sql);
+    }
+    mq_stage_names_clear(&c);
+    assert_int_equal(mq_stage_names_find(&c, m, "won", 3), mq_stages_find(m, "won", 3));
+    mq_stage_names_clear(&c);
+    mq_stages_release(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -106,6 +136,7 @@ int main(void)
         cmocka_unit_test(test_percentile),
         cmocka_unit_test(test_benchmark),
         cmocka_unit_test(test_stage_model),
+        cmocka_unit_test(test_stage_names),
     };
     return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
 }
