@@ -192,6 +192,16 @@ mq_param_num() {
     MQ_PARAMS="$MQ_PARAMS$(mq_bind "$1" "$2")
 "
 }
+# mq_param_whole NAME VALUE OPTION LEAST DIGITS [HINT]: a whole number of at
+# least LEAST (0 or 1) and at most DIGITS digits, checked here; HINT is said
+# after "expects a whole number" (e.g. "(0: events never fade)").
+mq_param_whole() {
+    case $4:$2 in
+        *: | *:*[!0-9]* | 1:0*) mq_usage_error "$3 expects a whole number$( [ "$4" = 1 ] && printf ' above 0')${6:+ $6}, found '$2'" ;;
+    esac
+    [ "${#2}" -le "$5" ] || mq_usage_error "$3 expects at most $(printf '%*s' "$5" '' | tr ' ' 9), found '$2'"
+    mq_param_num "$1" "$2" "$3"
+}
 # mq_param_opt NAME VALUE: text, or NULL when empty.
 mq_param_opt() {
     if [ -n "$2" ]; then mq_param "$1" "$2"; else mq_param_null "$1"; fi
@@ -248,6 +258,15 @@ mq_made_by() {
 mq_check_stage() {
     mq_check "stage_lookup(:$1) IS NULL" \
         "$2 expects a stage (target, IQL, nurture, MQL, PQL, SQL, disqualified, meeting, proposal, won, lost, or one of mqlite_stages), found '$3'"
+}
+# mq_param_outcome VALUE: --outcome of the subcommands that judge a rule, bound
+# to :outcome; a stage on the main path, since a detour (lost, nurture) is
+# not a step a lead reaches on the way to a sale.
+mq_param_outcome() {
+    mq_param outcome "$1"
+    mq_check_stage outcome --outcome "$1"
+    mq_check "NOT (SELECT on_path FROM mqlite_stages WHERE name = stage_name(:outcome))" \
+        "--outcome must be a stage on the main path (SQL, won, ...), not the detour '$1'"
 }
 
 # --by NAME and --fold-case, the same in every report that groups. NAME is a
