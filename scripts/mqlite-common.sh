@@ -581,3 +581,20 @@ mq_out_begin() {
 mq_out_commit() {
     mv -f -- "$MQ_OUT_TMP" "$1" || mq_die "cannot write $1: renaming the finished $2 failed; $1 is unchanged"
 }
+
+# mq_leak_limits_sql: SQL making temp.leak_limits, the one row of numbers by
+# which evaluate, the report and learn call a field a leak, so the three say
+# the same. A value leaks when its leads nearly all converted (at least
+# `least` of them, the Wilson lower bound at `value_lower`), they are
+# `value_share` or more of all that converted, and converting is rarer than
+# `rare` (else it is no news). A step of the way (the sales call before the
+# SQL) is had by nearly every lead that converted (lower bound at
+# `step_lower`, at least `least` of them) and by at most `step_others` of the
+# rest. An AUC of `auc` or more is rarely honest.
+mq_leak_limits_sql() {
+    cat <<'SQL'
+CREATE TEMP TABLE IF NOT EXISTS leak_limits AS
+SELECT 20 AS least, 0.9 AS value_lower, 0.25 AS value_share, 0.6 AS rare, 0.95 AS step_lower, 0.5 AS step_others,
+       0.97 AS auc;
+SQL
+}

@@ -6,10 +6,11 @@
 #   temp.rules(r, name)   the rules: 1, and 2 for a comparison
 #   :outcome              the stage a good lead reaches
 # and makes the temp tables d (each lead at its decision, per rule), tot,
-# summary, diff, deciles, stages, mql, fired, crit, criteria, warnings and
-# overlap, which its callers print.
+# summary, diff, deciles, stages, mql, fired, crit, criteria, leaky, warnings
+# and overlap, which its callers print (and leak_limits, mqlite-common.sh's).
 # shellcheck shell=sh
 mq_judge_sql() {
+    mq_leak_limits_sql
     cat <<'SQL'
 -- each lead as its rule(s) saw it when it was decided; the outcome does not
 -- depend on the rule (no rule's entries count), so both rules share it
@@ -85,29 +86,33 @@ SELECT u.name AS rule, criterion, kind, CAST(points AS INTEGER) AS points, reaso
                              WHEN z >= 1.96 THEN 'yet they convert better'
                              ELSE 'no evidence they convert worse' END) END AS verdict
 FROM temp.crit JOIN temp.rules u USING (r) ORDER BY crit.r, criterion;
--- a criterion whose leads nearly all converted (at least 20 of them, the
--- lower bound at 90 %) and are a quarter or more of all that converted, the
--- outcome being rare enough that this is news: the field records the outcome
--- rather than predicting it (one strong value, a source whose few leads all
--- buy, is a signal)
+-- each criterion that leaks, by the limits of temp.leak_limits
+-- (mq_leak_limits_sql): 'value' when its leads nearly all converted, the
+-- field recording the outcome rather than predicting it (one strong value,
+-- a source whose few leads all buy, is a signal); else 'step' when nearly
+-- every lead that converted had it and few of the others (a step of the way)
+CREATE TEMP TABLE leaky AS
+SELECT c.r, c.criterion, CASE
+         WHEN c.n >= l.least AND wilson_lower(c.k, c.n) >= l.value_lower AND c.k >= l.value_share * t.k
+              AND 1.0 * t.k / t.n < l.rare THEN 'value'
+         WHEN t.k >= l.least AND wilson_lower(c.k, t.k) >= l.step_lower AND 1.0 * c.n0 / (c.n0 + c.n) < 1
+              AND 1.0 * (c.n - c.k) / (t.n - t.k) <= l.step_others THEN 'step' END AS kind
+FROM temp.crit c JOIN temp.tot t ON t.r = c.r, temp.leak_limits l;
 CREATE TEMP TABLE warnings AS
 SELECT printf('%s, criterion %d (%s): %.1f %% of the %d leads it matches reached %s: a field that records the outcome'
               || ' (a status tag set by sales) leaks it; leave it out of the rule, and read this rule''s AUC with care',
               u.name, c.criterion, c.reason, 100.0 * c.k / c.n, c.n, stage_name(:outcome)) AS warning
 FROM temp.crit c JOIN temp.rules u USING (r) JOIN temp.tot t ON t.r = c.r
-WHERE c.n >= 20 AND wilson_lower(c.k, c.n) >= 0.9 AND c.k >= 0.25 * t.k AND 1.0 * t.k / t.n < 0.6
+JOIN temp.leaky x ON x.r = c.r AND x.criterion = c.criterion AND x.kind = 'value'
 UNION ALL
--- a criterion nearly every lead that converted had, and at most half of the
--- others: a step of the way there (the sales call before the SQL)
 SELECT printf('%s, criterion %d (%s): %d of the %d leads that reached %s (%.1f %%) had it before, and at most half of the others:'
               || ' a step on the way (sales'' own process), not a sign of it; read this rule''s AUC with care',
               u.name, c.criterion, c.reason, c.k, t.k, stage_name(:outcome), 100.0 * c.k / t.k)
 FROM temp.crit c JOIN temp.rules u USING (r) JOIN temp.tot t ON t.r = c.r
-WHERE t.k >= 20 AND wilson_lower(c.k, t.k) >= 0.95 AND 1.0 * c.n0 / (c.n0 + c.n) < 1 AND 1.0 * (c.n - c.k) / (t.n - t.k) <= 0.5
-  AND NOT (c.n >= 20 AND wilson_lower(c.k, c.n) >= 0.9 AND c.k >= 0.25 * t.k AND 1.0 * t.k / t.n < 0.6)
+JOIN temp.leaky x ON x.r = c.r AND x.criterion = c.criterion AND x.kind = 'step'
 UNION ALL
 SELECT printf('%s: an AUC of %.3f is rarely honest: look for a field that records the outcome', u.name, t.auc ->> 'auc')
-FROM temp.tot t JOIN temp.rules u USING (r) WHERE t.auc ->> 'auc' >= 0.97;
+FROM temp.tot t JOIN temp.rules u USING (r), temp.leak_limits l WHERE t.auc ->> 'auc' >= l.auc;
 -- the overlap of the two rules' MQLs, with the outcome rate in each cell
 CREATE TEMP TABLE overlap AS
 SELECT CASE WHEN ma AND mb THEN 'MQL under both' WHEN ma THEN 'only ' || (SELECT name FROM temp.rules WHERE r = 1) || ' (lost by switching)'
