@@ -4,11 +4,13 @@
 # (make wheel writes its text into the package as charts.sql, which the plugin
 # runs statement by statement with Python's sqlite3). One text, two hosts: the
 # charts cannot drift apart. Sourced after mqlite-common.sh, or alone.
+#   mq_chart_style    the CSS of the page (the classes the sections use)
 #   mq_chart_tables   SQL making the temp tables the sections read: f, c, sp, camp
 #   funnel_section, trend_section, campaign_section, speed_section
 #                     SQL whose rows, one column each, are the section's HTML
 # The SQL binds :from, :to, :as_of, :touch and :sla (never pasted); every text
-# from the database goes through H, so it reaches the page HTML-escaped.
+# from the database goes through H, so it reaches the page HTML-escaped. It
+# uses nothing of the sqlite3 shell's own (no generate_series): Python runs it too.
 # shellcheck shell=sh
 
 # H EXPR: SQL for EXPR as HTML text (& < > " escaped).
@@ -18,6 +20,37 @@ H() {
 # P EXPR: a fraction as "41.3 %", or an en dash when there is none.
 P() {
     printf "iif((%s) IS NULL, '–', printf('%%.1f %%%%', 100.0 * (%s)))" "$1" "$1"
+}
+
+# The page's style sheet, so the report and the plugin's page look the same.
+# Plain CSS with no single quote: the report puts it inside an SQL literal.
+mq_chart_style() {
+    cat <<'CSS'
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+       color: #1f2933; background: #f5f7fa; margin: 0; }
+main { max-width: 980px; margin: 0 auto; padding: 24px 28px 40px; }
+h1 { font-size: 26px; margin: 0 0 4px; }
+h2 { font-size: 19px; margin: 0 0 4px; }
+.sub { color: #52606d; margin: 0 0 20px; }
+section { background: #fff; border: 1px solid #d9e2ec; border-radius: 8px; padding: 18px 22px; margin: 0 0 18px;
+          break-inside: avoid; }
+.note { color: #52606d; font-size: 13px; margin: 4px 0 10px; }
+.tiles { display: flex; gap: 12px; flex-wrap: wrap; margin: 8px 0 12px; }
+.tile { flex: 1 1 150px; border: 1px solid #d9e2ec; border-radius: 6px; padding: 8px 12px; }
+.tile b { display: block; font-size: 22px; }
+.tile span { color: #52606d; font-size: 13px; }
+table { border-collapse: collapse; width: 100%; font-size: 13px; }
+th, td { padding: 5px 6px; border-bottom: 1px solid #e4e7eb; text-align: right; white-space: nowrap; }
+th { white-space: normal; vertical-align: bottom; }
+th { background: #f0f4f8; color: #334e68; font-weight: 600; }
+th:first-child, td:first-child, td.t { text-align: left; }
+.below { color: #a61b1b; font-weight: 600; } .above { color: #1d7a3a; font-weight: 600; } .typical { color: #52606d; }
+.empty { color: #7b8794; font-style: italic; }
+.warn { color: #8a4b00; background: #fff4e0; border-left: 3px solid #e6a23c; padding: 6px 10px; }
+svg { display: block; max-width: 100%; height: auto; }
+svg text { font-family: inherit; }
+@media print { body { background: #fff; } section { border-color: #bbb; } main { padding: 0; } }
+CSS
 }
 
 # The tables the sections below read (temp, so a read-only database will do).
@@ -75,7 +108,7 @@ SELECT CASE WHEN (SELECT count(*) FROM temp.cp) = 0
     ELSE '<svg id="trend-chart" viewBox="0 0 920 266" role="img" aria-label="MQL to SQL rate by month">'
       || (SELECT group_concat(printf('<line x1="60" x2="900" y1="%d" y2="%d" stroke="#e4e7eb"/><text x="52" y="%d" text-anchor="end" font-size="12" fill="#7b8794">%d %%</text>',
                                      214 - v * 2, 214 - v * 2, 218 - v * 2, v), '')
-          FROM (SELECT value AS v FROM generate_series(0, 100, 25)))
+          FROM (SELECT column1 AS v FROM (VALUES (0), (25), (50), (75), (100))))
 END;
 CREATE TEMP TABLE cx AS SELECT i, cohort, status, rate, naive_rate,
     80 + i * 800.0 / max((SELECT count(*) FROM temp.cp) - 1, 1) AS x FROM temp.cp;
