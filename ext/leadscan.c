@@ -162,7 +162,7 @@ static int read_failed(mq_leadscan *s, int rc, const char *what, mq_err *err)
 static int bad_attrs(mq_leadscan *s, sqlite3_int64 id, mq_err *err)
 {
     char ext[MQ_EXCERPT_SIZE] = "";
-    mq_err where = {0, "?"};
+    mq_err where = {0, "?", 0};
     sqlite3_stmt *st = NULL;
     if (mq_prepare(s->conn, "leads", "SELECT external_id, attrs FROM leads WHERE id = ?1", &st) == SQLITE_OK) {
         sqlite3_bind_int64(st, 1, id);
