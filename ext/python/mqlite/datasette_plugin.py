@@ -136,7 +136,7 @@ async def funnel_page(datasette, request):
     try:
         body = await db.execute_fn(lambda conn: _page(conn, params, limit))
     except sqlite3.OperationalError as e:
-        if "interrupted" in str(e):
+        if e.args == ("interrupted",):   # SQLite's interrupt: the time limit
             return _html(title, head + '<p class="warn">The page took too long: datasette stops a query after '
                          f"{int(limit)} ms (the sql_time_limit_ms setting).</p>", status=400)
         return _html(title, head + f'<p class="warn">{html.escape(str(e))}</p>', status=400)
