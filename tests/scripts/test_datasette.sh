@@ -67,6 +67,8 @@ for f in mqlite/__init__.py mqlite/datasette_plugin.py mqlite/mqlite.so mqlite/c
          "mqlite-$ver.dist-info/RECORD" "mqlite-$ver.dist-info/entry_points.txt"; do
     grep -qx "$f" "$tmp/files" || bad "the wheel lacks $f"
 done
+# the temp views that call mqlite, when the schema has them (schema/views.sql)
+if [ -f schema/views.sql ]; then grep -qx mqlite/views.sql "$tmp/files" || bad "the wheel lacks mqlite/views.sql"; fi
 
 # ---- the database: make demo's, scored by mqlite score, with two strangers -------
 db=$tmp/crm.db
@@ -143,6 +145,17 @@ import mqlite
 class NoLoading: pass
 try: mqlite.load(NoLoading())
 except mqlite.LoadError as e: print(e)')" "mqlite.load: this Python's sqlite3 module was built without extension loading (no enable_load_extension); use Debian's /usr/bin/python3, or a Python built with --enable-loadable-sqlite-extensions"
+
+# a connection that has mqlite already (--load-extension) is left with the one copy
+case $ext in /*) extabs=$ext ;; *) extabs=$PWD/$ext ;; esac
+same plugin-loads-once "$("$pyabs" - "$extabs" <<'PY'
+import sqlite3, mqlite, mqlite.datasette_plugin as plugin
+c = sqlite3.connect(":memory:")
+c.enable_load_extension(True); c.load_extension(__import__("sys").argv[1]); c.enable_load_extension(False)
+plugin.prepare_connection(c, "x", None)
+print(c.execute("select mqlite_version()").fetchone()[0], mqlite.loadable_path() + ".so" in open("/proc/self/maps").read())
+PY
+)" "$ver False"
 
 # 3. the plugin: mqlite in every connection, the page, the API, the time limit
 start
