@@ -97,6 +97,62 @@ class Interrupt(unittest.TestCase):
         db.close()
 
 
+class ReadsInterrupted(unittest.TestCase):
+    """Issue 16: a stop that lands in one of mqlite's own reads (funnel's scan
+    of stage_history, score_leads' of leads and events) is SQLite's interrupt
+    as well; it was "funnel: reading stage_history: interrupted", an ordinary
+    error to datasette. The progress handler says stop after k checks, for
+    several k, so the stop lands in different places of each query."""
+
+    QUERIES = [
+        "SELECT * FROM funnel()",
+        "SELECT * FROM cohort_conversion('MQL', 'SQL', 'month', 90, '2026-06-01')",
+        "SELECT * FROM speed_to_lead('sales_contact', 24)",
+        "SELECT * FROM rule_moves('b2b', '2026-06-01')",
+        "SELECT count(*) FROM rule_decisions('b2b', 'SQL', '2026-06-01')",
+        "SELECT count(*) FROM score_leads('b2b', '2026-06-01')",
+        "SELECT * FROM lead_groups('source')",
+        "SELECT * FROM campaign_report",
+    ]
+
+    def test_every_reader(self):
+        import subprocess
+        import tempfile
+        mqgen = os.environ.get("MQGEN", os.path.join(ROOT, "build", "mqgen"))
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "crm.db")
+            subprocess.run([mqgen, "--leads", "300", "--seed", "42", "--db", path], check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
+            db = sqlite3.connect(path)
+            db.enable_load_extension(True)
+            db.load_extension(EXT)
+            db.enable_load_extension(False)
+            with open(os.path.join(ROOT, "samples", "rules", "b2b.lua"), encoding="utf-8") as f:
+                db.execute("INSERT OR REPLACE INTO mqlite_rules(name, source) VALUES ('b2b', ?)", (f.read(),))
+            db.commit()
+            for sql in self.QUERIES:
+                stopped = 0
+                for k in (0, 3, 30, 300):
+                    checks = [0]
+
+                    def handler():
+                        checks[0] += 1
+                        return 1 if checks[0] > k else 0
+                    db.set_progress_handler(handler, 50)
+                    try:
+                        db.execute(sql).fetchall()
+                    except sqlite3.OperationalError as e:
+                        with self.subTest(sql=sql, k=k):
+                            self.assertEqual(e.args, ("interrupted",))
+                            self.assertEqual(e.sqlite_errorcode, sqlite3.SQLITE_INTERRUPT)
+                        stopped += 1
+                    finally:
+                        db.set_progress_handler(None, 0)
+                self.assertGreater(stopped, 0, sql)
+                db.execute(sql).fetchall()   # and it answers when let be
+            db.close()
+
+
 class LongStrings(unittest.TestCase):
     def test_long_string_compare_is_bounded_in_time(self):
         # 200,000 instructions: at most 0.4 s of Lua here (the loop took 4 s and
