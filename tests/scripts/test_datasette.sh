@@ -217,6 +217,18 @@ same sql-in-param "$(get "$base/crm/-/mqlite?as_of=2026-06-01%27);DROP+TABLE+lea
 grep -qF "found TEXT &#x27;2026-06-01&#x27;);DROP TABLE leads;--&#x27;" "$tmp/x.html" || bad "the bad as_of is not shown, escaped"
 same leads-kept "$(sqlite3 "$db" "SELECT count(*) FROM leads")" 2000
 
+# the page under a limit it cannot meet: datasette's words, and its temp tables
+# rolled back (the second request would otherwise find them and say so)
+stop_server
+start --setting sql_time_limit_ms 1
+for i in 1 2; do
+    same "page-limit-$i" "$(get "$base/crm/-/mqlite" "$tmp/x.html")" 400
+    grep -qF 'The page took too long: datasette stops a query after 1 ms (the sql_time_limit_ms setting).' "$tmp/x.html" ||
+        bad "the page over its time limit says: $(grep -o '<p class="warn">[^<]*' "$tmp/x.html")"
+done
+stop_server
+start
+
 # 4. the page in a browser: its three charts, and a screenshot
 chrome() {
     env -u LD_PRELOAD timeout 120 "$browser" --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
