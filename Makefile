@@ -4,6 +4,8 @@
 #   make demo     build a sample database and print scored leads with reasons
 #   make test     unit tests (cmocka), SQL, script, Python, fuzz-replay and thread
 #                 tests, with -Werror
+#   make wheel    the Python package with the extension and the datasette plugin:
+#                 build/dist/mqlite-VERSION-py3-none-linux_ARCH.whl
 #   make check-asan / check-valgrind / check-threads / check-crash / fuzz
 #                 the reliability runs (see README, Reliability); make bench
 #
@@ -39,7 +41,7 @@ CORE_OBJ := $(BUILD)/ext/mqerr.o $(BUILD)/ext/mqtime.o $(BUILD)/ext/ruleprog.o $
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: test-browser screenshot test-python all deps deps-test deps-fuzz deps-valgrind check-asan check-valgrind check-threads check-crash test-threads demo test test-unit test-sql test-scripts test-fuzz-replay fuzz bench clean FORCE
+.PHONY: wheel deps-datasette test-datasette test-browser screenshot test-python all deps deps-test deps-fuzz deps-valgrind check-asan check-valgrind check-threads check-crash test-threads demo test test-unit test-sql test-scripts test-fuzz-replay fuzz bench clean FORCE
 
 all: deps $(BUILD)/mqlite.so $(BUILD)/mqgen
 
@@ -129,6 +131,41 @@ $(BUILD)/bench/nohook/mqlite.so: $(EXT_SRC) $(EXT_HDR) | deps
 
 bench: all $(BUILD)/bench/nohook/mqlite.so
 	@sh tests/bench/bench.sh
+
+# ---- the Python package, its wheel and the datasette plugin ------------------------
+# The wheel carries the self-contained build (Lua and jansson linked in), so
+# it works where those libraries are not installed; while that build is not
+# in the tree, `make wheel WHEEL_SO=build/mqlite.so` packs the ordinary one.
+# build_wheel.py needs only the standard library: offline and reproducible.
+VERSION  := $(shell sed -n 's/^\#define MQLITE_VERSION "\(.*\)"$$/\1/p' ext/mqlite.c)
+WHEEL_SO ?= $(BUILD)/static/mqlite.so
+WHEEL    := $(BUILD)/dist/mqlite-$(VERSION)-py3-none-linux_$(shell uname -m).whl
+VENV     := $(BUILD)/venv
+
+wheel: $(WHEEL)
+
+# charts.sql and charts.css are the report's own text (scripts/mqlite-charts.sh),
+# written here so the plugin runs what mqlite report runs.
+$(WHEEL): $(WHEEL_SO) ext/python/build_wheel.py $(wildcard ext/python/mqlite/*.py) scripts/mqlite-charts.sh ext/mqlite.c $(wildcard schema/views.sql)
+	@mkdir -p $(BUILD)/wheel
+	sh -c '. scripts/mqlite-charts.sh && mq_chart_tables && funnel_section && trend_section && campaign_section && speed_section' >$(BUILD)/wheel/charts.sql
+	sh -c '. scripts/mqlite-charts.sh && mq_chart_style' >$(BUILD)/wheel/charts.css
+	/usr/bin/python3 ext/python/build_wheel.py --so $(WHEEL_SO) --charts-sql $(BUILD)/wheel/charts.sql \
+	    --charts-css $(BUILD)/wheel/charts.css --views schema/views.sql --out $(BUILD)/dist
+
+# The venv for datasette and the wheel; Debian's python3, whose sqlite3 can
+# load extensions.
+$(VENV)/.ok:
+	/usr/bin/python3 -m venv $(VENV) && $(VENV)/bin/pip install -q datasette==0.65.5
+	@touch $@
+
+deps-datasette:
+	@$(call ensure_pkgs,python3-venv chromium)
+
+# make test runs test_datasette.sh too, which makes what it needs with these
+# targets; this one runs it alone.
+test-datasette: all
+	@$(RUN_ENV) sh tests/scripts/test_datasette.sh
 
 # ---- the report in a browser -------------------------------------------------------
 # make test runs test_browser.sh too, which skips itself without Chromium;

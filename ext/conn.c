@@ -10,6 +10,8 @@
 SQLITE_EXTENSION_INIT1                 /* the API pointer (conn.h); mqlite.c sets it */
 #include "conn.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -130,7 +132,7 @@ static void db_version(mq_conn *c, unsigned *version, sqlite3_int64 *changes)
 
 static int load_err(mq_conn *c, const char *what, mq_err *err)
 {
-    return mq_err_set(err, "cannot read %s: %s", what, sqlite3_errmsg(c->db));
+    return mq_err_db(err, c->db, "cannot read %s: ", what);
 }
 
 /* Reads the model from the database; NULL with err on failure. */
@@ -259,7 +261,7 @@ mq_rule *mq_conn_rule(mq_conn *c, const char *fn, const char *name, mq_err *err)
     } else if (rc == SQLITE_NOMEM) {
         mq_err_nomem(err);
     } else {
-        mq_err_set(err, "%s: cannot read mqlite_rules: %s", fn, sqlite3_errmsg(c->db));
+        mq_err_db(err, c->db, "%s: cannot read mqlite_rules: ", fn);
     }
     sqlite3_finalize(st);
     if (r) {
@@ -270,4 +272,16 @@ mq_rule *mq_conn_rule(mq_conn *c, const char *fn, const char *name, mq_err *err)
         c->last_rule_changes = changes;
     }
     return r;
+}
+
+int mq_err_db(mq_err *err, sqlite3 *db, const char *fmt, ...)
+{
+    char prefix[MQ_ERR_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(prefix, sizeof prefix, fmt, ap);
+    va_end(ap);
+    mq_err_set(err, "%s%s", prefix, sqlite3_errmsg(db));
+    err->interrupted = sqlite3_errcode(db) == SQLITE_INTERRUPT;
+    return -1;
 }

@@ -71,6 +71,11 @@ int mq_step(mq_conn *c, const char *what, sqlite3_stmt *st);
 /* 0 when c is not reading. Else -1 with "fn: TABLE may not call mqlite
 ** functions (re-entered)" in err (fn NULL leaves out "fn: "). */
 int mq_reentered(const mq_conn *c, const char *fn, mq_err *err);
+/* Sets err to the prefix (printf-style) followed by db's last error, and
+** marks it interrupted when that error is SQLite's interrupt: a host that
+** stops a long read (datasette's time limit) is then told as SQLite tells it
+** (sqlarg.h, mq_result_err). Returns -1. */
+int mq_err_db(mq_err *err, sqlite3 *db, const char *fmt, ...) MQ_PRINTF(3, 4);
 
 /* The connection's stage model (a new reference): mqlite_stages and
 ** mqlite_stage_aliases when the database has them, else the default pipeline.

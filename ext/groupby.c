@@ -86,7 +86,7 @@ static const char *list_end(const name_list *l, char *buf, size_t n)
 static int read_error(mq_conn *conn, const char *fn, int rc, mq_err *err)
 {
     if (rc == SQLITE_NOMEM) return mq_err_nomem(err);
-    return mq_err_set(err, "%s: reading leads: %s", fn, sqlite3_errmsg(conn->db));
+    return mq_err_db(err, conn->db, "%s: reading leads: ", fn);
 }
 
 /* The value of attrs as json_each reads it: NULL unless it is valid JSON. */

@@ -17,7 +17,7 @@
 static int read_failed(mq_history *h, int rc)
 {
     if (rc == SQLITE_NOMEM) return mq_err_nomem(&h->err);
-    return mq_err_set(&h->err, "%s: reading stage_history: %s", h->fn, sqlite3_errmsg(h->conn->db));
+    return mq_err_db(&h->err, h->conn->db, "%s: reading stage_history: ", h->fn);
 }
 
 int mq_history_open(mq_history *h, mq_conn *conn, const char *fn, const mq_groupby *group, const double *as_of)

@@ -46,7 +46,7 @@ static int groups_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq
         rc = rows->oom ? SQLITE_NOMEM : SQLITE_OK;
     }
     if (rc == SQLITE_DONE) rc = SQLITE_OK;
-    else if (rc != SQLITE_NOMEM) mq_err_set(err, "%s: reading leads: %s", fn, sqlite3_errmsg(conn->db));
+    else if (rc != SQLITE_NOMEM) mq_err_db(err, conn->db, "%s: reading leads: ", fn);
 done:
     if (rc == SQLITE_NOMEM) mq_err_nomem(err);
     sqlite3_finalize(st);

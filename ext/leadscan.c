@@ -154,7 +154,7 @@ static void row_get(void *self, int slot, const char *name, size_t len, mq_value
 static int read_failed(mq_leadscan *s, int rc, const char *what, mq_err *err)
 {
     if (rc == SQLITE_NOMEM) return mq_err_nomem(err);
-    return mq_err_set(err, "%s: reading %s: %s", s->fn, what, sqlite3_errmsg(s->conn->db));
+    return mq_err_db(err, s->conn->db, "%s: reading %s: ", s->fn, what);
 }
 
 /* The error for lead `id`, whose attrs the rule reads but which are not JSON:
@@ -162,7 +162,7 @@ static int read_failed(mq_leadscan *s, int rc, const char *what, mq_err *err)
 static int bad_attrs(mq_leadscan *s, sqlite3_int64 id, mq_err *err)
 {
     char ext[MQ_EXCERPT_SIZE] = "";
-    mq_err where = {0, "?"};
+    mq_err where = {0, "?", 0};
     sqlite3_stmt *st = NULL;
     if (mq_prepare(s->conn, "leads", "SELECT external_id, attrs FROM leads WHERE id = ?1", &st) == SQLITE_OK) {
         sqlite3_bind_int64(st, 1, id);
@@ -338,7 +338,7 @@ int mq_leadscan_next(mq_leadscan *s, mq_err *err)
     if (rc == SQLITE_DONE) return 0;
     if (rc != SQLITE_ROW) {
         if (rc == SQLITE_NOMEM) return mq_err_nomem(err);
-        mq_err_set(err, "%s: reading leads: %s", s->fn, sqlite3_errmsg(s->conn->db));
+        mq_err_db(err, s->conn->db, "%s: reading leads: ", s->fn);
         sqlite3_int64 bad;
         if (failed_on_attrs(s, &bad)) return bad_attrs(s, bad, err);
         return -1;

@@ -41,7 +41,8 @@ int mq_engine_set_memory_limit(mq_engine *e, size_t bytes);
 int mq_engine_set_instruction_limit(mq_engine *e, long long n);
 /* While Lua runs, stop(data) is asked every few milliseconds whether to stop
 ** (the host's sqlite3_interrupt, progress handler, Ctrl-C); nonzero stops the
-** rule with "rule 'NAME' line N: interrupted", which pcall cannot catch. */
+** rule with "rule 'NAME' line N: interrupted" and err->interrupted set,
+** which pcall cannot catch. */
 void mq_engine_set_stop(mq_engine *e, int (*stop)(void *data), void *data);
 /* How many times a rule source was compiled (to test the cache). */
 unsigned mq_engine_compiles(const mq_engine *e);

@@ -180,7 +180,7 @@ static int read_entries(mv_cursor *c, mq_err *err)
         if (rc == SQLITE_DONE) c->hist_valid = 0;
         else if (rc != SQLITE_ROW)
             return rc == SQLITE_NOMEM ? mq_err_nomem(err)
-                                      : mq_err_set(err, "rule_moves: reading stage_history: %s", sqlite3_errmsg(c->conn->db));
+                                      : mq_err_db(err, c->conn->db, "rule_moves: reading stage_history: ");
     }
     return 0;
 }
@@ -302,7 +302,7 @@ static int mv_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
         int st = mq_step(c->conn, "stage_history", c->hist);
         if (st != SQLITE_ROW && st != SQLITE_DONE)
             rc = st == SQLITE_NOMEM ? mq_err_nomem(&err)
-                                    : mq_err_set(&err, "rule_moves: reading stage_history: %s", sqlite3_errmsg(c->conn->db));
+                                    : mq_err_db(&err, c->conn->db, "rule_moves: reading stage_history: ");
         c->hist_valid = st == SQLITE_ROW;
     }
     mq_leadrange_free(&range);

@@ -11,7 +11,7 @@
 
 static int set_text(mq_err *e, const char *s, size_t n)
 {
-    e->nomem = 0;
+    e->nomem = e->interrupted = 0;
     mq_utf8_excerpt(e->msg, sizeof e->msg, s, n);
     return -1;
 }
@@ -37,6 +37,7 @@ int mq_err_set(mq_err *e, const char *fmt, ...)
 int mq_err_nomem(mq_err *e)
 {
     e->nomem = 1;
+    e->interrupted = 0;
     e->msg[0] = 0;
     return -1;
 }
@@ -52,5 +53,8 @@ int mq_err_prefix(mq_err *e, const char *fmt, ...)
     if (n < 0) n = 0;
     if ((size_t)n < sizeof buf) n += snprintf(buf + n, sizeof buf - (size_t)n, "%s", e->msg);
     if (n < 0) n = 0;
-    return set_text(e, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+    int interrupted = e->interrupted;
+    set_text(e, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+    e->interrupted = interrupted;
+    return -1;
 }

@@ -26,6 +26,8 @@
 typedef struct mq_err {
     int nomem;                 /* memory ran short: msg is empty */
     char msg[MQ_ERR_MAX];
+    int interrupted;           /* the host stopped it (sqlite3_interrupt, a progress
+                                  handler): the SQL layer says so as SQLite does */
 } mq_err;
 
 #if defined(__GNUC__)
@@ -34,7 +36,7 @@ typedef struct mq_err {
 #define MQ_PRINTF(f, a)
 #endif
 
-/* Sets the message (printf-style), clearing nomem; returns -1, so that
+/* Sets the message (printf-style), clearing nomem and interrupted; returns -1, so that
 ** `return mq_err_set(err, ...);` ends a function that fails with -1. Invalid
 ** UTF-8 in the result becomes '?'. */
 int mq_err_set(mq_err *e, const char *fmt, ...) MQ_PRINTF(2, 3);
@@ -42,12 +44,12 @@ int mq_err_set(mq_err *e, const char *fmt, ...) MQ_PRINTF(2, 3);
 /* The same with a va_list. */
 int mq_err_vset(mq_err *e, const char *fmt, va_list ap);
 
-/* Records that memory ran short; returns -1. */
+/* Records that memory ran short (clearing interrupted); returns -1. */
 int mq_err_nomem(mq_err *e);
 
 /* Puts a prefix (printf-style) in front of the message already set; a nomem
 ** error stays as it is. Returns -1. For a layer that names itself:
-** mq_err_prefix(err, "%s: ", fn). */
+** mq_err_prefix(err, "%s: ", fn). interrupted stays as it is. */
 int mq_err_prefix(mq_err *e, const char *fmt, ...) MQ_PRINTF(2, 3);
 
 #endif

@@ -203,6 +203,7 @@ int mq_sb_call(mq_sandbox *sb, mq_budget *b, const char *rule, int nargs, int nr
     lua_remove(L, base);                       /* stack: results | message */
     if (status != LUA_OK) {
         rule_error(sb, rule, status, lua_tostring(L, -1), err);
+        err->interrupted = sb->stopped;
         lua_pop(L, 1);
         /* A failed call often leaves a heap of garbage (a memory bomb's): give
         ** the memory back now so the next call starts with the whole cap. */

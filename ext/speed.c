@@ -84,7 +84,7 @@ static int speed_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_
     rc = mq_step(conn, "events", ev);
     if (rc == SQLITE_NOMEM) goto nomem;
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        mq_err_set(err, "%s: reading events: %s", fn, sqlite3_errmsg(conn->db));
+        mq_err_db(err, conn->db, "%s: reading events: ", fn);
         goto fail;
     }
     ev_row = rc == SQLITE_ROW;
@@ -106,7 +106,7 @@ static int speed_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_
             int s = mq_step(conn, "events", ev);
             if (s == SQLITE_NOMEM) goto nomem;
             if (s != SQLITE_ROW && s != SQLITE_DONE) {
-                mq_err_set(err, "%s: reading events: %s", fn, sqlite3_errmsg(conn->db));
+                mq_err_db(err, conn->db, "%s: reading events: ", fn);
                 goto fail;
             }
             ev_row = s == SQLITE_ROW;

@@ -10,15 +10,25 @@
 #include "mqtime.h"
 #include "utf8text.h"
 
+/* A rule the host stopped is reported as SQLite reports its own interrupts:
+** SQLITE_INTERRUPT and the message "interrupted", with no rule name, since
+** hosts recognise their stop by those (datasette's time limit looks for the
+** exact message to say "SQL query took too long"; others test the code). */
 void mq_result_err(sqlite3_context *ctx, const mq_err *err)
 {
     if (err->nomem) sqlite3_result_error_nomem(ctx);
+    else if (err->interrupted) sqlite3_result_error_code(ctx, SQLITE_INTERRUPT);
     else sqlite3_result_error(ctx, err->msg, -1);
 }
 
 int mq_vtab_err(sqlite3_vtab *vtab, const mq_err *err)
 {
     if (err->nomem) return SQLITE_NOMEM;
+    if (err->interrupted) {
+        sqlite3_free(vtab->zErrMsg);
+        vtab->zErrMsg = NULL;
+        return SQLITE_INTERRUPT;
+    }
     char *msg = sqlite3_mprintf("%s", err->msg);
     if (!msg) return SQLITE_NOMEM;
     sqlite3_free(vtab->zErrMsg);

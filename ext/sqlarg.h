@@ -14,10 +14,12 @@
 
 /* ---- reporting --------------------------------------------------------------------- */
 
-/* Sets err on ctx: sqlite3_result_error_nomem when err->nomem, else the message. */
+/* Sets err on ctx: sqlite3_result_error_nomem when err->nomem, SQLite's own
+** interrupt (SQLITE_INTERRUPT, "interrupted") when err->interrupted, else the
+** message. */
 void mq_result_err(sqlite3_context *ctx, const mq_err *err);
 /* The same for a virtual table: puts the message in vtab->zErrMsg and returns
-** SQLITE_ERROR, or returns SQLITE_NOMEM. */
+** SQLITE_ERROR, or returns SQLITE_NOMEM or SQLITE_INTERRUPT (no message). */
 int mq_vtab_err(sqlite3_vtab *vtab, const mq_err *err);
 
 /* ---- arguments --------------------------------------------------------------------- */

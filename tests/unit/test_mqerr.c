@@ -25,6 +25,25 @@ static void test_set_and_prefix(void **state)
     assert_string_equal(e.msg, "lead_score: rule 'b2b' line 12: boom");
 }
 
+/* An interrupt stays one through the prefixes each layer adds, and a new
+** message or nomem clears it. */
+static void test_interrupted_kept_by_prefix(void **state)
+{
+    (void)state;
+    mq_err e;
+    mq_err_set(&e, "rule 'b2b' line 1: interrupted");
+    assert_false(e.interrupted);
+    e.interrupted = 1;
+    mq_err_prefix(&e, "%s: ", "score_leads");
+    assert_true(e.interrupted);
+    assert_string_equal(e.msg, "score_leads: rule 'b2b' line 1: interrupted");
+    mq_err_set(&e, "another");
+    assert_false(e.interrupted);
+    e.interrupted = 1;
+    mq_err_nomem(&e);
+    assert_false(e.interrupted);
+}
+
 static void test_nomem(void **state)
 {
     (void)state;
@@ -67,6 +86,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_set_and_prefix),
+        cmocka_unit_test(test_interrupted_kept_by_prefix),
         cmocka_unit_test(test_nomem),
         cmocka_unit_test(test_bounded_utf8),
     };

@@ -103,13 +103,20 @@ static void test_stop_question(void **state)
     mq_err err;
     assert_true(score(r, "{}", &err) == -1);
     assert_string_equal(err.msg, "rule 'spin' line 2: interrupted");
+    assert_true(err.interrupted);              /* the SQL layer says SQLITE_INTERRUPT */
     assert_int_equal(asked, 2);
     mq_rule_release(r);
     /* a compile is stopped the same way */
     asked = 0;
     assert_null(mq_engine_rule(E, "spinbody", "while true do end", 17, &err));
     assert_string_equal(err.msg, "rule 'spinbody' line 1: interrupted");
+    assert_true(err.interrupted);
+    /* the budget's own stop is no interrupt: the rule is named */
     mq_engine_set_stop(E, NULL, NULL);
+    assert_int_equal(mq_engine_set_instruction_limit(E, 100000), 0);
+    assert_null(mq_engine_rule(E, "spinbody", "while true do end", 17, &err));
+    assert_string_equal(err.msg, "rule 'spinbody' line 1: instruction budget of 100000 exceeded");
+    assert_false(err.interrupted);
     assert_int_equal(mq_engine_set_instruction_limit(E, MQ_DEFAULT_INSTRUCTION_LIMIT), 0);
 }
 
