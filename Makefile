@@ -2,8 +2,9 @@
 #
 #   make          build build/mqlite.so (the SQLite extension) and build/mqgen
 #   make demo     build a sample database and print scored leads with reasons
-#   make test     unit tests (cmocka), SQL, script, Python, fuzz-replay and thread
-#                 tests, with -Werror
+#   make test     unit tests (cmocka), SQL, script, Python, fuzz-replay, thread
+#                 and host tests (the README in sqlite3, Python, sqlite-utils,
+#                 Node, datasette, Chromium), with -Werror
 #   make check-asan / check-valgrind / check-threads / check-crash / fuzz
 #                 the reliability runs (see README, Reliability); make bench
 #
@@ -30,6 +31,10 @@ SQLITE3     ?= sqlite3
 # Packages by purpose; `deps` checks them with dpkg and installs what is missing.
 PKGS_BUILD := gcc make pkg-config libsqlite3-dev liblua5.4-dev libjansson-dev sqlite3
 PKGS_TEST  := libcmocka-dev shellcheck
+# test-hosts: sqlite-utils and Chromium are hosts; python3-venv makes the
+# datasette venv. (Node 20+ with npm is not a Debian package of bookworm:
+# without it the Node host is skipped, or fails under CI=true.)
+PKGS_HOSTS := sqlite-utils python3-venv chromium
 
 EXT_SRC  := $(wildcard ext/*.c)
 EXT_OBJ  := $(EXT_SRC:ext/%.c=$(BUILD)/ext/%.o)
@@ -39,7 +44,7 @@ CORE_OBJ := $(BUILD)/ext/mqerr.o $(BUILD)/ext/mqtime.o $(BUILD)/ext/ruleprog.o $
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: test-browser screenshot test-python all deps deps-test deps-fuzz deps-valgrind check-asan check-valgrind check-threads check-crash test-threads demo test test-unit test-sql test-scripts test-fuzz-replay fuzz bench clean FORCE
+.PHONY: test-browser screenshot test-python test-hosts all deps deps-test deps-fuzz deps-valgrind check-asan check-valgrind check-threads check-crash test-threads demo test test-unit test-sql test-scripts test-fuzz-replay fuzz bench clean FORCE
 
 all: deps $(BUILD)/mqlite.so $(BUILD)/mqgen
 
@@ -105,7 +110,7 @@ demo: all
 test: deps-test
 	@$(MAKE) --no-print-directory WERROR=-Werror all
 	@rm -f $(BUILD)/test-counts
-	@MQLITE_COUNTS=$(CURDIR)/$(BUILD)/test-counts $(MAKE) --no-print-directory WERROR=-Werror test-unit test-sql test-scripts test-python test-fuzz-replay test-threads
+	@MQLITE_COUNTS=$(CURDIR)/$(BUILD)/test-counts $(MAKE) --no-print-directory WERROR=-Werror test-unit test-sql test-scripts test-python test-fuzz-replay test-threads test-hosts
 	@awk '{ p += $$1; f += $$2 } END { printf "total: %d passed, %d failed\n", p, f }' $(BUILD)/test-counts
 
 # RUN_ENV: what check-asan and check-valgrind put in front of each runner.
@@ -142,6 +147,22 @@ screenshot: test-browser
 
 test-python: $(BUILD)/mqlite.so $(BUILD)/mqgen
 	@$(RUN_ENV) sh tests/run-python.sh
+
+# ---- the README in every host ----------------------------------------------------
+# datasette from PyPI, pinned, in a venv of Debian's python3 (whose sqlite3
+# module can load extensions; Debian packages no datasette). Under check-asan
+# and check-valgrind (RUN_EXTRA set) the test skips datasette, so no venv is
+# made there; a venv that cannot be made is the test's skip, or under CI=true
+# its failure.
+VENV := $(BUILD)/venv
+$(VENV)/.ok:
+	/usr/bin/python3 -m venv $(VENV) && $(VENV)/bin/pip install -q datasette==0.65.1
+	@touch $@
+
+test-hosts: $(BUILD)/mqlite.so
+	@$(call ensure_pkgs,$(PKGS_HOSTS))
+	@[ -n "$(RUN_EXTRA)" ] || timeout 600 $(MAKE) --no-print-directory $(VENV)/.ok || [ "$(CI)" != true ]
+	@$(RUN_ENV) MQLITE_VENV=$(CURDIR)/$(VENV) sh tests/hosts/test_hosts.sh
 
 # ---- sanitizers and valgrind ---------------------------------------------------------
 # make check-asan: the whole suite against a build with AddressSanitizer and
