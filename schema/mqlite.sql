@@ -256,21 +256,12 @@ INSERT OR IGNORE INTO mqlite_stage_aliases(alias, stage) VALUES
     ('recycled', 'nurture'), ('nurturing', 'nurture'), ('recycle', 'nurture'),
     ('unqualified', 'disqualified'), ('dq', 'disqualified'), ('rejected', 'disqualified');
 
--- ---- The one stored view ----------------------------------------------------
--- lead_current_stage is plain SQL, so any tool reads it, mqlite loaded or not.
--- The views that call mqlite's functions are not stored here: a stored view
--- that says "no such function" in every tool without mqlite (visidata, an
--- unloaded shell, `sqlite-utils views --counts`) makes the file a bad citizen.
--- They are TEMP views in schema/views.sql, made by a connection that has
--- loaded mqlite (`.read schema/views.sql` after `.load`).
-
--- Each lead's stage now (its latest entry) with its latest score and reasons.
-CREATE VIEW IF NOT EXISTS lead_current_stage AS
-SELECT l.id AS lead_id, l.email, l.company, l.source, l.campaign, l.owner,
-       h.stage, h.entered_at,
-       s.rule, s.score, s.grade, s.explanation, s.scored_at
-FROM leads l
-LEFT JOIN stage_history h ON h.id = (SELECT id FROM stage_history WHERE lead_id = l.id
-                                     ORDER BY entered_at DESC, id DESC LIMIT 1)
-LEFT JOIN scores s ON s.id = (SELECT id FROM scores WHERE lead_id = l.id
-                              ORDER BY scored_at DESC, id DESC LIMIT 1);
+-- ---- No stored views ---------------------------------------------------------
+-- The views are TEMP views in schema/views.sql, made by a connection that
+-- reads it (`.read schema/views.sql` after `.load`). A stored view that calls
+-- mqlite's functions says "no such function" in every tool without mqlite
+-- (visidata, an unloaded shell, `sqlite-utils views --counts`); and any stored
+-- view over leads, even plain SQL, makes tools that rebuild a table (sqlite-
+-- utils transform before 3.36, DB Browser's column edits) fail with "error in
+-- view ...: no such table: main.leads". Nothing stored here calls an mqlite
+-- function: the CHECKs, DEFAULTs and triggers use SQLite's core alone.

@@ -1,19 +1,31 @@
--- views.sql — the report views that call mqlite's functions, as TEMP views of
--- the connection that reads this file after loading mqlite:
+-- views.sql — mqlite's views, as TEMP views of the connection that reads this
+-- file after loading mqlite:
 --
 --   sqlite3 crm.db ".load build/mqlite" ".read schema/views.sql"
 --
--- They are not stored in the database (schema/mqlite.sql stores only the plain
--- SQL view lead_current_stage), because a stored view that calls an extension's
--- function fails in every tool that has not loaded it, and makes tools that
--- list or count views (`sqlite-utils views --counts`, visidata) fail on the
--- whole file. A TEMP view lives and dies with its connection, so a database
--- mqlite made stays readable by anything that reads SQLite.
+-- They are not stored in the database: a stored view that calls an
+-- extension's function fails in every tool that has not loaded it, and makes
+-- tools that list or count views (`sqlite-utils views --counts`, visidata)
+-- fail on the whole file; and a stored view over leads, even lead_current_stage
+-- (plain SQL), makes tools that rebuild the table (sqlite-utils transform, DB
+-- Browser) fail. A TEMP view lives and dies with its connection, so a database
+-- mqlite made stays readable and alterable by anything that reads SQLite.
 --
 -- Idempotent (IF NOT EXISTS): the scripts, a host's setup and a datasette
 -- plugin may all run it on the same connection. It only creates views: reading
 -- them needs the tables of schema/mqlite.sql. Every function they call is
 -- SQLITE_INNOCUOUS, so they answer with PRAGMA trusted_schema=OFF.
+
+-- Each lead's stage now (its latest entry) with its latest score and reasons.
+CREATE TEMP VIEW IF NOT EXISTS lead_current_stage AS
+SELECT l.id AS lead_id, l.email, l.company, l.source, l.campaign, l.owner,
+       h.stage, h.entered_at,
+       s.rule, s.score, s.grade, s.explanation, s.scored_at
+FROM leads l
+LEFT JOIN stage_history h ON h.id = (SELECT id FROM stage_history WHERE lead_id = l.id
+                                     ORDER BY entered_at DESC, id DESC LIMIT 1)
+LEFT JOIN scores s ON s.id = (SELECT id FROM scores WHERE lead_id = l.id
+                              ORDER BY scored_at DESC, id DESC LIMIT 1);
 
 -- MQL->SQL by month of MQL entry: lag-aware (SQL within 90 days) beside naive.
 CREATE TEMP VIEW IF NOT EXISTS mql_to_sql_by_month AS
