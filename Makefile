@@ -160,7 +160,7 @@ $(VENV)/.ok:
 	@touch $@
 
 test-hosts: $(BUILD)/mqlite.so
-	@$(call ensure_pkgs,$(PKGS_HOSTS))
+	@$(call ensure_pkgs,sqlite-utils $(PKGS_HOSTS))
 	@[ -n "$(RUN_EXTRA)" ] || timeout 600 $(MAKE) --no-print-directory $(VENV)/.ok || [ "$(CI)" != true ]
 	@$(RUN_ENV) MQLITE_VENV=$(CURDIR)/$(VENV) sh tests/hosts/test_hosts.sh
 
