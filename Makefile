@@ -31,9 +31,10 @@ SQLITE3     ?= sqlite3
 # Packages by purpose; `deps` checks them with dpkg and installs what is missing.
 PKGS_BUILD := gcc make pkg-config libsqlite3-dev liblua5.4-dev libjansson-dev sqlite3
 PKGS_TEST  := libcmocka-dev shellcheck sqlite-utils
-# test-hosts: Chromium is a host (sqlite-utils, in PKGS_TEST, another); python3-venv makes the
-# datasette venv. (Node 20+ with npm is not a Debian package of bookworm:
-# without it the Node host is skipped, or fails under CI=true.)
+# test-hosts: Chromium is a host (sqlite-utils, in PKGS_TEST, is another);
+# python3-venv makes the datasette venv. (Node 20+ with npm is not a Debian
+# package of bookworm: without it the Node host is skipped, or under CI=true
+# fails.)
 PKGS_HOSTS := python3-venv chromium
 
 EXT_SRC  := $(wildcard ext/*.c)
