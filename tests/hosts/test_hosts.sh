@@ -146,7 +146,9 @@ else
     else
         db=$(fresh datasette)
         port=$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-        plain timeout 300 "$venv/bin/datasette" serve "$db" --host 127.0.0.1 --port "$port" \
+        # (env, not the function plain: $! must be timeout's own pid, which
+        # passes a TERM on to datasette; a subshell's would leave it running)
+        env -u LD_PRELOAD -u ASAN_OPTIONS -u UBSAN_OPTIONS timeout 300 "$venv/bin/datasette" serve "$db" --host 127.0.0.1 --port "$port" \
             --load-extension "$ext" --plugins-dir tests/hosts/datasette_plugins \
             --setting sql_time_limit_ms 30000 >"$tmp/datasette.log" 2>&1 &
         ds_pid=$!
