@@ -2,8 +2,9 @@
 #
 #   make          build build/mqlite.so (the SQLite extension) and build/mqgen
 #   make demo     build a sample database and print scored leads with reasons
-#   make test     unit tests (cmocka), SQL, script, Python, fuzz-replay and thread
-#                 tests, with -Werror
+#   make test     unit tests (cmocka), SQL, script, Python, fuzz-replay, thread
+#                 and host tests (the README in sqlite3, Python, sqlite-utils,
+#                 Node, datasette, Chromium), with -Werror
 #   make wheel    the Python package with the extension and the datasette plugin:
 #                 build/dist/mqlite-VERSION-py3-none-linux_ARCH.whl
 #   make check-asan / check-valgrind / check-threads / check-crash / fuzz
@@ -31,7 +32,12 @@ SQLITE3     ?= sqlite3
 
 # Packages by purpose; `deps` checks them with dpkg and installs what is missing.
 PKGS_BUILD := gcc make pkg-config libsqlite3-dev liblua5.4-dev libjansson-dev sqlite3
-PKGS_TEST  := libcmocka-dev shellcheck
+PKGS_TEST  := libcmocka-dev shellcheck sqlite-utils
+# test-hosts: Chromium is a host (sqlite-utils, in PKGS_TEST, is another);
+# python3-venv makes the datasette venv. (Node 20+ with npm is not a Debian
+# package of bookworm: without it the Node host is skipped, or under CI=true
+# fails.)
+PKGS_HOSTS := python3-venv chromium
 
 EXT_SRC  := $(wildcard ext/*.c)
 EXT_OBJ  := $(EXT_SRC:ext/%.c=$(BUILD)/ext/%.o)
@@ -41,7 +47,7 @@ CORE_OBJ := $(BUILD)/ext/mqerr.o $(BUILD)/ext/mqtime.o $(BUILD)/ext/ruleprog.o $
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: wheel deps-datasette test-datasette test-browser screenshot test-python all deps deps-test deps-fuzz deps-valgrind check-asan check-valgrind check-threads check-crash test-threads demo test test-unit test-sql test-scripts test-fuzz-replay fuzz bench clean FORCE
+.PHONY: wheel deps-datasette test-datasette test-browser screenshot test-python test-hosts all deps deps-test deps-fuzz deps-valgrind check-asan check-valgrind check-threads check-crash test-threads demo test test-unit test-sql test-scripts test-fuzz-replay fuzz bench clean FORCE
 
 all: deps $(BUILD)/mqlite.so $(BUILD)/mqgen
 
@@ -107,7 +113,7 @@ demo: all
 test: deps-test
 	@$(MAKE) --no-print-directory WERROR=-Werror all
 	@rm -f $(BUILD)/test-counts
-	@MQLITE_COUNTS=$(CURDIR)/$(BUILD)/test-counts $(MAKE) --no-print-directory WERROR=-Werror test-unit test-sql test-scripts test-python test-fuzz-replay test-threads
+	@MQLITE_COUNTS=$(CURDIR)/$(BUILD)/test-counts $(MAKE) --no-print-directory WERROR=-Werror test-unit test-sql test-scripts test-python test-fuzz-replay test-threads test-hosts
 	@awk '{ p += $$1; f += $$2 } END { printf "total: %d passed, %d failed\n", p, f }' $(BUILD)/test-counts
 
 # RUN_ENV: what check-asan and check-valgrind put in front of each runner.
@@ -153,14 +159,18 @@ $(WHEEL): $(WHEEL_SO) ext/python/build_wheel.py $(wildcard ext/python/mqlite/*.p
 	/usr/bin/python3 ext/python/build_wheel.py --so $(WHEEL_SO) --charts-sql $(BUILD)/wheel/charts.sql \
 	    --charts-css $(BUILD)/wheel/charts.css --views schema/views.sql --out $(BUILD)/dist
 
-# The venv for datasette and the wheel; Debian's python3, whose sqlite3 can
-# load extensions.
+# The venv for datasette, the plugin and the wheel: datasette from PyPI,
+# pinned, in a venv of Debian's python3 (whose sqlite3 module can load
+# extensions; Debian packages no datasette). Under check-asan and
+# check-valgrind (RUN_EXTRA set) the tests skip datasette, so no venv is made
+# there; a venv that cannot be made is the tests' skip, or under CI=true
+# their failure.
 $(VENV)/.ok:
 	/usr/bin/python3 -m venv $(VENV) && $(VENV)/bin/pip install -q datasette==0.65.5
 	@touch $@
 
 deps-datasette:
-	@$(call ensure_pkgs,python3-venv chromium)
+	@$(call ensure_pkgs,$(PKGS_HOSTS))
 
 # make test runs test_datasette.sh too, which makes what it needs with these
 # targets; this one runs it alone.
@@ -179,6 +189,13 @@ screenshot: test-browser
 
 test-python: $(BUILD)/mqlite.so $(BUILD)/mqgen
 	@$(RUN_ENV) sh tests/run-python.sh
+
+# ---- the README in every host ----------------------------------------------------
+# (the venv: see the wheel's section above)
+test-hosts: $(BUILD)/mqlite.so
+	@$(call ensure_pkgs,sqlite-utils $(PKGS_HOSTS))
+	@[ -n "$(RUN_EXTRA)" ] || timeout 600 $(MAKE) --no-print-directory $(VENV)/.ok || [ "$(CI)" != true ]
+	@$(RUN_ENV) MQLITE_VENV=$(CURDIR)/$(VENV) sh tests/hosts/test_hosts.sh
 
 # ---- sanitizers and valgrind ---------------------------------------------------------
 # make check-asan: the whole suite against a build with AddressSanitizer and

@@ -256,63 +256,12 @@ INSERT OR IGNORE INTO mqlite_stage_aliases(alias, stage) VALUES
     ('recycled', 'nurture'), ('nurturing', 'nurture'), ('recycle', 'nurture'),
     ('unqualified', 'disqualified'), ('dq', 'disqualified'), ('rejected', 'disqualified');
 
--- ---- Views for the common questions -------------------------------------------
--- lead_current_stage is plain SQL; the others call mqlite's functions and need
--- the extension loaded when they are read (SELECT from them without it says
--- "no such function").
-
--- Each lead's stage now (its latest entry) with its latest score and reasons.
-CREATE VIEW IF NOT EXISTS lead_current_stage AS
-SELECT l.id AS lead_id, l.email, l.company, l.source, l.campaign, l.owner,
-       h.stage, h.entered_at,
-       s.rule, s.score, s.grade, s.explanation, s.scored_at
-FROM leads l
-LEFT JOIN stage_history h ON h.id = (SELECT id FROM stage_history WHERE lead_id = l.id
-                                     ORDER BY entered_at DESC, id DESC LIMIT 1)
-LEFT JOIN scores s ON s.id = (SELECT id FROM scores WHERE lead_id = l.id
-                              ORDER BY scored_at DESC, id DESC LIMIT 1);
-
--- MQL->SQL by month of MQL entry: lag-aware (SQL within 90 days) beside naive.
-CREATE VIEW IF NOT EXISTS mql_to_sql_by_month AS
-SELECT cohort AS month, entered AS mqls, converted AS sql_within_90_days, rate AS lag_aware_rate,
-       lower, upper, median_days, naive_converted AS sql_entries_in_month, naive_rate, status
-FROM cohort_conversion('MQL', 'SQL', 'month', 90);
-
--- The whole funnel, one per lead source.
-CREATE VIEW IF NOT EXISTS funnel_by_source AS
-SELECT segment AS source, stage, rank, reached, from_previous, from_top, lower, upper, median_days
-FROM funnel(NULL, NULL, NULL, 'source');
-
--- Speed to lead by owner: MQL to first sales_contact, 24-hour SLA.
-CREATE VIEW IF NOT EXISTS speed_to_lead_by_owner AS
-SELECT segment AS owner, mqls, contacted, within_sla, never_contacted, contacted_before_mql,
-       share_contacted, share_within_sla, share_never, median_hours, p90_hours
-FROM speed_to_lead('sales_contact', 24, 'owner');
-
--- Campaigns: e-mail rates against the published ranges, and what they brought.
-CREATE VIEW IF NOT EXISTS campaign_report AS
-WITH reach AS (
-    SELECT h.lead_id, max(s.rank) AS top_rank
-    FROM stage_history h JOIN mqlite_stages s ON s.name = stage_name(h.stage) AND s.on_path = 1
-    GROUP BY h.lead_id
-), per AS (
-    SELECT l.campaign, count(*) AS leads,
-           sum(r.top_rank >= stage_rank('MQL')) AS mqls,
-           sum(r.top_rank >= stage_rank('SQL')) AS sqls,
-           sum(r.top_rank >= stage_rank('won')) AS won
-    FROM leads l LEFT JOIN reach r ON r.lead_id = l.id
-    WHERE l.campaign IS NOT NULL
-    GROUP BY l.campaign
-)
-SELECT c.id AS campaign, c.name, c.channel, c.cost, c.sent, c.delivered, c.opens, c.clicks,
-       open_rate(c.opens, c.delivered) AS open_rate,
-       email_benchmark('open_rate', open_rate(c.opens, c.delivered)) AS open_verdict,
-       click_rate(c.clicks, c.delivered) AS click_rate,
-       email_benchmark('click_rate', click_rate(c.clicks, c.delivered)) AS click_verdict,
-       click_to_open_rate(c.clicks, c.opens) AS click_to_open_rate,
-       response_rate(c.clicks, c.sent) AS response_rate,
-       coalesce(p.leads, 0) AS leads, coalesce(p.mqls, 0) AS mqls, coalesce(p.sqls, 0) AS sqls,
-       coalesce(p.won, 0) AS won,
-       conversion_rate(p.sqls, p.mqls) AS mql_to_sql,
-       cost_per_mql(c.cost, p.mqls) AS cost_per_mql
-FROM campaigns c LEFT JOIN per p ON p.campaign = c.id;
+-- ---- No stored views ---------------------------------------------------------
+-- The views are TEMP views in schema/views.sql, made by a connection that
+-- reads it (`.read schema/views.sql` after `.load`). A stored view that calls
+-- mqlite's functions says "no such function" in every tool without mqlite
+-- (visidata, an unloaded shell, `sqlite-utils views --counts`); and any stored
+-- view over leads, even plain SQL, makes tools that rebuild a table (sqlite-
+-- utils transform before 3.36, DB Browser's column edits) fail with "error in
+-- view ...: no such table: main.leads". Nothing stored here calls an mqlite
+-- function: the CHECKs, DEFAULTs and triggers use SQLite's core alone.

@@ -59,7 +59,7 @@ mq_chart_tables() {
 CREATE TEMP TABLE f AS SELECT * FROM funnel(:from, :to) WHERE segment IS NULL;
 CREATE TEMP TABLE c AS SELECT * FROM cohort_conversion('MQL', 'SQL', 'month', 90, :as_of);
 CREATE TEMP TABLE sp AS SELECT * FROM speed_to_lead(:touch, :sla, NULL, NULL, NULL, 0, :as_of);
-CREATE TEMP TABLE camp AS SELECT * FROM campaign_report ORDER BY coalesce(mqls, 0) DESC, campaign;
+CREATE TEMP TABLE camp AS SELECT * FROM temp.campaign_report ORDER BY coalesce(mqls, 0) DESC, campaign;
 SQL
 }
 

@@ -11,6 +11,9 @@ MQ_ROOT=$(cd "$MQ_DIR/.." && pwd)
 MQ_SQLITE=${SQLITE3:-sqlite3}
 # shellcheck disable=SC2034 # used by the subcommands that source this file
 MQ_SCHEMA="$MQ_ROOT/schema/mqlite.sql"
+# The report views that call mqlite's functions: TEMP views, made by the
+# scripts that read them (mq_views), never stored in the user's file.
+MQ_VIEWS="$MQ_ROOT/schema/views.sql"
 MQ_PARAMS=""
 MQ_FORMAT=table
 MQ_NL='
@@ -151,6 +154,12 @@ mq_path() {
 # .load, .output, .once): mq_path, then quoted.
 mq_dot_path() {
     mq_dot_arg "$(mq_path "$1")"
+}
+
+# mq_views: the line that makes schema/views.sql's TEMP views in the
+# connection of the SQL it is part of (its path is ours, quoted, never a user's).
+mq_views() {
+    printf '.read %s\n' "$(mq_dot_path "$MQ_VIEWS")"
 }
 
 # An SQL string literal: single-quoted, with ' doubled.

@@ -5,7 +5,7 @@
 -- with a 90-day half-life; an audit request or a competitor comparison means
 -- the lead is deciding now, so it goes straight to SQL.
 --
--- Load it:  INSERT INTO mqlite_rules(name, source) VALUES ('b2b', readfile('samples/rules/b2b.lua'));
+-- Load it:  scripts/mqlite rule crm.db add b2b samples/rules/b2b.lua   (or mqlite init --samples)
 -- Use it:   SELECT * FROM score_leads('b2b') ORDER BY score DESC LIMIT 10;
 
 -- MQL at 50 points; SQL at 100 points, but only for a lead whose fit grade is B or better.

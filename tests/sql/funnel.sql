@@ -1,6 +1,7 @@
 -- funnel.sql — funnel(), cohort_conversion(), speed_to_lead() and the stage
 -- views on hand-made histories whose answers are known.
 .read schema/mqlite.sql
+.read schema/views.sql
 -- [1] The domain notes' example: 500 MQLs in January (on the 10th), 200 of them
 -- SQL ten days later: 40 %. Odd ids come from 'web', even from 'ads'; ana owns 1-250.
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)

@@ -2,6 +2,7 @@
 -- lead_groups(): any column of leads or key of its attrs, checked against the
 -- data and never written into SQL; fold = 1 groups by lower(trim(value)).
 .read schema/mqlite.sql
+.read schema/views.sql
 -- [1] Eight leads: one source written four ways, a blank one and a missing
 -- one; a lead origin in attrs written two ways; attrs keys a JSON path would
 -- misread ('a.b', '$.a', 'x"y', '[0]', '', '1'). All IQL on 2025-01-01 and MQL

@@ -24,7 +24,8 @@ SELECT * FROM v_score;
 SELECT * FROM v_score_leads;
 SELECT * FROM v_limit;
 INSERT INTO audit VALUES (1);
--- [2] mqlite's own schema works with trusted_schema=OFF: every view, and writes.
+-- [2] mqlite's own schema works with trusted_schema=OFF: every view (views.sql's TEMP ones too), and writes.
+.read schema/views.sql
 SELECT 'views', (SELECT count(*) FROM lead_current_stage), (SELECT count(*) FROM mql_to_sql_by_month),
        (SELECT count(*) FROM funnel_by_source), (SELECT count(*) FROM speed_to_lead_by_owner),
        (SELECT count(*) FROM campaign_report);
