@@ -6,6 +6,7 @@
 #                 tests, with -Werror
 #   make check-asan / check-valgrind / check-threads / check-crash / fuzz
 #                 the reliability runs (see README, Reliability); make bench
+#   make static   build/static/mqlite.so with Lua and Jansson inside it
 #
 # Missing Debian packages are installed with apt-get when run as root;
 # otherwise the exact apt-get line is printed and the build stops.
@@ -39,7 +40,7 @@ CORE_OBJ := $(BUILD)/ext/mqerr.o $(BUILD)/ext/mqtime.o $(BUILD)/ext/ruleprog.o $
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: test-browser screenshot test-python all deps deps-test deps-fuzz deps-valgrind check-asan check-valgrind check-threads check-crash test-threads demo test test-unit test-sql test-scripts test-fuzz-replay fuzz bench clean FORCE
+.PHONY: static deps-static test-browser screenshot test-python all deps deps-test deps-fuzz deps-valgrind check-asan check-valgrind check-threads check-crash test-threads demo test test-unit test-sql test-scripts test-fuzz-replay fuzz bench clean FORCE
 
 all: deps $(BUILD)/mqlite.so $(BUILD)/mqgen
 
@@ -90,6 +91,48 @@ $(BUILD)/mqgen: samples/mqgen.c ext/mqtime.h $(BUILD)/ext/mqtime.o $(BUILD)/.fla
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/engine_fixture.h $(CORE_OBJ) $(EXT_HDR) $(BUILD)/.flags | deps-test
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(EXTRA_LDFLAGS) -Iext -o $@ $< $(CORE_OBJ) $(LDLIBS_EXT) -lcmocka
+
+# ---- the self-contained extension: make static ---------------------------------
+# build/static/mqlite.so with Lua and Jansson compiled in (from Debian's source
+# packages of the installed versions: Debian's .a files are not PIC), needing
+# only libc and libm: one file to copy to another glibc machine, and what the
+# Python wheel takes. Everything but sqlite3_mqlite_init is hidden
+# (docs/static/mqlite.map). Lua is built as Debian builds it (LUA_COMPAT_5_3),
+# with LUA_USE_POSIX instead of LUA_USE_LINUX: no dlopen, since the sandbox
+# loads no C modules.
+STATIC     := $(BUILD)/static
+LUA_OBJS   := lapi lcode lctype ldebug ldo ldump lfunc lgc llex lmem lobject lopcodes lparser \
+              lstate lstring ltable ltm lundump lvm lzio lauxlib lbaselib lcorolib ldblib liolib \
+              lmathlib loadlib loslib lstrlib ltablib lutf8lib linit
+JANSSON_OBJS := dump error hashtable hashtable_seed load memory pack_unpack strbuffer strconv utf value version
+STATIC_OBJ := $(EXT_SRC:ext/%.c=$(STATIC)/ext/%.o) $(LUA_OBJS:%=$(STATIC)/lua/%.o) $(JANSSON_OBJS:%=$(STATIC)/jansson/%.o)
+STATIC_CFLAGS := -O2 -g -fPIC -fvisibility=hidden
+STATIC_INC := -I$(STATIC)/src/lua/src -Idocs/static -I$(STATIC)/src/jansson/src
+
+static: $(STATIC)/mqlite.so
+
+deps-static:
+	@$(call ensure_pkgs,$(PKGS_BUILD) dpkg-dev)
+
+$(STATIC)/src/versions: docs/static/fetch.sh | deps-static
+	sh docs/static/fetch.sh $(STATIC)/src
+
+$(STATIC)/lua/%.o: $(STATIC)/src/versions
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu99 $(STATIC_CFLAGS) -Wall -Wextra -DLUA_COMPAT_5_3 -DLUA_USE_POSIX -c $(STATIC)/src/lua/src/$*.c -o $@
+
+$(STATIC)/jansson/%.o: $(STATIC)/src/versions docs/static/jansson_config.h docs/static/jansson_private_config.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=c99 $(STATIC_CFLAGS) -Wall -Wextra -DHAVE_CONFIG_H -Idocs/static -I$(STATIC)/src/jansson/src -c $(STATIC)/src/jansson/src/$*.c -o $@
+
+# mqlite's own files with its own flags (and -Werror), against those headers
+$(STATIC)/ext/%.o: ext/%.c $(EXT_HDR) $(STATIC)/src/versions docs/static/jansson_config.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(STATIC_CFLAGS) $(WARN) -Werror $(STATIC_INC) -c $< -o $@
+
+$(STATIC)/mqlite.so: $(STATIC_OBJ) docs/static/mqlite.map
+	$(CC) -shared -Wl,-z,defs -Wl,--version-script=docs/static/mqlite.map -o $@ $(STATIC_OBJ) -lm
+	@echo "make static: $@ ($$(wc -c <$@) bytes) needs: $$(ldd $@ | awk '{ print $$1 }' | tr '\n' ' ')"
 
 # ---- demo -------------------------------------------------------------------
 DEMO_DB := $(BUILD)/demo.db
