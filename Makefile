@@ -6,6 +6,7 @@
 #                 tests, with -Werror
 #   make check-asan / check-valgrind / check-threads / check-crash / fuzz
 #                 the reliability runs (see README, Reliability); make bench
+#   make install / uninstall   into PREFIX (default /usr/local) under DESTDIR
 #   make static   build/static/mqlite.so with Lua and Jansson inside it
 #
 # Missing Debian packages are installed with apt-get when run as root;
@@ -40,9 +41,9 @@ CORE_OBJ := $(BUILD)/ext/mqerr.o $(BUILD)/ext/mqtime.o $(BUILD)/ext/ruleprog.o $
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: static deps-static test-browser screenshot test-python all deps deps-test deps-fuzz deps-valgrind check-asan check-valgrind check-threads check-crash test-threads demo test test-unit test-sql test-scripts test-fuzz-replay fuzz bench clean FORCE
+.PHONY: install uninstall static deps-static test-browser screenshot test-python all deps deps-test deps-fuzz deps-valgrind check-asan check-valgrind check-threads check-crash test-threads demo test test-unit test-sql test-scripts test-fuzz-replay fuzz bench clean FORCE
 
-all: deps $(BUILD)/mqlite.so $(BUILD)/mqgen
+all: deps $(BUILD)/mqlite.so $(BUILD)/mqgen $(BUILD)/mqlite.1
 
 deps:
 	@$(call ensure_pkgs,$(PKGS_BUILD))
@@ -91,6 +92,31 @@ $(BUILD)/mqgen: samples/mqgen.c ext/mqtime.h $(BUILD)/ext/mqtime.o $(BUILD)/.fla
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/engine_fixture.h $(CORE_OBJ) $(EXT_HDR) $(BUILD)/.flags | deps-test
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(EXTRA_LDFLAGS) -Iext -o $@ $< $(CORE_OBJ) $(LDLIBS_EXT) -lcmocka
+
+# The man page, from the --help texts of the scripts (docs/mkman.sh).
+$(BUILD)/mqlite.1: docs/mkman.sh scripts/mqlite $(wildcard scripts/mqlite-*) ext/mqlite.c
+	@mkdir -p $(BUILD)
+	sh docs/mkman.sh >$@.tmp && mv $@.tmp $@
+
+# ---- install ------------------------------------------------------------------
+# docs/install.sh does the work; it takes PREFIX, DESTDIR and MULTIARCH from
+# the environment (exported here), so no name is pasted into a shell line.
+# The extension goes to PREFIX/lib/MULTIARCH, where (with PREFIX=/usr) the
+# dynamic loader finds it by name: .load mqlite with no path.
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+MULTIARCH ?= $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || $(CC) -print-multiarch)
+# the version: ext/mqlite.c's MQLITE_VERSION, its one source
+VERSION   := $(shell sed -n 's/^\#define MQLITE_VERSION "\(.*\)"$$/\1/p' ext/mqlite.c)
+install uninstall: export MQ_PREFIX = $(PREFIX)
+install uninstall: export MQ_DESTDIR = $(DESTDIR)
+install uninstall: export MQ_MULTIARCH = $(MULTIARCH)
+
+install: all
+	@MQ_EXT_SO=$(BUILD)/mqlite.so MQ_MQGEN=$(BUILD)/mqgen MQ_MAN=$(BUILD)/mqlite.1 sh docs/install.sh install
+
+uninstall:
+	@sh docs/install.sh uninstall
 
 # ---- the self-contained extension: make static ---------------------------------
 # build/static/mqlite.so with Lua and Jansson compiled in (from Debian's source
