@@ -8,6 +8,8 @@
 #                 the reliability runs (see README, Reliability); make bench
 #   make install / uninstall   into PREFIX (default /usr/local) under DESTDIR
 #   make static   build/static/mqlite.so with Lua and Jansson inside it
+#   make deb      build/mqlite_VERSION-1_ARCH.deb, checked by lintian;
+#                 make check-deb installs it, runs the demo from it, purges it (root)
 #
 # Missing Debian packages are installed with apt-get when run as root;
 # otherwise the exact apt-get line is printed and the build stops.
@@ -41,7 +43,7 @@ CORE_OBJ := $(BUILD)/ext/mqerr.o $(BUILD)/ext/mqtime.o $(BUILD)/ext/ruleprog.o $
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: install uninstall static deps-static test-browser screenshot test-python all deps deps-test deps-fuzz deps-valgrind check-asan check-valgrind check-threads check-crash test-threads demo test test-unit test-sql test-scripts test-fuzz-replay fuzz bench clean FORCE
+.PHONY: install uninstall static deps-static deb check-deb deps-deb test-browser screenshot test-python all deps deps-test deps-fuzz deps-valgrind check-asan check-valgrind check-threads check-crash test-threads demo test test-unit test-sql test-scripts test-fuzz-replay fuzz bench clean FORCE
 
 all: deps $(BUILD)/mqlite.so $(BUILD)/mqgen $(BUILD)/mqlite.1
 
@@ -84,7 +86,7 @@ $(BUILD)/ext/%.o: ext/%.c $(EXT_HDR) $(BUILD)/.flags | deps
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
 
 $(BUILD)/mqlite.so: $(EXT_OBJ)
-	$(CC) -shared -Wl,-z,defs $(EXTRA_LDFLAGS) -o $@ $(EXT_OBJ) $(LDLIBS_EXT)
+	$(CC) -shared -Wl,-z,defs -Wl,-soname,mqlite.so $(EXTRA_LDFLAGS) -o $@ $(EXT_OBJ) $(LDLIBS_EXT)
 
 $(BUILD)/mqgen: samples/mqgen.c ext/mqtime.h $(BUILD)/ext/mqtime.o $(BUILD)/.flags | deps
 	$(CC) $(CFLAGS_ALL) $(EXTRA_LDFLAGS) -Iext -o $@ samples/mqgen.c $(BUILD)/ext/mqtime.o -lsqlite3 -lm
@@ -157,8 +159,37 @@ $(STATIC)/ext/%.o: ext/%.c $(EXT_HDR) $(STATIC)/src/versions docs/static/jansson
 	$(CC) $(CSTD) $(STATIC_CFLAGS) $(WARN) -Werror $(STATIC_INC) -c $< -o $@
 
 $(STATIC)/mqlite.so: $(STATIC_OBJ) docs/static/mqlite.map
-	$(CC) -shared -Wl,-z,defs -Wl,--version-script=docs/static/mqlite.map -o $@ $(STATIC_OBJ) -lm
+	$(CC) -shared -Wl,-z,defs -Wl,-soname,mqlite.so -Wl,--version-script=docs/static/mqlite.map -o $@ $(STATIC_OBJ) -lm
 	@echo "make static: $@ ($$(wc -c <$@) bytes) needs: $$(ldd $@ | awk '{ print $$1 }' | tr '\n' ' ')"
+
+# ---- the Debian package: make deb, make check-deb --------------------------------
+# The package's binaries are built apart (BUILD/deb/build) with Debian's build
+# flags and hardening (dpkg-buildflags), and link Debian's shared Lua and
+# Jansson; docs/debian/mkdeb.sh stages make install's files with PREFIX=/usr
+# and builds the package with dpkg-deb; lintian judges it (README, Installing:
+# the tags it reports, and why they stay).
+PKGS_DEB := dpkg-dev lintian
+DEB_BIN  := $(BUILD)/deb/build
+DEB      := $(BUILD)/mqlite_$(VERSION)-1_$(shell dpkg --print-architecture 2>/dev/null).deb
+
+deps-deb:
+	@$(call ensure_pkgs,$(PKGS_BUILD) $(PKGS_DEB))
+
+deb: deps-deb
+	@$(MAKE) --no-print-directory BUILD=$(DEB_BIN) \
+	    OPT="$$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get CFLAGS)" \
+	    EXTRA_CFLAGS="$$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get CPPFLAGS)" \
+	    EXTRA_LDFLAGS="$$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get LDFLAGS)" \
+	    $(DEB_BIN)/mqlite.so $(DEB_BIN)/mqgen $(DEB_BIN)/mqlite.1
+	@sh docs/debian/mkdeb.sh $(BUILD) $(DEB_BIN)
+	@echo "lintian $(DEB):"
+	@lintian $(DEB) || { echo "make deb: lintian found errors" >&2; exit 1; }
+
+# For CI, as root: installs the package with apt-get, runs the demo with the
+# installed mqlite and extension (no path, no MQLITE_EXT), purges it, and
+# checks that none of its files is left.
+check-deb: deb
+	@sh docs/debian/check-deb.sh $(DEB)
 
 # ---- demo -------------------------------------------------------------------
 DEMO_DB := $(BUILD)/demo.db
