@@ -33,7 +33,7 @@ SQLITE3     ?= sqlite3
 
 # Packages by purpose; `deps` checks them with dpkg and installs what is missing.
 PKGS_BUILD := gcc make pkg-config libsqlite3-dev liblua5.4-dev libjansson-dev sqlite3
-PKGS_TEST  := libcmocka-dev shellcheck
+PKGS_TEST  := libcmocka-dev shellcheck groff-base
 
 EXT_SRC  := $(wildcard ext/*.c)
 EXT_OBJ  := $(EXT_SRC:ext/%.c=$(BUILD)/ext/%.o)
