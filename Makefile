@@ -9,6 +9,10 @@
 #                 build/dist/mqlite-VERSION-py3-none-linux_ARCH.whl
 #   make check-asan / check-valgrind / check-threads / check-crash / fuzz
 #                 the reliability runs (see README, Reliability); make bench
+#   make install / uninstall   into PREFIX (default /usr/local) under DESTDIR
+#   make static   build/static/mqlite.so with Lua and Jansson inside it
+#   make deb      build/mqlite_VERSION-1_ARCH.deb, checked by lintian;
+#                 make check-deb installs it, runs the demo from it, purges it (root)
 #
 # Missing Debian packages are installed with apt-get when run as root;
 # otherwise the exact apt-get line is printed and the build stops.
@@ -32,7 +36,7 @@ SQLITE3     ?= sqlite3
 
 # Packages by purpose; `deps` checks them with dpkg and installs what is missing.
 PKGS_BUILD := gcc make pkg-config libsqlite3-dev liblua5.4-dev libjansson-dev sqlite3
-PKGS_TEST  := libcmocka-dev shellcheck sqlite-utils
+PKGS_TEST  := libcmocka-dev shellcheck groff-base sqlite-utils
 # test-hosts: Chromium is a host (sqlite-utils, in PKGS_TEST, is another);
 # python3-venv makes the datasette venv. (Node 20+ with npm is not a Debian
 # package of bookworm: without it the Node host is skipped, or under CI=true
@@ -47,9 +51,9 @@ CORE_OBJ := $(BUILD)/ext/mqerr.o $(BUILD)/ext/mqtime.o $(BUILD)/ext/ruleprog.o $
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: wheel deps-datasette test-datasette test-browser screenshot test-python test-hosts all deps deps-test deps-fuzz deps-valgrind check-asan check-valgrind check-threads check-crash test-threads demo test test-unit test-sql test-scripts test-fuzz-replay fuzz bench clean FORCE
+.PHONY: install uninstall static deps-static deb check-deb deps-deb wheel deps-datasette test-datasette test-browser screenshot test-python test-hosts all deps deps-test deps-fuzz deps-valgrind check-asan check-valgrind check-threads check-crash test-threads demo test test-unit test-sql test-scripts test-fuzz-replay fuzz bench clean FORCE
 
-all: deps $(BUILD)/mqlite.so $(BUILD)/mqgen
+all: deps $(BUILD)/mqlite.so $(BUILD)/mqgen $(BUILD)/mqlite.1
 
 deps:
 	@$(call ensure_pkgs,$(PKGS_BUILD))
@@ -90,7 +94,7 @@ $(BUILD)/ext/%.o: ext/%.c $(EXT_HDR) $(BUILD)/.flags | deps
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
 
 $(BUILD)/mqlite.so: $(EXT_OBJ)
-	$(CC) -shared -Wl,-z,defs $(EXTRA_LDFLAGS) -o $@ $(EXT_OBJ) $(LDLIBS_EXT)
+	$(CC) -shared -Wl,-z,defs -Wl,-soname,mqlite.so $(EXTRA_LDFLAGS) -o $@ $(EXT_OBJ) $(LDLIBS_EXT)
 
 $(BUILD)/mqgen: samples/mqgen.c ext/mqtime.h $(BUILD)/ext/mqtime.o $(BUILD)/.flags | deps
 	$(CC) $(CFLAGS_ALL) $(EXTRA_LDFLAGS) -Iext -o $@ samples/mqgen.c $(BUILD)/ext/mqtime.o -lsqlite3 -lm
@@ -98,6 +102,104 @@ $(BUILD)/mqgen: samples/mqgen.c ext/mqtime.h $(BUILD)/ext/mqtime.o $(BUILD)/.fla
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/engine_fixture.h $(CORE_OBJ) $(EXT_HDR) $(BUILD)/.flags | deps-test
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(EXTRA_LDFLAGS) -Iext -o $@ $< $(CORE_OBJ) $(LDLIBS_EXT) -lcmocka
+
+# The man page, from the --help texts of the scripts (docs/mkman.sh).
+$(BUILD)/mqlite.1: docs/mkman.sh scripts/mqlite $(wildcard scripts/mqlite-*) ext/mqlite.c
+	@mkdir -p $(BUILD)
+	sh docs/mkman.sh >$@.tmp && mv $@.tmp $@
+
+# ---- install ------------------------------------------------------------------
+# docs/install.sh does the work; it takes PREFIX, DESTDIR and MULTIARCH from
+# the environment (exported here), so no name is pasted into a shell line.
+# The extension goes to PREFIX/lib/MULTIARCH, where (with PREFIX=/usr) the
+# dynamic loader finds it by name: .load mqlite with no path.
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+MULTIARCH ?= $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || $(CC) -print-multiarch)
+# the version: ext/mqlite.c's MQLITE_VERSION, its one source
+VERSION   := $(shell sed -n 's/^\#define MQLITE_VERSION "\(.*\)"$$/\1/p' ext/mqlite.c)
+install uninstall: export MQ_PREFIX = $(PREFIX)
+install uninstall: export MQ_DESTDIR = $(DESTDIR)
+install uninstall: export MQ_MULTIARCH = $(MULTIARCH)
+
+install: all
+	@MQ_EXT_SO=$(BUILD)/mqlite.so MQ_MQGEN=$(BUILD)/mqgen MQ_MAN=$(BUILD)/mqlite.1 sh docs/install.sh install
+
+uninstall:
+	@sh docs/install.sh uninstall
+
+# ---- the self-contained extension: make static ---------------------------------
+# build/static/mqlite.so with Lua and Jansson compiled in (from Debian's source
+# packages of the installed versions: Debian's .a files are not PIC), needing
+# only libc and libm: one file to copy to another glibc machine, and what the
+# Python wheel takes. Everything but sqlite3_mqlite_init is hidden
+# (docs/static/mqlite.map). Lua is built as Debian builds it (LUA_COMPAT_5_3),
+# with LUA_USE_POSIX instead of LUA_USE_LINUX: no dlopen, since the sandbox
+# loads no C modules.
+STATIC     := $(BUILD)/static
+LUA_OBJS   := lapi lcode lctype ldebug ldo ldump lfunc lgc llex lmem lobject lopcodes lparser \
+              lstate lstring ltable ltm lundump lvm lzio lauxlib lbaselib lcorolib ldblib liolib \
+              lmathlib loadlib loslib lstrlib ltablib lutf8lib linit
+JANSSON_OBJS := dump error hashtable hashtable_seed load memory pack_unpack strbuffer strconv utf value version
+STATIC_OBJ := $(EXT_SRC:ext/%.c=$(STATIC)/ext/%.o) $(LUA_OBJS:%=$(STATIC)/lua/%.o) $(JANSSON_OBJS:%=$(STATIC)/jansson/%.o)
+STATIC_CFLAGS := -O2 -g -fPIC -fvisibility=hidden
+STATIC_INC := -I$(STATIC)/src/lua/src -Idocs/static -I$(STATIC)/src/jansson/src
+
+static: $(STATIC)/mqlite.so
+
+deps-static:
+	@$(call ensure_pkgs,$(PKGS_BUILD) dpkg-dev)
+
+$(STATIC)/src/versions: docs/static/fetch.sh | deps-static
+	sh docs/static/fetch.sh $(STATIC)/src
+
+$(STATIC)/lua/%.o: $(STATIC)/src/versions
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu99 $(STATIC_CFLAGS) -Wall -Wextra -DLUA_COMPAT_5_3 -DLUA_USE_POSIX -c $(STATIC)/src/lua/src/$*.c -o $@
+
+# (Jansson 2.14's own code draws three -Wall warnings from gcc 12, in
+# error.c's strncpy and load.c's snprintf; they are upstream's, left visible)
+$(STATIC)/jansson/%.o: $(STATIC)/src/versions docs/static/jansson_config.h docs/static/jansson_private_config.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=c99 $(STATIC_CFLAGS) -Wall -Wextra -DHAVE_CONFIG_H -Idocs/static -I$(STATIC)/src/jansson/src -c $(STATIC)/src/jansson/src/$*.c -o $@
+
+# mqlite's own files with its own flags (and -Werror), against those headers
+$(STATIC)/ext/%.o: ext/%.c $(EXT_HDR) $(STATIC)/src/versions docs/static/jansson_config.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(STATIC_CFLAGS) $(WARN) -Werror $(STATIC_INC) -c $< -o $@
+
+$(STATIC)/mqlite.so: $(STATIC_OBJ) docs/static/mqlite.map
+	$(CC) -shared -Wl,-z,defs -Wl,-soname,mqlite.so -Wl,--version-script=docs/static/mqlite.map -o $@ $(STATIC_OBJ) -lm
+	@echo "make static: $@ ($$(wc -c <$@) bytes) needs: $$(ldd $@ | awk '{ print $$1 }' | tr '\n' ' ')"
+
+# ---- the Debian package: make deb, make check-deb --------------------------------
+# The package's binaries are built apart (BUILD/deb/build) with Debian's build
+# flags and hardening (dpkg-buildflags), and link Debian's shared Lua and
+# Jansson; docs/debian/mkdeb.sh stages make install's files with PREFIX=/usr
+# and builds the package with dpkg-deb; lintian judges it (README, Installing:
+# the tags it reports, and why they stay).
+PKGS_DEB := dpkg-dev lintian
+DEB_BIN  := $(BUILD)/deb/build
+DEB      := $(BUILD)/mqlite_$(VERSION)-1_$(shell dpkg --print-architecture 2>/dev/null).deb
+
+deps-deb:
+	@$(call ensure_pkgs,$(PKGS_BUILD) $(PKGS_DEB))
+
+deb: deps-deb
+	@$(MAKE) --no-print-directory BUILD=$(DEB_BIN) \
+	    OPT="$$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get CFLAGS)" \
+	    EXTRA_CFLAGS="$$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get CPPFLAGS)" \
+	    EXTRA_LDFLAGS="$$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get LDFLAGS)" \
+	    $(DEB_BIN)/mqlite.so $(DEB_BIN)/mqgen $(DEB_BIN)/mqlite.1
+	@sh docs/debian/mkdeb.sh $(BUILD) $(DEB_BIN)
+	@echo "lintian $(DEB):"
+	@lintian $(DEB) || { echo "make deb: lintian found errors" >&2; exit 1; }
+
+# For CI, as root: installs the package with apt-get, runs the demo with the
+# installed mqlite and extension (no path, no MQLITE_EXT), purges it, and
+# checks that none of its files is left.
+check-deb: deb
+	@sh docs/debian/check-deb.sh $(DEB)
 
 # ---- demo -------------------------------------------------------------------
 DEMO_DB := $(BUILD)/demo.db

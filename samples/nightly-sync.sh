@@ -25,8 +25,16 @@ failed (75: another sync of DB holds the lock).
 USAGE
 }
 
+# mqlite: $MQLITE, else the source tree's scripts/mqlite beside samples/, else
+# (installed in PREFIX/share/mqlite/samples) the mqlite on the PATH
 here=$(cd "$(dirname -- "$0")" && pwd)
-mqlite=${MQLITE:-$here/../scripts/mqlite}
+if [ -n "${MQLITE:-}" ]; then
+    mqlite=$MQLITE
+elif [ -f "$here/../scripts/mqlite" ]; then
+    mqlite=$here/../scripts/mqlite
+else
+    mqlite=$(command -v mqlite) || { echo "nightly-sync: cannot find mqlite: put it on the PATH or set MQLITE" >&2; exit 1; }
+fi
 rule=b2b asof="" report="" lockwait=600 db="" dir=""
 while [ $# -gt 0 ]; do
     case $1 in

@@ -6,8 +6,26 @@
 # shellcheck shell=sh
 
 : "${mq_prog:=mqlite}"
-MQ_DIR=$(cd "$(dirname "$0")" && pwd)
-MQ_ROOT=$(cd "$MQ_DIR/.." && pwd)
+# Where this mqlite's files are. The scripts sit together in one directory,
+# found from $0 with symlinks resolved (so a link to mqlite in ~/bin works).
+# make install writes mqlite-paths.sh beside them, which names the installed
+# extension and the directory of schema/ and samples/ (MQ_EXT_DEFAULT,
+# MQ_ROOT, MQ_VERSION); in the source tree there is no such file, and they
+# are build/mqlite.so, schema/ and samples/ one level up, and the version is
+# the one in ext/mqlite.c, its only source.
+MQ_DIR=$(dirname -- "$(readlink -f -- "$0" 2>/dev/null || printf '%s' "$0")")
+MQ_DIR=$(cd "$MQ_DIR" && pwd)
+if [ -f "$MQ_DIR/mqlite-paths.sh" ]; then
+    # shellcheck source=/dev/null # written by make install (docs/install.sh)
+    . "$MQ_DIR/mqlite-paths.sh"
+    MQ_INSTALLED=1
+else
+    MQ_ROOT=$(cd "$MQ_DIR/.." && pwd)
+    MQ_EXT_DEFAULT=$MQ_ROOT/build/mqlite.so
+    # shellcheck disable=SC2034 # read by mqlite --version
+    MQ_VERSION=$(sed -n 's/^#define MQLITE_VERSION "\(.*\)"$/\1/p' "$MQ_ROOT/ext/mqlite.c" 2>/dev/null || :)
+    MQ_INSTALLED=0
+fi
 MQ_SQLITE=${SQLITE3:-sqlite3}
 # shellcheck disable=SC2034 # used by the subcommands that source this file
 MQ_SCHEMA="$MQ_ROOT/schema/mqlite.sql"
@@ -112,10 +130,21 @@ mq_usage_common() {
 USAGE
 }
 
-# The extension: $MQLITE_EXT, else build/mqlite.so beside these scripts.
+# The extension: $MQLITE_EXT, else the installed one (mqlite-paths.sh), else
+# build/mqlite.so of the source tree these scripts are in. A missing one is
+# named, with what puts it there.
 mq_ext() {
-    ext=${MQLITE_EXT:-"$MQ_ROOT/build/mqlite.so"}
-    [ -f "$ext" ] || mq_die "cannot find the mqlite extension at $ext; run make (or set MQLITE_EXT)"
+    if [ -n "${MQLITE_EXT:-}" ]; then
+        [ -f "$MQLITE_EXT" ] || mq_die "cannot find the mqlite extension at $MQLITE_EXT, which MQLITE_EXT names; set MQLITE_EXT to the path of mqlite.so, or unset it"
+        ext=$MQLITE_EXT
+    else
+        ext=$MQ_EXT_DEFAULT
+        if [ ! -f "$ext" ]; then
+            [ "$MQ_INSTALLED" = 1 ] &&
+                mq_die "cannot find the mqlite extension at $ext, where make install put it; install mqlite again (or set MQLITE_EXT to the path of mqlite.so)"
+            mq_die "cannot find the mqlite extension at $ext; build it with make in $MQ_ROOT (or set MQLITE_EXT to the path of mqlite.so)"
+        fi
+    fi
     printf '%s' "${ext%.so}"
 }
 

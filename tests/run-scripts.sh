@@ -4,7 +4,7 @@
 set -eu
 pass=0 fail=0
 # every shell file, the sourced helpers (which have no #! line) included
-shfiles=$(ls scripts/mqlite scripts/mqlite-* samples/*.sh tests/*.sh tests/*/*.sh .ci/run 2>/dev/null)
+shfiles=$(ls scripts/mqlite scripts/mqlite-* samples/*.sh docs/*.sh docs/*/*.sh tests/*.sh tests/*/*.sh .ci/run 2>/dev/null)
 if command -v shellcheck >/dev/null 2>&1; then
     # shellcheck disable=SC2086 # word splitting of the file list is meant
     if shellcheck -s sh $shfiles; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL shellcheck"; fi
