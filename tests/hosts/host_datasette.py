@@ -57,11 +57,7 @@ def main():
             for line in ask(base, dbname, st["sql"]):
                 print(line)
         else:
-            try:
-                for r in side.execute(st["sql"]).fetchall():
-                    print(hostlib.row(r))
-            except sqlite3.Error as e:
-                print("error: " + str(e))
+            hostlib.run(side.execute, st["sql"])
         sys.stdout.flush()
     side.close()
 

@@ -43,12 +43,7 @@ def main():
             with open(st["read"], encoding="utf-8") as f:
                 db.executescript(f.read())
         else:
-            try:
-                # sqlite-utils' Database.execute and sqlite3's Connection.execute
-                for r in db.execute(st["sql"]).fetchall():
-                    print(hostlib.row(r))
-            except sqlite3.Error as e:
-                print("error: " + str(e))
+            hostlib.run(db.execute, st["sql"])
         sys.stdout.flush()
     if kind == "sqlite3":
         db.commit()

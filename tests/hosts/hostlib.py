@@ -67,6 +67,17 @@ def row(values):
     return "|".join(field(v) for v in values)
 
 
+def run(execute, sql):
+    """Prints the rows of one statement, or its error, in the one rendering;
+    execute is the host's (sqlite3's Connection.execute, sqlite-utils'
+    Database.execute)."""
+    try:
+        for r in execute(sql).fetchall():
+            print(row(r))
+    except sqlite3.Error as e:
+        print("error: " + str(e))
+
+
 def load_steps(path):
     with open(path, encoding="utf-8") as f:
         return steps(f.read())
