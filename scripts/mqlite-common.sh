@@ -408,6 +408,15 @@ mq_pct() {
 MQ_WAIT=${MQLITE_WAIT:-10}
 MQ_TIMEOUT=${MQLITE_TIMEOUT:-$mq_timeout_default}
 MQ_CHILD="" MQ_CAT="" MQ_WD="" MQ_TMP="" MQ_CLEAN=""
+# The run's temporary files (MQ_CLEAN: paths from mktemp, without spaces) go
+# however it ends: an error exits from inside mq_run, and a cron job that
+# fails every night must not fill $TMPDIR. A subcommand's own EXIT trap ends
+# by calling mq_clean.
+mq_clean() {
+    # shellcheck disable=SC2086 # MQ_CLEAN: paths from mktemp, without spaces
+    [ -z "$MQ_CLEAN" ] || rm -rf $MQ_CLEAN
+}
+trap mq_clean EXIT
 # what a failed write names (the report sets its file)
 MQ_OUT_NAME=""
 
@@ -452,8 +461,7 @@ mq_on_signal() {
     [ -z "$MQ_CAT" ] || wait "$MQ_CAT" 2>/dev/null || :
     [ -z "$MQ_WD" ] || kill "$MQ_WD" 2>/dev/null || :
     [ -z "$MQ_TMP" ] || rm -rf "$MQ_TMP"
-    # shellcheck disable=SC2086 # MQ_CLEAN: paths from mktemp, without spaces
-    [ -z "$MQ_CLEAN" ] || rm -f $MQ_CLEAN
+    mq_clean
     printf '%s: stopped by SIG%s\n' "$mq_prog" "$1" >&2
     exit "$2"
 }
@@ -612,7 +620,7 @@ mq_out_begin() {
     [ -d "$mq_outdir" ] || mq_die "cannot write $1: there is no directory $mq_outdir"
     MQ_OUT_TMP="$1.tmp.$$"
     MQ_OUT_NAME="$1 (left unchanged)"
-    trap 'rm -f -- "$MQ_OUT_TMP"' EXIT
+    trap 'rm -f -- "$MQ_OUT_TMP"; mq_clean' EXIT
     ( : >"$MQ_OUT_TMP" ) 2>/dev/null || mq_die "cannot write $1: cannot create a file in $mq_outdir"
 }
 # mq_out_commit FILE WHAT: MQ_OUT_TMP becomes FILE (WHAT names it in the error)

@@ -329,4 +329,24 @@ want_rc 1 "funnel >/dev/full"
 same "$tmp/err" "mqlite funnel: cannot write the output: No space left on device"
 forget_vg "$tmp/full.db"
 
+
+# a run that fails leaves no temporary file behind: cron repeats it nightly,
+# and each failed import or rule diff left its captured output in $TMPDIR
+mkdir "$tmp/scratch"
+cp "$db" "$tmp/fails.db"
+printf 'external_id,email,created_at\nL1,a@b.c,not a date\n' >"$tmp/bad.csv"
+for cmd in "import $tmp/fails.db leads $tmp/bad.csv" "rule $tmp/fails.db diff nope 1 2" \
+           "rule $tmp/fails.db show nope" "export $tmp/fails.db nope" "digest $tmp/fails.db --as-of never" \
+           "--version"; do
+    # (--version with an extension that does not load: its scratch database)
+    case $cmd in --version) ext=$tmp/bad.csv ;; *) ext=${MQLITE_EXT:-$(pwd)/build/mqlite.so} ;; esac
+    # shellcheck disable=SC2086 # the words of the case
+    ran env TMPDIR="$tmp/scratch" MQLITE_EXT="$ext" "$M" $cmd
+    [ "$rc" != 0 ] || bad "mqlite $cmd: exit 0, expected a failure"
+    left=$(ls -A "$tmp/scratch")
+    [ -z "$left" ] || bad "mqlite ${cmd%% *} left in TMPDIR: $left"
+    rm -rf "$tmp/scratch" && mkdir "$tmp/scratch"
+done
+forget_vg "$tmp/fails.db"
+
 [ "$fail" = 0 ]
