@@ -62,6 +62,7 @@ files() {
     echo "0755 @mqgen lib/mqlite/mqgen"
     echo "0644 @ext lib/$multiarch/mqlite.so"
     echo "0644 schema/mqlite.sql share/mqlite/schema/mqlite.sql"
+    echo "0644 schema/views.sql share/mqlite/schema/views.sql"
     for f in samples/rules/*.lua; do echo "0644 $f share/mqlite/$f"; done
     echo "0644 samples/demo.sql share/mqlite/samples/demo.sql"
     echo "0755 samples/nightly-sync.sh share/mqlite/samples/nightly-sync.sh"

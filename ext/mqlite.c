@@ -64,16 +64,16 @@ static void fn_debug(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     char *s = sqlite3_mprintf(
         "{\"mqlite\":\"%s\",\"sqlite\":\"%s\",\"lua\":\"%s\",\"lua_state\":%s,\"memory_limit\":%lld,"
         "\"memory_used\":%lld,\"instruction_limit\":%lld,\"rules_compiled\":%u,"
-        "\"build\":\"%s %s\"}",
+        "\"build\":\"%s\"}",
         MQLITE_VERSION, sqlite3_libversion(), mq_lua_release(), e ? "true" : "false",
         (long long)(e ? mq_engine_memory_limit(e) : MQ_DEFAULT_MEMORY_LIMIT), (long long)(e ? mq_engine_memory_used(e) : 0),
         e ? mq_engine_instruction_limit(e) : MQ_DEFAULT_INSTRUCTION_LIMIT, e ? mq_engine_compiles(e) : 0u,
 #ifdef NDEBUG
-        "release",
+        "release"
 #else
-        "debug",
+        "debug"
 #endif
-        __DATE__);
+        );
     if (!s) { sqlite3_result_error_nomem(ctx); return; }
     sqlite3_result_text(ctx, s, -1, sqlite3_free);
 }

@@ -52,6 +52,7 @@ EOF
     echo usr/share/mqlite/samples/nightly-sync.sh
     for f in samples/rules/*.lua; do echo "usr/share/mqlite/$f"; done
     echo usr/share/mqlite/schema/mqlite.sql
+    echo usr/share/mqlite/schema/views.sql
 } | LC_ALL=C sort >"$tmp/want-files"
 files "$d" >"$tmp/got-files"
 diff -u "$tmp/want-files" "$tmp/got-files" || { echo "FAIL install/files"; fail=1; }
@@ -116,6 +117,9 @@ for who in w t; do
         $m "$tmp/$who" rule crm.db add small "$root/tests/fixtures/rule-small.lua"
         $m "$tmp/$who" score crm.db --rule b2b --as-of 2025-03-01
         $m "$tmp/$who" funnel crm.db --format csv
+        # (these two read the TEMP views of schema/views.sql)
+        $m "$tmp/$who" campaigns crm.db --format csv
+        $m "$tmp/$who" report crm.db --rule b2b --as-of 2025-03-01 --out report.html && grep -c '<svg' report.html
     } >"$tmp/$who.out" 2>&1 || echo "[failed]" >>"$tmp/$who.out"
 done
 diff -u "$tmp/t.out" "$tmp/w.out" || { echo "FAIL install/work: the installed mqlite differs from the tree's"; fail=1; }
