@@ -220,6 +220,7 @@ static void emit(const mq_prog *p, accts *x, mq_rows *rows)
 static int scores_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_err *err)
 {
     static const char fn[] = "account_scores";
+    if (!args[0]) return mq_err_set(err, "%s: argument 1 expected a rule name (TEXT), found NULL", fn);
     if (sqlite3_value_type(args[0]) != SQLITE_TEXT)
         return mq_arg_message(err, fn, 1, "a rule name (TEXT)", args[0]);
     if (mq_reentered(conn, fn, err)) return -1;
@@ -255,7 +256,7 @@ static const mq_tablefn account_scores_fn = {
               " rule HIDDEN, as_of HIDDEN)",
     .nvisible = A_NCOL,
     .required = 1,
-    .usage = "account_scores(rule [, as_of])",
+    .usage = "a rule name is required, as in account_scores('b2b')",
     .compute = scores_compute,
 };
 
