@@ -23,8 +23,10 @@
 **                when that names one, else its title's (acctmatch.c); it has
 **                engaged when it has an event within engaged_within_days
 **                (default 90) before as_of. The champion is a contact whose
-**                role says so, else the contact with the most engagement.
-**   champion     that contact's lead id (NULL when none has engagement)
+**                role says so, else the contact with the most engagement
+**                among two or more that engaged (one person alone is not a
+**                buying group, and must not count as two roles).
+**   champion     that contact's lead id (NULL when there is none)
 **   mqa          1 when score >= mqa_at and roles_engaged >= roles (the rule's
 **                account { mqa_at = ..., roles = ... }), else 0; NULL when the
 **                rule declares no mqa_at
@@ -52,6 +54,7 @@ typedef struct acct {
     unsigned roles;             /* bit r: role r engaged */
     sqlite3_int64 best_lead, explicit_champion;
     double best_eng;
+    sqlite3_int64 engaged;      /* contacts that engaged lately */
 } acct;
 
 typedef struct accts {
@@ -152,6 +155,7 @@ static int read_contacts(mq_conn *conn, const char *rule, const char *asof_text,
             role = mq_role_of_title((const char *)sqlite3_column_text(ct, 2), (size_t)sqlite3_column_bytes(ct, 2));
         int engaged = sqlite3_column_type(ct, 4) != SQLITE_NULL && sqlite3_column_double(ct, 4) >= asof_jd - engaged_days;
         if (role != MQ_ROLE_NONE && engaged) a->roles |= 1u << role;
+        a->engaged += engaged;
         if (role == MQ_ROLE_CHAMPION && !a->explicit_champion) a->explicit_champion = lead;
         /* the contact with the most engagement (the first on a tie), engaged lately */
         if (eng > a->best_eng && engaged) { a->best_eng = eng; a->best_lead = lead; }
@@ -193,8 +197,10 @@ static void emit(const mq_prog *p, accts *x, mq_rows *rows)
         if (cap > 0 && eng > cap) eng = cap;
         if (cap > 0 && eng < -cap) eng = -cap;
         double score = a->fit + eng;
-        sqlite3_int64 champion = a->explicit_champion ? a->explicit_champion : a->best_lead;
-        if (!a->explicit_champion && a->best_lead) a->roles |= 1u << MQ_ROLE_CHAMPION;
+        sqlite3_int64 champion = a->explicit_champion ? a->explicit_champion : a->engaged >= 2 ? a->best_lead : 0;
+        /* the most engaged contact champions only among others: one person
+        ** alone is not a buying group, and must not count as two roles */
+        if (!a->explicit_champion && champion) a->roles |= 1u << MQ_ROLE_CHAMPION;
         char roles[64] = "";
         int nroles = 0;
         for (int r = MQ_ROLE_DECISION; r < MQ_NROLES; r++)

@@ -92,3 +92,13 @@ SELECT lead_group_kind('account'), lead_group_kind('Account');
 SELECT lead_id, quote(value) FROM lead_groups('account');
 INSERT INTO stage_history(lead_id, stage, entered_at) VALUES (1, 'MQL', '2026-03-02'), (2, 'MQL', '2026-03-11'), (4, 'IQL', '2026-03-01');
 SELECT quote(segment), stage, reached FROM funnel(NULL, NULL, NULL, 'account') WHERE stage IN ('IQL', 'MQL/PQL');
+-- [12] the champion without an explicit role: the most engaged of two or more
+-- engaged contacts. Globex's analyst (lead 4) asks for a demo 6 days before
+-- as_of (50 -> 44): alone, a user and no champion; with a second analyst
+-- (lead 5, a whitepaper 11 days before: 10 -> 8), user and champion (lead 4).
+INSERT INTO events(lead_id, type, occurred_at) VALUES (4, 'demo_request', '2026-03-25');
+SELECT account_id, engagement, roles_engaged, roles, quote(champion) FROM account_scores('r', '2026-03-31') WHERE account_id = 2;
+INSERT INTO leads(id, created_at, email, company, title) VALUES (5, '2026-01-01', 'eve@globex.com', 'Globex', 'Data Analyst');
+INSERT INTO lead_accounts VALUES (5, 2, 'domain', '2026-03-15');
+INSERT INTO events(lead_id, type, occurred_at) VALUES (5, 'whitepaper_download', '2026-03-20');
+SELECT account_id, engagement, roles_engaged, roles, quote(champion) FROM account_scores('r', '2026-03-31') WHERE account_id = 2;
