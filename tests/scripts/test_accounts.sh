@@ -97,6 +97,13 @@ mqlite accounts: 1488 leads matched by domain, 500 by company name, 17 left alon
 EOF
 same adopted "$(q "SELECT group_concat(la.lead_id || ':' || a.domain || ':' || la.reason, ' ') FROM lead_accounts la JOIN accounts a ON a.id = la.account_id WHERE la.lead_id IN (5003, 5006)")" \
     "5003:zeta.io:company name 5006:zeta.io:domain"
+# two accounts of one name key made by hand, then a domain of that key: the oldest adopts it
+q "INSERT INTO accounts(id, name, name_key) VALUES (9001, 'Dup', 'dup'), (9002, 'DUP Inc', 'dup');
+   INSERT INTO leads(id, created_at, email, company) VALUES (5010, '2026-04-03', 'x@dup.com', 'Dup')"
+run dup timeout 120 "$M" accounts "$db" match
+grep -q '(0 new), 1 matches written$' "$tmp/dup.got" || bad "dup: $(cat "$tmp/dup.got")"
+same dup-domain "$(q "SELECT group_concat(id || ':' || quote(domain), ' ') FROM accounts WHERE name_key = 'dup'")" "9001:'dup.com' 9002:NULL"
+q "DELETE FROM leads WHERE id = 5010; DELETE FROM accounts WHERE id IN (9001, 9002)"
 # the leads of before are where they were
 q 'SELECT * FROM lead_accounts WHERE lead_id < 5000 ORDER BY lead_id' >"$tmp/after"
 cmp -s "$tmp/before" "$tmp/after" || bad "the next night moved old leads"
