@@ -13,6 +13,10 @@
 **      compares column names: the value is l."column", quoted with %w, and
 **      only the schema's own spelling of a name that matched is ever written
 **      into SQL. A column wins over an attrs key of the same name.
+**   3a. Else the name `account` (exactly, lower case) in a database with a
+**      table main.lead_accounts: the lead's account's name, read through
+**      lead_accounts and accounts (issue 17); a lead without one has NULL.
+**      The SQL is fixed text here; nothing of the name is written into it.
 **   4. Else a key that some lead's attrs has at its top level, compared
 **      exactly (bytes): the value is that key's value, read with json_each
 **      and the key bound as a parameter. A JSON path would misread a key
@@ -164,6 +168,18 @@ static int unknown_name(mq_conn *conn, const char *fn, int argn, const char *nam
                       list_end(&keys, more_k, sizeof more_k));
 }
 
+/* Rule 3a: whether main.lead_accounts exists; 1, 0, or -1 with err. */
+static int has_lead_accounts(mq_conn *conn, const char *fn, mq_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = mq_prepare(conn, "leads", "SELECT 1 FROM main.sqlite_schema WHERE type = 'table' AND name = 'lead_accounts'", &st);
+    if (rc == SQLITE_OK) rc = mq_step(conn, "leads", st);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW) return 1;
+    if (rc == SQLITE_DONE) return 0;
+    return read_error(conn, fn, rc, err);
+}
+
 /* Rules 3 and 4 for name (nlen bytes): 1 with g->column or g->key set, 0
 ** when it is neither (cols and *has_attrs then say what there is), -1 with err. */
 static int find(mq_groupby *g, mq_conn *conn, const char *fn, const char *name, int nlen, name_list *cols, int *has_attrs,
@@ -172,6 +188,11 @@ static int find(mq_groupby *g, mq_conn *conn, const char *fn, const char *name, 
     if (mq_reentered(conn, fn, err)) return -1;
     if (find_column(g, conn, fn, name, nlen, cols, has_attrs, err) != 0) return -1;
     if (g->column) return 1;
+    if (nlen == 7 && memcmp(name, "account", 7) == 0) {
+        int has = has_lead_accounts(conn, fn, err);
+        if (has < 0) return -1;
+        if (has) { g->account = 1; return 1; }
+    }
     int found = *has_attrs ? key_exists(conn, fn, name, nlen, err) : 0;
     if (found <= 0) return found;
     if (!(g->key = sqlite3_malloc(nlen > 0 ? nlen : 1))) return mq_err_nomem(err);
@@ -209,7 +230,7 @@ int mq_group_kind(mq_conn *conn, const char *fn, const char *name, int nlen, mq_
     mq_groupby g = {0};
     name_list cols = {0};
     int has_attrs = 0, found = find(&g, conn, fn, name, nlen, &cols, &has_attrs, err);
-    int kind = found < 0 ? -1 : !found ? 0 : g.column ? 1 : 2;
+    int kind = found < 0 ? -1 : !found ? 0 : g.column ? 1 : g.account ? 3 : 2;
     mq_group_close(&g);
     return kind;
 }
@@ -225,6 +246,8 @@ char *mq_group_expr(const mq_groupby *g, int param)
 {
     char *v = !g->on ? sqlite3_mprintf("NULL")
             : g->column ? sqlite3_mprintf("l.\"%w\"", g->column)
+            : g->account ? sqlite3_mprintf("(SELECT a.name FROM main.lead_accounts la JOIN main.accounts a"
+                                           " ON a.id = la.account_id WHERE la.lead_id = l.id)")
             : sqlite3_mprintf("(SELECT j.value FROM " ATTRS_EACH " j WHERE j.key = ?%d)", param);
     if (!v || !g->on || !g->fold) return v;
     char *f = sqlite3_mprintf("nullif(lower(trim(CAST(%s AS TEXT), ' ' || char(9, 10, 13))), '')", v);
@@ -236,14 +259,14 @@ int mq_group_limit(const mq_groupby *g, const char *fn, int n, int limit, const 
 {
     if (n <= limit) return 0;
     char q[41];
-    const char *name = g->column ? g->column : g->key;
-    clean_excerpt(q, sizeof q, name, g->column ? strlen(name) : (size_t)g->key_len);
+    const char *name = g->column ? g->column : g->account ? "account" : g->key;
+    clean_excerpt(q, sizeof q, name, g->column || g->account ? strlen(name) : (size_t)g->key_len);
     return mq_err_set(err, "%s: group_by '%s' makes more than %d %s; group by something with fewer values "
                       "(lead_groups() gives every lead's value)", fn, q, limit, what);
 }
 
 int mq_group_bind(const mq_groupby *g, sqlite3_stmt *st, int param)
 {
-    if (!g->on || g->column) return SQLITE_OK;
+    if (!g->on || g->column || g->account) return SQLITE_OK;
     return sqlite3_bind_text(st, param, g->key, g->key_len, SQLITE_STATIC);
 }

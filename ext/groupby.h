@@ -6,7 +6,9 @@
 ** A name is a column of main.leads (matched without regard to ASCII case, as
 ** SQL matches column names, and quoted only after it matched one), or else a
 ** key of some lead's attrs (matched exactly, and bound as a parameter: never
-** written into SQL). A column wins over an attrs key of the same name. With
+** written into SQL). A column wins over an attrs key of the same name. The
+** name `account`, when the database has lead_accounts and leads has no such
+** column, is the lead's account (its name), before any attrs key. With
 ** fold, the value is lower(trim(value)) and an empty one is NULL.
 */
 #ifndef GROUPBY_H
@@ -20,6 +22,7 @@ typedef struct mq_groupby {
     char *key;             /* else the attrs key (sqlite3_malloc'd, key_len bytes) */
     int key_len;
     int fold;              /* lower(trim(value)), '' as NULL */
+    int account;           /* else the lead's account's name (lead_accounts -> accounts) */
 } mq_groupby;
 
 /* The most groups a report makes: each holds counters and samples (some 2 KiB),
@@ -39,7 +42,7 @@ void mq_group_close(mq_groupby *g);
 
 /* What name (nlen bytes) is, by the same rules, without an error when it is
 ** nothing: 1 a column of leads, 2 an attrs key, 0 neither, -1 with err set
-** (the database could not be read). */
+** (the database could not be read); 3 the lead's account. */
 int mq_group_kind(mq_conn *conn, const char *fn, const char *name, int nlen, mq_err *err);
 
 /* The SQL expression of the group value of the lead aliased `l` (main.leads),

@@ -56,7 +56,7 @@ done:
     return rc == SQLITE_OK ? 0 : -1;
 }
 
-/* lead_group_kind(name): 'column', 'attrs' or NULL (neither, or name NULL):
+/* lead_group_kind(name): 'column', 'attrs', 'account' or NULL (neither, or name NULL):
 ** what group_by would group by. For a caller that must decide before it
 ** asks for a report (the conversion script's old --by PERIOD). */
 static void fn_group_kind(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -76,7 +76,7 @@ static void fn_group_kind(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     mq_err err;
     int k = mq_group_kind(sqlite3_user_data(ctx), fn, name, sqlite3_value_bytes(argv[0]), &err);
     if (k < 0) mq_result_err(ctx, &err);
-    else if (k > 0) sqlite3_result_text(ctx, k == 1 ? "column" : "attrs", -1, SQLITE_STATIC);
+    else if (k > 0) sqlite3_result_text(ctx, k == 1 ? "column" : k == 3 ? "account" : "attrs", -1, SQLITE_STATIC);
 }
 
 static const mq_tablefn groups_fn = {

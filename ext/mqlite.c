@@ -154,6 +154,8 @@ static const mq_def *const families[] = {
     mq_threshold_defs,      /* threshold.c */
     mq_leadgroups_defs,     /* leadgroups.c */
     mq_rowstream_defs,      /* rowstream.c */
+    mq_acct_defs,           /* acctsql.c */
+    mq_acctscore_defs,      /* acctscore.c */
     meta_defs,              /* above: last, since mqlite_version marks a complete load */
 };
 #define NFAMILIES (sizeof families / sizeof *families)

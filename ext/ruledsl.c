@@ -1,7 +1,7 @@
 /*
 ** ruledsl.c — the rule language. A rule is a Lua chunk that declares its
 ** criteria by calling fit(), event(), signal(), thresholds(), decay(),
-** grades(), group(), caps() and recycle(); running the chunk once fills an mq_prog
+** grades(), group(), caps(), recycle() and account(); running the chunk once fills an mq_prog
 ** that C evaluates (ruleprog.c). Example:
 **
 **     thresholds { MQL = 50, SQL = { score = 100, grade = "B" } }
@@ -521,12 +521,48 @@ static int dsl_recycle(lua_State *L)
     return 0;
 }
 
+/* account { mqa_at = 120, roles = 2, engaged_within_days = 90, cap = 200,
+** signal_half_life_days = 30 }: how account_scores (acctscore.c) rolls the
+** rule's lead scores up to accounts, and when an account is marketing
+** qualified (its score at mqa_at or above, with `roles` buying-group roles
+** engaged). Values only, so it costs what any declaration costs. */
+static int dsl_account(lua_State *L)
+{
+    static const char *const known[] = {"mqa_at", "roles", "engaged_within_days", "cap", "signal_half_life_days", NULL};
+    mq_prog *p = &builder(L, "account")->prog;
+    if (lua_isnoneornil(L, 1)) luaL_error(L, "account: options expected a table, found nil");
+    int opts = check_opts(L, 1, "account", known);
+    if (p->account_declared) luaL_error(L, "account: declared twice");
+    p->account_declared = 1;
+    double v = 0;   /* set by opt_number; luaL_error does not return */
+    if (opt_number(L, opts, "account", "mqa_at", &v)) { p->mqa_at = v; p->has_mqa_at = 1; }
+    if (opt_number(L, opts, "account", "roles", &v)) {
+        if (v < 0 || v > 4 || v != (int)v) luaL_error(L, "account: roles must be a whole number from 0 to 4");
+        p->mqa_roles = (int)v;
+    }
+    if (opt_number(L, opts, "account", "engaged_within_days", &v)) {
+        if (v <= 0) luaL_error(L, "account: engaged_within_days must be above 0");
+        p->engaged_days = v;
+    }
+    if (opt_number(L, opts, "account", "cap", &v)) {
+        if (v <= 0) luaL_error(L, "account: cap must be above 0");
+        p->account_cap = v;
+    }
+    if (opt_number(L, opts, "account", "signal_half_life_days", &v)) {
+        if (v <= 0) luaL_error(L, "account: signal_half_life_days must be above 0");
+        p->signal_half_life = v;
+    }
+    if (p->mqa_roles && !p->has_mqa_at) luaL_error(L, "account: roles needs mqa_at");
+    return 0;
+}
+
 /* ---- the language's table and the build's life --------------------------------------- */
 
 static const luaL_Reg dsl_funcs[] = {
     {"fit", dsl_fit}, {"event", dsl_event}, {"signal", dsl_signal},
     {"thresholds", dsl_thresholds}, {"decay", dsl_decay}, {"grades", dsl_grades},
     {"group", dsl_group}, {"caps", dsl_caps}, {"recycle", dsl_recycle},
+    {"account", dsl_account},
     {NULL, NULL},
 };
 

@@ -138,6 +138,13 @@ typedef struct mq_prog {
     int recycle_declared;
     double requalify_days, stale_days;           /* 0 = never (recycle()) */
     char *stale_to;                              /* set when stale_days is */
+    /* account { ... } (account_scores, acctscore.c); zero = not declared */
+    int account_declared, has_mqa_at;
+    double mqa_at;                               /* an account's score to be MQA, with has_mqa_at */
+    int mqa_roles;                               /* buying-group roles that must have engaged, 0..4 */
+    double engaged_days;                         /* a contact engaged: an event this recent (0: 90) */
+    double account_cap;                          /* cap on an account's engagement; 0 = none */
+    double signal_half_life;                     /* intent signals' half-life in days; 0 = the rule's decay */
     int has_fn;                       /* some condition is a Lua function */
     mq_call_fn call;
     void *call_ud;

@@ -265,3 +265,40 @@ INSERT OR IGNORE INTO mqlite_stage_aliases(alias, stage) VALUES
 -- utils transform before 3.36, DB Browser's column edits) fail with "error in
 -- view ...: no such table: main.leads". Nothing stored here calls an mqlite
 -- function: the CHECKs, DEFAULTs and triggers use SQLite's core alone.
+
+-- ---- Accounts (issue 17) -------------------------------------------------------
+-- The company a lead belongs to. `mqlite accounts DB match` makes them from the
+-- leads: by the e-mail's registrable domain (free mail excluded), else by the
+-- company name's key (company_key()); lead_accounts keeps why, and a 'manual'
+-- row (`mqlite accounts DB assign`) is never replaced by the matcher.
+CREATE TABLE IF NOT EXISTS accounts (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    domain      TEXT UNIQUE,                        -- lower case, no 'www.'; NULL when unknown
+    name_key    TEXT,                               -- the normalised company name matches use
+    attrs       TEXT CHECK (attrs IS NULL OR attrs GLOB '{*}'),   -- firmographics, a JSON object
+    created_at  TEXT CHECK (created_at IS NULL OR datetime(created_at) IS NOT NULL)
+);
+CREATE INDEX IF NOT EXISTS accounts_name_key ON accounts(name_key);
+-- Which account a lead belongs to, and why ('domain', 'company name', 'manual').
+CREATE TABLE IF NOT EXISTS lead_accounts (
+    lead_id     INTEGER PRIMARY KEY REFERENCES leads(id) ON DELETE CASCADE,
+    account_id  INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    reason      TEXT NOT NULL,
+    matched_at  TEXT NOT NULL CHECK (datetime(matched_at) IS NOT NULL)
+);
+CREATE INDEX IF NOT EXISTS lead_accounts_account ON lead_accounts(account_id);
+-- Intent signals about an account as a whole (third-party research surges,
+-- anonymous visits resolved to the company, a review-site comparison): points
+-- (strength) that account_scores() adds to the account's engagement, decayed
+-- from occurred_at like event points. Bounded so that one row cannot swamp
+-- every score.
+CREATE TABLE IF NOT EXISTS account_signals (
+    id           INTEGER PRIMARY KEY,
+    account_id   INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    type         TEXT NOT NULL CHECK (length(type) > 0),
+    strength     REAL NOT NULL CHECK (strength BETWEEN -1000 AND 1000),
+    occurred_at  TEXT NOT NULL CHECK (datetime(occurred_at) IS NOT NULL),
+    source       TEXT
+);
+CREATE INDEX IF NOT EXISTS account_signals_account ON account_signals(account_id, occurred_at);
