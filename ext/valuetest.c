@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "acctmatch.h"
 #include "ruleprog.h"
 
 static int value_number(const mq_value *v, double *out)
@@ -51,36 +52,13 @@ static int domain_matches(const char *d, size_t dn, const char *lower, size_t ln
     return dn > ln && d[dn - ln - 1] == '.' && strncasecmp(d + dn - ln, lower, ln) == 0;
 }
 
-/* Sorted, lower case: providers whose addresses say nothing about a company. */
-static const char *const free_domains[] = {
-    "126.com", "163.com", "aol.com", "att.net", "btinternet.com", "comcast.net",
-    "fastmail.com", "free.fr", "gmail.com", "gmx.com", "gmx.de", "gmx.net",
-    "googlemail.com", "hey.com", "hotmail.co.uk", "hotmail.com", "hotmail.de",
-    "hotmail.fr", "icloud.com", "inbox.com", "laposte.net", "libero.it", "live.com",
-    "mac.com", "mail.com", "mail.ru", "me.com", "msn.com", "naver.com", "orange.fr",
-    "outlook.com", "proton.me", "protonmail.com", "qq.com", "rediffmail.com",
-    "rocketmail.com", "seznam.cz", "t-online.de", "tutanota.com", "verizon.net",
-    "web.de", "wp.pl", "yahoo.co.uk", "yahoo.com", "yahoo.fr", "yandex.com",
-    "yandex.ru", "ymail.com", "zoho.com",
-};
-
+/* The address's registrable domain against the free-mail providers the
+** account matcher knows (acctmatch.c): one list, so a rule's free_email()
+** and the matcher never disagree about an address. */
 int mq_is_free_email(const char *s, size_t n)
 {
-    const char *at = memchr(s, '@', n);
-    if (!at) return 0;
-    size_t dn = n - (size_t)(at + 1 - s);
-    char d[64];
-    if (dn == 0 || dn >= sizeof d) return 0;
-    for (size_t i = 0; i < dn; i++) d[i] = (char)((at[1 + i] >= 'A' && at[1 + i] <= 'Z') ? at[1 + i] + 32 : at[1 + i]);
-    d[dn] = 0;
-    size_t lo = 0, hi = sizeof free_domains / sizeof *free_domains;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(d, free_domains[mid]);
-        if (c == 0) return 1;
-        if (c < 0) hi = mid; else lo = mid + 1;
-    }
-    return 0;
+    char d[MQ_DOMAIN_MAX + 1];
+    return mq_email_domain(s, n, d) > 0 && mq_is_free_domain(d);
 }
 
 static int text_truth(const mq_value *v)
