@@ -96,5 +96,6 @@ extern const mq_def mq_speed_defs[];         /* speed.c: speed_to_lead */
 extern const mq_def mq_threshold_defs[];     /* threshold.c: lead_threshold */
 extern const mq_def mq_rowstream_defs[];     /* rowstream.c: mqlite_rows (an import's rows) */
 extern const mq_def mq_leadgroups_defs[];    /* leadgroups.c: lead_groups */
+extern const mq_def mq_attribution_defs[];   /* attribution.c: attribution */
 
 #endif
