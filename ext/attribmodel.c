@@ -124,7 +124,10 @@ int mq_apportion(const double *v, int n, long long total, long long *out)
         double f = floor(v[i] < 0 ? 0 : v[i]);
         out[i] = (long long)f;
         left -= out[i];
-        ps[i].p = (v[i] < 0 ? 0 : v[i]) - f;
+        /* the part in millionths of a unit: two parts that are equal but for
+        ** the doubles' rounding (1/3 summed beside 1/2, and 1/3 alone) tie,
+        ** and the tie goes to the first row, as documented */
+        ps[i].p = floor(((v[i] < 0 ? 0 : v[i]) - f) * 1e6 + 0.5);
         ps[i].i = i;
     }
     if (n > 0) qsort(ps, (size_t)n, sizeof *ps, by_part);
