@@ -26,12 +26,11 @@
 ** without a lead has no touches. start and stop keep the milestones in
 ** [start, stop).
 **
-** A milestone without a touch before it goes to '(none)', so that credits
-** always add up. Exactness: each row's credit is a whole number of millionths
-** and its revenue of hundredths (cents; amounts are rounded to the cent), and
-** per model they add up exactly to the milestones and to the revenue: the
-** credits are summed in compensated doubles and then apportioned by the
-** largest remainder (attribmodel.h), ties to the row first in order. Rows:
+** A milestone without a touch before it goes to '(none)'. Each credit is a
+** whole number of millionths and each revenue of cents (amounts rounded to
+** the cent), and per model they add up exactly to the milestones and the
+** revenue: summed in compensated doubles, then apportioned by the largest
+** remainder (attribmodel.h), ties to the row first in order. Rows:
 ** per model (first, last, linear, u_shaped, w_shaped, time_decay), the
 ** campaigns in byte order, then touches by source alone (campaign NULL,
 ** channel the source), then '(none)'; every row a model has, every model has;
@@ -50,10 +49,8 @@
 
 enum { A_MODEL, A_CAMPAIGN, A_CHANNEL, A_CREDIT, A_REVENUE, A_TOUCHED, A_MILESTONES, A_NCOL };
 
-/* The most rows of one model: each campaign or channel holds some 200 bytes. */
-#define MAX_BUCKETS 100000
-/* Revenue in cents must stay an exact double: amounts up to 10^13. */
-#define MAX_AMOUNT 1e13
+#define MAX_BUCKETS 100000      /* rows of one model: each holds some 200 bytes */
+#define MAX_AMOUNT 1e13         /* revenue in cents stays an exact double */
 
 static const char fn[] = "attribution";
 
@@ -120,6 +117,14 @@ static int rehash(arun *r)
     return 0;
 }
 
+static void bucket_free(abucket *x)
+{
+    sqlite3_free(x->key);
+    sqlite3_free(x->campaign);
+    sqlite3_free(x->channel);
+    sqlite3_free(x);
+}
+
 static char *dup_text(const char *s, int n)
 {
     char *d = sqlite3_malloc(n + 1);
@@ -164,7 +169,7 @@ static int bucket(arun *r, int kind, const char *text, int tlen, const char *cam
     x->campaign = campaign ? dup_text(campaign, (int)strlen(campaign)) : NULL;
     x->channel = channel ? dup_text(channel, (int)strlen(channel)) : NULL;
     if (!x->key || (campaign && !x->campaign) || (channel && !x->channel)) {
-        sqlite3_free(x->key); sqlite3_free(x->campaign); sqlite3_free(x->channel); sqlite3_free(x);
+        bucket_free(x);
         goto nomem;
     }
     r->b[r->nb] = x;
@@ -201,15 +206,11 @@ static int add_touch(arun *r, double t, sqlite3_int64 seq, const char *campaign,
         r->w = w;
         r->cap = nc;
     }
-    int b;
-    if (r->by_channel) {
-        /* a source is a channel: it shares the row of a campaign channel of that name */
-        b = channel ? bucket(r, 1, channel, (int)strlen(channel), NULL, channel) : bucket(r, 2, "", 0, NULL, NULL);
-    } else if (campaign) {
-        b = bucket(r, 1, campaign, (int)strlen(campaign), campaign, channel);
-    } else {
-        b = bucket(r, 2, channel, (int)strlen(channel), NULL, channel);
-    }
+    /* by channel, a source is a channel: it shares the row of a campaign channel of that name */
+    int b = r->by_channel ? (channel ? bucket(r, 1, channel, (int)strlen(channel), NULL, channel)
+                                     : bucket(r, 2, "", 0, NULL, NULL))
+          : campaign ? bucket(r, 1, campaign, (int)strlen(campaign), campaign, channel)
+                     : bucket(r, 2, channel, (int)strlen(channel), NULL, channel);
     if (b < 0) return -1;
     r->tc[r->n].t = t;
     r->tc[r->n].seq = seq;
@@ -379,9 +380,8 @@ static int from_deals(arun *r, const awindow *win)
         return mq_err_set(r->err, "%s: deals: %s (is the deals table of schema/mqlite.sql loaded?)", fn,
                           sqlite3_errmsg(r->conn->db));
     }
-    int row = 0;
+    int row = 0, loaded = 0;
     sqlite3_int64 cur = 0;
-    int loaded = 0;
     if (step(r, st, "deals", &row) != 0) goto fail;
     while (row) {
         double at, opp;
@@ -442,11 +442,8 @@ static int emit(arun *r, mq_rows *rows)
     /* a campaign whose only touches came after every milestone has no row */
     int kept = 0;
     for (int i = 0; i < r->nb; i++) {
-        if (r->b[i]->touched > 0) { r->b[kept++] = r->b[i]; continue; }
-        sqlite3_free(r->b[i]->key);
-        sqlite3_free(r->b[i]->campaign);
-        sqlite3_free(r->b[i]->channel);
-        sqlite3_free(r->b[i]);
+        if (r->b[i]->touched > 0) r->b[kept++] = r->b[i];
+        else bucket_free(r->b[i]);
     }
     r->nb = kept;
     qsort(r->b, (size_t)r->nb, sizeof *r->b, by_key);
@@ -527,12 +524,7 @@ static void run_free(arun *r)
 {
     sqlite3_finalize(r->leads);
     sqlite3_finalize(r->events);
-    for (int i = 0; i < r->nb; i++) {
-        sqlite3_free(r->b[i]->key);
-        sqlite3_free(r->b[i]->campaign);
-        sqlite3_free(r->b[i]->channel);
-        sqlite3_free(r->b[i]);
-    }
+    for (int i = 0; i < r->nb; i++) bucket_free(r->b[i]);
     sqlite3_free(r->b);
     sqlite3_free(r->slots);
     sqlite3_free(r->tc);
