@@ -3,7 +3,7 @@
 ** the six models' weights over one milestone's touches, a compensated sum,
 ** and the apportionment that makes rounded credits add up exactly.
 **
-** Plain C: attribution.c uses it, cmocka could test it directly.
+** Plain C: attribution.c uses it, tests/unit/test_attribmodel.c tests it.
 */
 #ifndef ATTRIBMODEL_H
 #define ATTRIBMODEL_H
