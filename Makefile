@@ -47,7 +47,7 @@ EXT_SRC  := $(wildcard ext/*.c)
 EXT_OBJ  := $(EXT_SRC:ext/%.c=$(BUILD)/ext/%.o)
 EXT_HDR  := $(wildcard ext/*.h)
 # Plain C modules (no SQLite, no Lua beyond the rule engine) that cmocka links directly.
-CORE_OBJ := $(BUILD)/ext/mqerr.o $(BUILD)/ext/mqtime.o $(BUILD)/ext/ruleprog.o $(BUILD)/ext/explain.o $(BUILD)/ext/valuetest.o $(BUILD)/ext/replay.o $(BUILD)/ext/engine.o $(BUILD)/ext/sandbox.o $(BUILD)/ext/luaguard.o $(BUILD)/ext/luaconv.o $(BUILD)/ext/ruledsl.o $(BUILD)/ext/ruletests.o $(BUILD)/ext/patcost.o $(BUILD)/ext/leadjson.o $(BUILD)/ext/stagemodel.o $(BUILD)/ext/mathstat.o $(BUILD)/ext/auc.o $(BUILD)/ext/logit.o $(BUILD)/ext/buckets.o $(BUILD)/ext/utf8text.o $(BUILD)/ext/acctmatch.o
+CORE_OBJ := $(BUILD)/ext/mqerr.o $(BUILD)/ext/mqtime.o $(BUILD)/ext/ruleprog.o $(BUILD)/ext/explain.o $(BUILD)/ext/valuetest.o $(BUILD)/ext/replay.o $(BUILD)/ext/engine.o $(BUILD)/ext/sandbox.o $(BUILD)/ext/luaguard.o $(BUILD)/ext/luaconv.o $(BUILD)/ext/ruledsl.o $(BUILD)/ext/ruletests.o $(BUILD)/ext/patcost.o $(BUILD)/ext/leadjson.o $(BUILD)/ext/stagemodel.o $(BUILD)/ext/mathstat.o $(BUILD)/ext/auc.o $(BUILD)/ext/logit.o $(BUILD)/ext/buckets.o $(BUILD)/ext/utf8text.o $(BUILD)/ext/acctmatch.o $(BUILD)/ext/attribmodel.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -256,7 +256,7 @@ wheel: $(WHEEL)
 # written here so the plugin runs what mqlite report runs.
 $(WHEEL): $(WHEEL_SO) ext/python/build_wheel.py $(wildcard ext/python/mqlite/*.py) scripts/mqlite-charts.sh ext/mqlite.c $(wildcard schema/views.sql)
 	@mkdir -p $(BUILD)/wheel
-	sh -c '. scripts/mqlite-charts.sh && mq_chart_tables && funnel_section && trend_section && campaign_section && speed_section' >$(BUILD)/wheel/charts.sql
+	sh -c '. scripts/mqlite-charts.sh && mq_chart_tables && funnel_section && trend_section && campaign_section && attribution_section && speed_section' >$(BUILD)/wheel/charts.sql
 	sh -c '. scripts/mqlite-charts.sh && mq_chart_style' >$(BUILD)/wheel/charts.css
 	/usr/bin/python3 ext/python/build_wheel.py --so $(WHEEL_SO) --charts-sql $(BUILD)/wheel/charts.sql \
 	    --charts-css $(BUILD)/wheel/charts.css --views schema/views.sql --out $(BUILD)/dist

@@ -98,5 +98,6 @@ extern const mq_def mq_rowstream_defs[];     /* rowstream.c: mqlite_rows (an imp
 extern const mq_def mq_leadgroups_defs[];    /* leadgroups.c: lead_groups */
 extern const mq_def mq_acct_defs[];          /* acctsql.c: email_domain, company_key, ... */
 extern const mq_def mq_acctscore_defs[];     /* acctscore.c: account_scores */
+extern const mq_def mq_attribution_defs[];   /* attribution.c: attribution */
 
 #endif

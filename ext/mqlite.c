@@ -153,6 +153,7 @@ static const mq_def *const families[] = {
     mq_speed_defs,          /* speed.c */
     mq_threshold_defs,      /* threshold.c */
     mq_leadgroups_defs,     /* leadgroups.c */
+    mq_attribution_defs,    /* attribution.c */
     mq_rowstream_defs,      /* rowstream.c */
     mq_acct_defs,           /* acctsql.c */
     mq_acctscore_defs,      /* acctscore.c */

@@ -8,6 +8,7 @@
 #   mq_chart_tables   SQL making the temp tables the sections read: f, c, sp, camp
 #   funnel_section, trend_section, campaign_section, speed_section
 #                     SQL whose rows, one column each, are the section's HTML
+#   attribution_section  SQL making its own temp tables (attr, attrp) and its HTML
 # The SQL binds :from, :to, :as_of, :touch and :sla (never pasted); every text
 # from the database goes through H, so it reaches the page HTML-escaped. It
 # uses nothing of the sqlite3 shell's own (no generate_series): Python runs it too.
@@ -186,5 +187,39 @@ SELECT '<section id="speed"><h2>Speed to lead</h2>
                    iif(pending > 0, printf('; %,d are pending (not contacted yet, their SLA still running)', pending), ''))
        END || '</section>'
 FROM (SELECT * FROM temp.sp UNION ALL SELECT NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0 WHERE NOT EXISTS (SELECT 1 FROM temp.sp)) LIMIT 1;
+SQL
+}
+
+# Attribution (issue 17): each MQL's credit shared out among the campaigns
+# that touched the lead before it, the six models of attribution() side by
+# side, the 15 campaigns with the most linear credit. A table, not a chart:
+# six numbers a row read better as columns. Its own temp table, made here, so
+# that the sections above and mq_chart_tables stay as they were.
+attribution_section() {
+    cat <<SQL
+CREATE TEMP TABLE attr AS SELECT rowid AS n, * FROM attribution('MQL', 'all', 'campaign', :from, :to);
+CREATE TEMP TABLE attrp AS SELECT min(n) AS n, campaign, channel, max(touched) AS touched, max(milestones) AS milestones,
+    sum(credit) FILTER (WHERE model = 'first') AS first, sum(credit) FILTER (WHERE model = 'last') AS last,
+    sum(credit) FILTER (WHERE model = 'linear') AS linear, sum(credit) FILTER (WHERE model = 'u_shaped') AS u_shaped,
+    sum(credit) FILTER (WHERE model = 'w_shaped') AS w_shaped, sum(credit) FILTER (WHERE model = 'time_decay') AS time_decay
+FROM temp.attr GROUP BY campaign, channel;
+SELECT '<section id="attribution"><h2>Attribution of MQLs</h2>
+<p class="note">Each MQL' || iif(:from IS NULL AND :to IS NULL, '', ' between ' || coalesce($(H :from), 'the start') || ' and ' || coalesce($(H :to), 'now'))
+    || ' shared out among the campaigns that touched the lead up to it: the campaign it came from (or its source),
+and its events that name a campaign. First and last touch give one touch all of it; linear shares it equally;
+U-shaped gives 40 % each to the first and last touch and 20 % to those between; W-shaped 30 % each to the first,
+the lead-creation and the latest touch, 10 % to the rest; time decay halves a touch''s weight every 7 days
+before the latest. Each column adds up to the MQLs; MQLs without a touch are (none).</p>'
+    || CASE WHEN (SELECT count(*) FROM temp.attrp) = 0 THEN '<p class="empty">No MQLs yet.</p>'
+       ELSE '<table id="attribution-table"><tr><th>campaign</th><th>channel</th><th>MQLs touched</th><th>first touch</th>'
+            || '<th>last touch</th><th>linear</th><th>U-shaped</th><th>W-shaped</th><th>time decay</th></tr>'
+            || (SELECT group_concat(printf('<tr><td>%s</td><td class="t">%s</td><td>%,d</td><td>%,.2f</td><td>%,.2f</td><td>%,.2f</td><td>%,.2f</td><td>%,.2f</td><td>%,.2f</td></tr>',
+                    $(H "coalesce(campaign, '(source)')"), $(H "coalesce(channel, '')"), touched,
+                    first, last, linear, u_shaped, w_shaped, time_decay), '')
+                FROM (SELECT * FROM temp.attrp ORDER BY linear DESC, n LIMIT 15))
+            || '</table><p class="note">' || printf('%,d MQLs', (SELECT max(milestones) FROM temp.attrp))
+            || iif((SELECT count(*) FROM temp.attrp) > 15, printf('; the 15 campaigns with the most linear credit of %,d',
+                   (SELECT count(*) FROM temp.attrp)), '')
+            || '. Credits rounded to two decimals here; mqlite attribution gives them exactly.</p>' END || '</section>';
 SQL
 }

@@ -114,6 +114,10 @@ echo "bench: funnel reports over 1,000,000 leads' stage history ..." >&2
 measure funnel sqlite3 "$L" ".load $ext" "SELECT * FROM funnel()"
 measure cohort sqlite3 "$L" ".load $ext" "SELECT * FROM cohort_conversion('MQL', 'SQL', 'month', 90)"
 measure groupby sqlite3 "$L" "SELECT stage, count(*) FROM stage_history GROUP BY stage"
+# attribution (issue 17): six models in one pass in lead order, against one
+# model (linear) in plain SQL with window functions, no extension
+measure attrsql sh -c "sqlite3 '$L' < tests/bench/attrib_linear.sql"
+measure attrib sqlite3 "$L" ".load $ext" "SELECT model, count(*), sum(credit) FROM attribution('MQL') GROUP BY model"
 
 if [ -f "$B/leads-10m-v2.db" ]; then
     # No GROUP BY here: SQLite's sorter for a GROUP BY grows with the rows
@@ -232,6 +236,8 @@ echo "3. funnel reports over 1,000,000 leads' stage history"
 row "   plain GROUP BY stage count (baseline)" groupby "1.00"
 row "   mqlite: funnel()" funnel "$(ratio funnel groupby)"
 row "   mqlite: cohort_conversion('MQL', 'SQL', 'month', 90)" cohort "$(ratio cohort groupby)"
+row "   plain SQL linear attribution of MQLs (baseline)" attrsql "1.00"
+row "   mqlite: attribution('MQL'), six models" attrib "$(ratio attrib attrsql)"
 echo "4. the instruction budget, on a rule with a Lua function run per lead"
 row "   without the budget hook (a bench-only build)" nohook "1.00"
 row "   with the budget hook (as shipped)" hook "$(ratio hook nohook)"

@@ -1,0 +1,178 @@
+#!/bin/sh
+# test_attribution.sh — mqlite attribution: the README's example as the README
+# shows it, the models side by side and alone, by channel, won deals with
+# revenue (the deals table of the issue-17 contract, made here), exact sums,
+# the errors of each bad option, hostile campaign names in every format, the
+# nightly re-run, and the report's attribution table.
+set -eu
+T=attribution
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+. tests/scripts/check.sh
+root=$(pwd)
+MQLITE_EXT=${MQLITE_EXT:-$root/build/mqlite.so}
+export MQLITE_EXT
+mqlite() { timeout 120 sh "$root/scripts/mqlite" "$@"; }
+# (csv ends its lines with CR LF, as RFC 4180 says: compared without the CR)
+runc() {
+    run "$@"
+    tr -d '\r' <"$tmp/$1.got" >"$tmp/$1.lf" && mv "$tmp/$1.lf" "$tmp/$1.got"
+    tr -d '\r' <"$tmp/o" >"$tmp/o.lf" && mv "$tmp/o.lf" "$tmp/o"
+}
+
+# ---- 1. the README's example, run as it is written, prints what the README shows
+awk '/^## / { insec = ($0 == "## Attribution") } insec' README.md >"$tmp/sec.md"
+awk '/^```sh$/ && !done { on = 1; next } /^```$/ && on { on = 0; done = 1 } on' "$tmp/sec.md" >"$tmp/example.sh"
+awk '/^```text$/ && !done { on = 1; next } /^```$/ && on { on = 0; done = 1 } on' "$tmp/sec.md" >"$tmp/example.want"
+if [ ! -s "$tmp/example.sh" ] || [ ! -s "$tmp/example.want" ]; then
+    echo "FAIL $T/readme: no example in README's Attribution"; fail=1
+fi
+# (in the scratch directory, with mqlite the function above)
+# shellcheck source=/dev/null
+(cd "$tmp" && . ./example.sh) >"$tmp/example.got" 2>&1 || { echo "FAIL $T/readme: the example failed"; fail=1; }
+diff -u "$tmp/example.want" "$tmp/example.got" || { echo "FAIL $T/readme"; fail=1; }
+db=$tmp/crm.db
+
+# ---- 2. one model, by channel, csv and json
+runc linear mqlite attribution "$db" --model linear --by channel --format csv
+expect linear <<'OUT'
+channel,touched,linear
+email,1,0.333334
+organic,1,0.5
+paid_search,2,0.833333
+webinar,1,0.333333
+--
+[exit 0]
+OUT
+runc json mqlite attribution "$db" --model first --format json
+expect json <<'OUT'
+[{"campaign":"ads-june","channel":"paid_search","touched":2,"first":0.0},
+{"campaign":"spring-mail","channel":"email","touched":1,"first":1.0},
+{"campaign":"webinar-may","channel":"webinar","touched":1,"first":0.0},
+{"campaign":null,"channel":"organic","touched":1,"first":1.0}]
+--
+[exit 0]
+OUT
+# --from/--to: only lead 2's MQL (June 6); no SQLs at all: the header alone
+runc window mqlite attribution "$db" --from 2024-06-06 --to 2024-06-07 --model u_shaped --format csv
+expect window <<'OUT'
+campaign,channel,touched,u_shaped
+ads-june,paid_search,1,0.5
+,organic,1,0.5
+--
+[exit 0]
+OUT
+runc nosql mqlite attribution "$db" --milestone SQL --format csv
+expect nosql <<'OUT'
+--
+[exit 0]
+OUT
+
+# ---- 3. won: from the stage history without deals (no revenue), then from deals
+sqlite3 "$db" "INSERT INTO stage_history(lead_id, stage, entered_at) VALUES (1, 'SQL', '2024-06-12'), (1, 'Closed Won', '2024-07-01')"
+runc wonstages mqlite attribution "$db" --milestone won --model w_shaped --format csv
+expect wonstages <<'OUT'
+campaign,channel,touched,w_shaped,revenue_w_shaped
+ads-june,paid_search,1,0.45,
+spring-mail,email,1,0.45,
+webinar-may,webinar,1,0.1,
+--
+[exit 0]
+OUT
+sqlite3 "$db" <<'SQL'
+CREATE TABLE IF NOT EXISTS deals (
+    id           INTEGER PRIMARY KEY,
+    external_id  TEXT UNIQUE,
+    lead_id      INTEGER REFERENCES leads(id) ON DELETE SET NULL,
+    account      TEXT,
+    name         TEXT,
+    amount       REAL CHECK (amount IS NULL OR amount >= 0),
+    currency     TEXT NOT NULL DEFAULT 'USD' CHECK (length(currency) = 3),
+    status       TEXT NOT NULL CHECK (status IN ('open', 'won', 'lost')),
+    stage        TEXT,
+    created_at   TEXT NOT NULL CHECK (datetime(created_at) IS NOT NULL),
+    closed_at    TEXT CHECK (closed_at IS NULL OR datetime(closed_at) IS NOT NULL),
+    loss_reason  TEXT,
+    owner        TEXT,
+    product      TEXT
+);
+CREATE INDEX IF NOT EXISTS deals_lead ON deals(lead_id);
+INSERT INTO deals(lead_id, amount, status, created_at, closed_at) VALUES
+    (1, 100.01, 'won', '2024-06-11', '2024-07-02'), (2, 999, 'lost', '2024-06-11', '2024-07-02'),
+    (2, 500, 'open', '2024-06-11', NULL);
+SQL
+runc wondeals mqlite attribution "$db" --milestone won --model linear --format csv
+expect wondeals <<'OUT'
+campaign,channel,touched,linear,revenue_linear
+ads-june,paid_search,1,0.333334,33.34
+spring-mail,email,1,0.333333,33.34
+webinar-may,webinar,1,0.333333,33.33
+--
+[exit 0]
+OUT
+# every model's credits and revenue add up, to the digit
+runc sums mqlite attribution "$db" --milestone won --format csv
+awk -F, 'NR > 1 { for (i = 4; i <= 15; i++) s[i] += $i } END { for (i = 4; i <= 15; i++) printf "%.6f ", s[i]; print "" }' \
+    "$tmp/o" >"$tmp/sums.got"
+same sums "$(cat "$tmp/sums.got")" "1.000000 1.000000 1.000000 1.000000 1.000000 1.000000 100.010000 100.010000 100.010000 100.010000 100.010000 100.010000 "
+
+# ---- 4. bad options: each says what it expected, exit 2
+for c in "--model quadratic|--model expects all, first, last, linear, u_shaped, w_shaped or time_decay, found 'quadratic'" \
+         "--by owner|--by expects campaign or channel, found 'owner'" \
+         "--milestone lost|--milestone expects MQL, SQL, won or another stage of the main path, found 'lost'" \
+         "--milestone XQL|--milestone expects MQL, SQL, won or another stage of the main path, found 'XQL'" \
+         "--half-life 0|--half-life expects days above 0 (at most 36500), found '0'" \
+         "--half-life -1|--half-life expects a number, found '-1'"; do
+    opt=${c%%|*} msg=${c#*|}
+    # shellcheck disable=SC2086 # opt is two words
+    run_err bad mqlite attribution "$db" $opt
+    printf 'mqlite attribution: %s\n(see mqlite attribution --help)\n[exit 2]\n' "$msg" | expect bad
+done
+
+# (a date is checked by the database: exit 1, as in every subcommand)
+run_err bad mqlite attribution "$db" --from yesterday
+expect bad <<'OUT'
+mqlite attribution: --from expects a date (YYYY-MM-DD, an ISO-8601 date and time, or unix seconds; years 0 to 9999), found 'yesterday'
+[exit 1]
+OUT
+
+# ---- 5. hostile campaign names are values in every format; html escapes them
+sqlite3 "$db" "INSERT INTO campaigns(id, channel) VALUES ('x''); DROP TABLE leads; --<script>alert(1)</script>', '<b>\"c\"</b>');
+    INSERT INTO leads(id, created_at, campaign) VALUES (3, '2024-08-01', 'x''); DROP TABLE leads; --<script>alert(1)</script>');
+    INSERT INTO stage_history(lead_id, stage, entered_at) VALUES (3, 'MQL', '2024-08-02')"
+for f in table csv json markdown html; do
+    mqlite attribution "$db" --from 2024-08-01 --model last --format "$f" >"$tmp/h.$f" || { echo "FAIL $T/hostile-$f"; fail=1; }
+done
+grep -q "DROP TABLE leads; --<script>" "$tmp/h.csv" || { echo "FAIL $T/hostile-csv: the name is not there as it is"; fail=1; }
+if grep -q '<script>' "$tmp/h.html"; then echo "FAIL $T/hostile-html: not escaped"; fail=1; fi
+grep -q '&lt;script&gt;' "$tmp/h.html" || { echo "FAIL $T/hostile-html: no escaped name"; fail=1; }
+same leads "$(sqlite3 "$db" "SELECT count(*) FROM leads")" 3
+
+# ---- 6. nightly: the same data gives the same output; a day of events after
+# every milestone changes nothing; a new MQL changes its campaign's row only
+mqlite attribution "$db" --format csv | tr -d '\r' >"$tmp/n1"
+mqlite attribution "$db" --format csv | tr -d '\r' >"$tmp/n2"
+cmp -s "$tmp/n1" "$tmp/n2" || { echo "FAIL $T/rerun"; fail=1; }
+sqlite3 "$db" "INSERT INTO events(lead_id, type, occurred_at, campaign) SELECT id, 'email_open', '2024-12-31', 'spring-mail' FROM leads"
+mqlite attribution "$db" --format csv | tr -d '\r' >"$tmp/n3"
+cmp -s "$tmp/n1" "$tmp/n3" || { echo "FAIL $T/late-events"; diff "$tmp/n1" "$tmp/n3"; fail=1; }
+sqlite3 "$db" "INSERT INTO leads(id, created_at, campaign) VALUES (4, '2025-01-01', 'webinar-may');
+    INSERT INTO stage_history(lead_id, stage, entered_at) VALUES (4, 'MQL', '2025-01-02')"
+mqlite attribution "$db" --format csv | tr -d '\r' >"$tmp/n4"
+diff "$tmp/n1" "$tmp/n4" | grep '^[<>]' >"$tmp/n.diff" || true
+same newday "$(cat "$tmp/n.diff")" "< webinar-may,webinar,1,0.0,0.0,0.333333,0.2,0.1,0.316561
+> webinar-may,webinar,2,1.0,1.0,1.333333,1.2,1.1,1.316561"
+
+# ---- 7. the report shows the MQLs' attribution
+mqlite report "$db" --as-of 2025-02-01 --out "$tmp/r.html"
+grep -qF '<tr><td>webinar-may</td><td class="t">webinar</td><td>2</td><td>1.00</td><td>1.00</td><td>1.33</td><td>1.20</td><td>1.10</td><td>1.32</td></tr>' "$tmp/r.html" ||
+    { echo "FAIL $T/report: no webinar-may row"; fail=1; }
+grep -qF '<p class="note">4 MQLs. Credits rounded to two decimals here' "$tmp/r.html" || { echo "FAIL $T/report: no total"; fail=1; }
+if grep -q '<script>' "$tmp/r.html"; then echo "FAIL $T/report: a campaign name not escaped"; fail=1; fi
+mqlite init "$tmp/empty.db" >/dev/null
+mqlite report "$tmp/empty.db" --out "$tmp/e.html"
+grep -qF '<section id="attribution"><h2>Attribution of MQLs</h2>' "$tmp/e.html" || { echo "FAIL $T/report-empty"; fail=1; }
+
+[ "$fail" = 0 ] && echo "attribution: the README's example, models, channels, won deals, exact sums, errors, hostile names, nightly, report"
+exit "$fail"
