@@ -214,6 +214,7 @@ static int dc_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
     mq_err err;
     int a = 0;
     c->eof = 1;
+    if (mq_leadscan_unplanned(idxNum, "rule_decisions", &err) != 0) return fail(c, &err);
     if (sqlite3_value_type(argv[a]) != SQLITE_TEXT) {
         mq_arg_message(&err, "rule_decisions", 1, "a rule name (TEXT)", argv[a]);
         return fail(c, &err);

@@ -21,6 +21,12 @@ static const char *const lead_cols[] = {
 
 /* ---- planning the arguments --------------------------------------------------- */
 
+int mq_leadscan_unplanned(int idxNum, const char *fn, mq_err *err)
+{
+    if (!(idxNum & MQ_LEADSCAN_NO_RULE)) return 0;
+    return mq_err_set(err, "%s: a rule name is required, as in %s('b2b')", fn, fn);
+}
+
 int mq_leadscan_plan(sqlite3_vtab *tab, sqlite3_index_info *info, const char *fn,
                      int col_lead, int col_rule, int col_as_of, int col_extra)
 {
@@ -37,11 +43,12 @@ int mq_leadscan_plan(sqlite3_vtab *tab, sqlite3_index_info *info, const char *fn
         else if (col_extra >= 0 && c->iColumn == col_extra) extra = i;
         else if (c->iColumn == col_lead) lead = i;
     }
+    (void)tab; (void)fn;
     if (rule < 0) {
         if (rule_seen) return SQLITE_CONSTRAINT;   /* try another plan */
-        mq_err err;
-        mq_err_set(&err, "%s: a rule name is required, as in %s('b2b')", fn, fn);
-        return mq_vtab_err(tab, &err);
+        info->idxNum = MQ_LEADSCAN_NO_RULE;
+        info->estimatedCost = 1e300;
+        return SQLITE_OK;
     }
     int n = 1;
     info->aConstraintUsage[rule].argvIndex = n++;

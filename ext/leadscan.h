@@ -55,9 +55,16 @@ typedef struct mq_leadrange {
 ** (-1: none) are hidden arguments and col_lead the lead's id: rule is
 ** required, then as_of, the extra one, then lead_id = ?, or its bounds.
 ** idxNum bits: 1 as_of, 64 the extra argument, 2 lead_id, 4 a lower bound
-** (16 strict), 8 an upper one (32 strict). */
+** (16 strict), 8 an upper one (32 strict); MQ_LEADSCAN_NO_RULE when the
+** query gives no rule at all: the dearest plan (an OR in WHERE makes SQLite
+** ask once per term, and another plan may have it), which xFilter refuses
+** with mq_leadscan_unplanned. */
+#define MQ_LEADSCAN_NO_RULE 0x10000
 int mq_leadscan_plan(sqlite3_vtab *tab, sqlite3_index_info *info, const char *fn,
                      int col_lead, int col_rule, int col_as_of, int col_extra);
+/* For xFilter, first: -1 with err set ("FN: a rule name is required, as in
+** FN('b2b')") when the plan had no rule; else 0. */
+int mq_leadscan_unplanned(int idxNum, const char *fn, mq_err *err);
 /* For xFilter: reads the arguments the plan asked for after rule and as_of
 ** (argv[a...]) into r. 0, 1 when lead_id = ? is not a whole number (no row
 ** can match), or -1 when memory is short. */

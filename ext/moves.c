@@ -237,6 +237,7 @@ static int mv_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
     mq_err err;
     int a = 0;
     c->eof = 1;
+    if (mq_leadscan_unplanned(idxNum, "rule_moves", &err) != 0) return mq_vtab_err(cur->pVtab, &err);
     if (sqlite3_value_type(argv[a]) != SQLITE_TEXT) {
         mq_arg_message(&err, "rule_moves", 1, "a rule name (TEXT)", argv[a]);
         return mq_vtab_err(cur->pVtab, &err);

@@ -130,6 +130,7 @@ static int sl_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
     int a = 0;
     mq_err err;
     c->eof = 1;
+    if (mq_leadscan_unplanned(idxNum, "score_leads", &err) != 0) return fail(c, &err);
     if (sqlite3_value_type(argv[a]) != SQLITE_TEXT) {
         mq_arg_message(&err, "score_leads", 1, "a rule name (TEXT)", argv[a]);
         return fail(c, &err);

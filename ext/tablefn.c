@@ -125,15 +125,19 @@ static int tf_best_index(sqlite3_vtab *tab, sqlite3_index_info *info)
         info->aConstraintUsage[use[a]].omit = 1;
         mask |= 1 << a;
     }
+    /* A required argument missing from this plan: one the query gives but
+    ** this plan cannot use is no plan; one it does not give at all may yet be
+    ** in another plan (an OR in WHERE makes SQLite ask once per term), so
+    ** this plan costs the most and, if chosen, says so in xFilter: an error
+    ** here would end the planning early. */
+    int missing = 0;
     for (int a = 0; a < spec->required; a++) {
         if (mask & (1 << a)) continue;
         if (seen & (1 << a)) return SQLITE_CONSTRAINT;   /* given, but not usable in this plan */
-        mq_err err;
-        mq_err_set(&err, "%s: %s", spec->name, spec->usage);
-        return mq_vtab_err(tab, &err);
+        missing = 1;
     }
     info->idxNum = mask;
-    info->estimatedCost = 1000;
+    info->estimatedCost = missing ? 1e300 : 1000;
     info->estimatedRows = 100;
     return SQLITE_OK;
 }
@@ -174,6 +178,11 @@ static int tf_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
     rows_free(&c->rows);
     c->rows.ncol = ncol;
     free_args(c);
+    mq_err err;
+    if ((idxNum & ((1 << v->spec->required) - 1)) != (1 << v->spec->required) - 1) {
+        mq_err_set(&err, "%s: %s", v->spec->name, v->spec->usage);
+        return mq_vtab_err(cur->pVtab, &err);
+    }
     for (int a = 0, k = 0; a < v->nargs; a++) {
         if (!(idxNum & (1 << a))) continue;
         if (!(c->args[a] = sqlite3_value_dup(argv[k++]))) return SQLITE_NOMEM;
@@ -181,7 +190,6 @@ static int tf_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
     sqlite3_value *args[MQ_TABLEFN_MAX_ARGS] = {0};
     for (int a = 0; a < v->nargs; a++)
         if (c->args[a] && sqlite3_value_type(c->args[a]) != SQLITE_NULL) args[a] = c->args[a];
-    mq_err err;
     c->row = 0;
     if (v->spec->compute(v->conn, args, &c->rows, &err) != 0) return mq_vtab_err(cur->pVtab, &err);
     return c->rows.oom ? SQLITE_NOMEM : SQLITE_OK;

@@ -116,3 +116,11 @@ INSERT INTO stage_history(lead_id, stage, entered_at, source) VALUES
   (703, 'IQL', '2025-06-01', 'import'), (703, 'SQL', '2025-06-02', 'rule:b2b@2'), (703, 'SQL', '2025-06-05', 'manual');
 SELECT 'by rules', stage, reached, by_rules FROM funnel('2025-06-01', '2025-07-01') WHERE rank BETWEEN 2 AND 5;
 SELECT 'by rules, as of June 3', stage, reached, by_rules FROM funnel('2025-06-01', '2025-07-01', NULL, NULL, 0, '2025-06-03') WHERE rank = 4;
+-- [8] a table function joined to a table, with an OR in WHERE: SQLite plans
+-- each OR term on its own, and a plan without the required arguments is the
+-- dearest, not an error that ends the planning ("from_stage and to_stage are
+-- required" before); without them in any plan, the error is the usage
+CREATE TEMP TABLE pairs(a TEXT, b TEXT);
+INSERT INTO temp.pairs VALUES ('MQL', 'SQL');
+SELECT 'or in where', p.a, p.b, c.cohort, c.entered FROM temp.pairs p JOIN cohort_conversion(p.a, p.b, 'month', 90) c
+WHERE c.cohort = '2025-01' OR c.entered > 100;

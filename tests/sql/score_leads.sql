@@ -55,3 +55,10 @@ SELECT * FROM score_leads;
 SELECT * FROM score_leads(42);
 SELECT * FROM score_leads('nope');
 SELECT * FROM score_leads('b2b', 'next week');
+-- [6] the rule from a joined table, with an OR in WHERE: SQLite plans each
+-- term on its own, and a plan without the rule is the dearest, not an error
+-- that ends the planning ("a rule name is required" before)
+CREATE TEMP TABLE wanted(name TEXT);
+INSERT INTO temp.wanted VALUES ('b2b');
+SELECT 'or in where', count(*), sum(s.score) FROM temp.wanted w JOIN score_leads(w.name) s WHERE s.score > 60 OR s.grade = 'A';
+SELECT 'or, as scored', count(*), sum(score) FROM score_leads('b2b') WHERE score > 60 OR grade = 'A';
