@@ -96,5 +96,7 @@ extern const mq_def mq_speed_defs[];         /* speed.c: speed_to_lead */
 extern const mq_def mq_threshold_defs[];     /* threshold.c: lead_threshold */
 extern const mq_def mq_rowstream_defs[];     /* rowstream.c: mqlite_rows (an import's rows) */
 extern const mq_def mq_leadgroups_defs[];    /* leadgroups.c: lead_groups */
+extern const mq_def mq_deals_defs[];         /* deals.c: deal_summary, pipeline, loss_reasons */
+extern const mq_def mq_dealroi_defs[];       /* dealroi.c: campaign_roi */
 
 #endif

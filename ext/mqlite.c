@@ -153,6 +153,8 @@ static const mq_def *const families[] = {
     mq_speed_defs,          /* speed.c */
     mq_threshold_defs,      /* threshold.c */
     mq_leadgroups_defs,     /* leadgroups.c */
+    mq_deals_defs,          /* deals.c */
+    mq_dealroi_defs,        /* dealroi.c */
     mq_rowstream_defs,      /* rowstream.c */
     meta_defs,              /* above: last, since mqlite_version marks a complete load */
 };
