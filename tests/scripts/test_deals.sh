@@ -73,6 +73,19 @@ same html "$("$M" deals "$db" --as-of 2026-04-01 --format html | grep -c '<table
 same by "$("$M" deals "$db" --as-of 2026-04-01 --by owner --format csv | tr -d '\r' | sed -n 3,5p | cut -d, -f1,3,5,8,10 | tr '\n' ' ')" \
     "(none),1,0.0,,0.0 ana,3,1000.0,150.0,1.0 ben,3,500.0,300.0,0.5 "
 same as-of "$("$M" deals "$db" --as-of 2026-03-01 --format csv | tr -d '\r' | sed -n 3p | cut -d, -f2-6,9)" "7,3,1800.0,2,300.0,0.5"
+# the funnel shows the lost deals beside the won leads (html: escaped, in a <p>)
+same funnel "$("$M" funnel "$db" --as-of 2026-04-01 | tail -1)" \
+    "Deals (USD): 3 won, 2 lost, 2 open; win rate over closed deals 60.0 % (95 % bounds 23.1-88.2 %), 42.9 % with the open deals counted (see mqlite deals)."
+same funnel-html "$("$M" funnel "$db" --as-of 2026-01-12 --format html | tail -1)" \
+    "<p>Deals (USD): 0 won, 0 lost, 5 open; no deal closed yet.</p>"
+# the HTML report: a pipeline section with the tiles, the bars and the ageing
+"$M" report "$db" --as-of 2026-04-01 --out "$tmp/r.html"
+same report-tiles "$(grep -o '<div class="tiles"><div class="tile"><b>USD 1,500</b>.*</div></div>$' "$tmp/r.html" | sed 's/<[^>]*>/ /g; s/  */ /g')" \
+    " USD 1,500 open pipeline, 2 deals USD 600 won revenue, 3 deals USD 200 average deal size 60.0 % win rate over 5 closed deals (95 %: 23.1 %–88.2 %); 42.9 % with open deals "
+same report-ageing "$(grep -o '<tr><td>USD</td><td class="t">Prospecting</td>.\{0,120\}</tr>' "$tmp/r.html" | head -1)" \
+    '<tr><td>USD</td><td class="t">Prospecting</td><td>1</td><td>500</td><td>76</td><td>0</td><td>0</td><td>1</td><td>0</td></tr>'
+same report-bars "$(grep -o '<rect x="180" y="[0-9]*" width="[0-9.]*"' "$tmp/r.html" | tr '\n' ' ')" \
+    '<rect x="180" y="8" width="400.0" <rect x="180" y="42" width="200.0" '
 run by-bad "$M" deals "$db" --by 'owner; DROP TABLE deals'
 expect by-bad <<'OUT'
 --
