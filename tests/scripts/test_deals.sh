@@ -208,7 +208,7 @@ same upgraded "$(sqlite3 "$tmp/old.db" "SELECT count(*) FROM sqlite_schema WHERE
 # they print must be its "#   " lines; deals.db goes to the scratch directory)
 awk '/^## Deals and revenue/ { s = 1 } s && /^```sh/ { b = 1; next } b && /^```/ { exit } b { print }' README.md >"$tmp/readme.sh"
 [ -s "$tmp/readme.sh" ] || { echo "FAIL $T/readme: no sh block under '## Deals and revenue'"; fail=1; }
-sed -n 's/^#   //p' "$tmp/readme.sh" >"$tmp/readme.want"
+sed -n 's/^#   //p; s/^#$//p' "$tmp/readme.sh" >"$tmp/readme.want"
 grep -v '^#' "$tmp/readme.sh" | sed "s|deals\\.db|$tmp/readme.db|g" >"$tmp/readme.run"
 sh -eu "$tmp/readme.run" 2>&1 | sed "s|$tmp/readme.db|deals.db|g" >"$tmp/readme.got" || { echo "FAIL $T/readme: the example failed"; fail=1; }
 diff -u "$tmp/readme.want" "$tmp/readme.got" || { echo "FAIL $T/readme"; fail=1; }
