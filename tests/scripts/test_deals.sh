@@ -203,6 +203,13 @@ OUT
 "$M" init "$tmp/old.db" >/dev/null
 same upgraded "$(sqlite3 "$tmp/old.db" "SELECT count(*) FROM sqlite_schema WHERE name IN ('deals', 'deals_lead')")" 2
 
+# ---- the demo database with samples/deals-demo.sql (deals derived from its
+# stage history): the figures the README's Samples give, and a second run adds nothing
+"${MQGEN:-build/mqgen}" --leads 2000 --seed 42 --db "$tmp/demo.db" >/dev/null 2>&1
+sqlite3 "$tmp/demo.db" ".read samples/deals-demo.sql" ".read samples/deals-demo.sql"
+same demo "$("$M" deals "$tmp/demo.db" --as-of 2026-06-01 --format csv | tr -d '\r' | sed -n 3,4p | cut -d, -f1-10 | tr '\n' ' ')" \
+    "EUR,67,52,1080600.0,4,119000.0,29750.0,11,0.266666666666667,0.108974533256924 USD,287,216,4421400.0,31,829300.0,27643.3333333333,40,0.436619718309859,0.327461227451533 "
+
 # ---- the README's example, as it is written ------------------------------------
 # (the sh block of "Deals and revenue": its commands run in order, and what
 # they print must be its "#   " lines; deals.db goes to the scratch directory)
