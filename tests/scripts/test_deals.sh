@@ -180,6 +180,20 @@ same yesterday "$("$M" deals "$db" --as-of 2026-04-01 --format csv | tr -d '\r' 
 same now "$("$M" deals "$db" --as-of 2026-04-03 --format csv | tr -d '\r' | sed -n 3,4p | cut -d, -f1-9 | tr '\n' ' ')" \
     "EUR,1,1,250.0,0,0.0,,0, USD,7,0,0.0,4,1600.0,400.0,3,0.571428571428571 "
 
+# ---- samples/nightly-sync.sh imports DIR/deals.csv when there is one, twice
+# without doubling anything (the second night: every deal unchanged)
+mkdir "$tmp/night"
+cp "$F/campaigns.csv" "$F/leads.csv" "$F/stages.csv" "$tmp/night/"
+echo 'lead,type,occurred_at' >"$tmp/night/events.csv"
+"$M" export "$db" deals | grep -v '^D8,' >"$tmp/night/deals.csv"
+"$M" init "$tmp/n.db" --samples >/dev/null
+samples/nightly-sync.sh --as-of 2026-04-03 "$tmp/n.db" "$tmp/night" >"$tmp/n1" 2>&1 || { echo "FAIL $T/nightly: $(cat "$tmp/n1")"; fail=1; }
+samples/nightly-sync.sh --as-of 2026-04-03 "$tmp/n.db" "$tmp/night" >"$tmp/n2" 2>&1 || { echo "FAIL $T/nightly2: $(cat "$tmp/n2")"; fail=1; }
+same nightly "$(grep '^imported deals' "$tmp/n1" "$tmp/n2" | sed "s|$tmp/||g")" "n1:imported deals from night/deals.csv: 7 new, 0 updated, 0 unchanged, 0 bad
+n2:imported deals from night/deals.csv: 0 new, 0 updated, 7 unchanged, 0 bad"
+same nightly-funnel "$(grep '^Deals (USD)' "$tmp/n2")" \
+    "Deals (USD): 4 won, 3 lost, 0 open; win rate over closed deals 57.1 % (95 % bounds 25.0-84.2 %), 57.1 % with the open deals counted (see mqlite deals)."
+
 # ---- export -> import -> export -------------------------------------------------
 "$M" export "$db" deals --out "$tmp/e1.csv"
 "$M" init "$tmp/r.db" >/dev/null
