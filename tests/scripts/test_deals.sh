@@ -214,6 +214,12 @@ expect old <<'OUT'
 mqlite deals: TMP/old.db has no deals table (it was made by an older mqlite): run mqlite init TMP/old.db, then mqlite import TMP/old.db deals FILE
 [exit 1]
 OUT
+run old-import "$M" import "$tmp/old.db" deals "$F/deals.csv" --values "$V"
+expect old-import <<'OUT'
+--
+mqlite import: TMP/old.db has no deals table (it was made by an older mqlite): run mqlite init TMP/old.db to upgrade
+[exit 1]
+OUT
 "$M" init "$tmp/old.db" >/dev/null
 same upgraded "$(sqlite3 "$tmp/old.db" "SELECT count(*) FROM sqlite_schema WHERE name IN ('deals', 'deals_lead')")" 2
 
