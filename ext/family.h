@@ -99,5 +99,7 @@ extern const mq_def mq_leadgroups_defs[];    /* leadgroups.c: lead_groups */
 extern const mq_def mq_acct_defs[];          /* acctsql.c: email_domain, company_key, ... */
 extern const mq_def mq_acctscore_defs[];     /* acctscore.c: account_scores */
 extern const mq_def mq_attribution_defs[];   /* attribution.c: attribution */
+extern const mq_def mq_deals_defs[];         /* deals.c: deal_summary, pipeline, loss_reasons */
+extern const mq_def mq_dealroi_defs[];       /* dealroi.c: campaign_roi */
 
 #endif

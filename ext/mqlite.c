@@ -154,6 +154,8 @@ static const mq_def *const families[] = {
     mq_threshold_defs,      /* threshold.c */
     mq_leadgroups_defs,     /* leadgroups.c */
     mq_attribution_defs,    /* attribution.c */
+    mq_deals_defs,          /* deals.c */
+    mq_dealroi_defs,        /* dealroi.c */
     mq_rowstream_defs,      /* rowstream.c */
     mq_acct_defs,           /* acctsql.c */
     mq_acctscore_defs,      /* acctscore.c */

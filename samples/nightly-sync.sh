@@ -17,8 +17,9 @@ usage() {
     cat <<'USAGE'
 usage: nightly-sync.sh [--rule NAME] [--as-of DATE] [--report FILE] [--lock-wait S] DB DIR
 
-Imports DIR/campaigns.csv (if there is one), DIR/leads.csv, DIR/events.csv
-and DIR/stages.csv into DB in that order, scores the leads with rule NAME
+Imports DIR/campaigns.csv (if there is one), DIR/leads.csv, DIR/events.csv,
+DIR/stages.csv and DIR/deals.csv (if there is one; its status column says
+open, won or lost, as mqlite export DB deals writes it) into DB in that order, scores the leads with rule NAME
 (default b2b) as of DATE (default now), prints the funnel, and with --report
 writes the HTML report to FILE. Exit status: that of the first step that
 failed (75: another sync of DB holds the lock).
@@ -76,6 +77,8 @@ echo "nightly-sync: $db from $dir, $(date -u '+%Y-%m-%d %H:%M:%S') UTC"
 for kind in leads events stages; do
     step "import $kind" "$mqlite" import "$db" "$kind" "$dir/$kind.csv"
 done
+# (deals after the leads they name)
+[ ! -f "$dir/deals.csv" ] || step "import deals" "$mqlite" import "$db" deals "$dir/deals.csv"
 step "score" "$mqlite" score "$db" --rule "$rule" ${asof:+--as-of "$asof"}
 step "funnel" "$mqlite" funnel "$db"
 if [ -n "$report" ]; then

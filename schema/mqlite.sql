@@ -256,6 +256,31 @@ INSERT OR IGNORE INTO mqlite_stage_aliases(alias, stage) VALUES
     ('recycled', 'nurture'), ('nurturing', 'nurture'), ('recycle', 'nurture'),
     ('unqualified', 'disqualified'), ('dq', 'disqualified'), ('rejected', 'disqualified');
 
+-- ---- Deals (issue 17) ------------------------------------------------------
+-- The opportunity a lead becomes: its value, and whether it was won or lost.
+-- A deal's status is mqlite's own three (open, won, lost); stage is the CRM's
+-- deal stage as given. amount is in currency (ISO 4217, three letters):
+-- mqlite never adds amounts of two currencies together (the reports give a
+-- row per currency). `mqlite import DB deals FILE` syncs it by external_id;
+-- `mqlite init` on an older database adds it (IF NOT EXISTS).
+CREATE TABLE IF NOT EXISTS deals (
+    id           INTEGER PRIMARY KEY,
+    external_id  TEXT UNIQUE,                       -- the CRM's opportunity id
+    lead_id      INTEGER REFERENCES leads(id) ON DELETE SET NULL,
+    account      TEXT,                              -- the CRM's account name as given
+    name         TEXT,
+    amount       REAL CHECK (amount IS NULL OR amount >= 0),
+    currency     TEXT NOT NULL DEFAULT 'USD' CHECK (length(currency) = 3),
+    status       TEXT NOT NULL CHECK (status IN ('open', 'won', 'lost')),
+    stage        TEXT,                              -- the CRM's deal stage (Prospecting, Engaging, ...)
+    created_at   TEXT NOT NULL CHECK (datetime(created_at) IS NOT NULL),
+    closed_at    TEXT CHECK (closed_at IS NULL OR datetime(closed_at) IS NOT NULL),
+    loss_reason  TEXT,
+    owner        TEXT,
+    product      TEXT
+);
+CREATE INDEX IF NOT EXISTS deals_lead ON deals(lead_id);
+
 -- ---- No stored views ---------------------------------------------------------
 -- The views are TEMP views in schema/views.sql, made by a connection that
 -- reads it (`.read schema/views.sql` after `.load`). A stored view that calls

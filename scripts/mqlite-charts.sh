@@ -9,6 +9,7 @@
 #   funnel_section, trend_section, campaign_section, speed_section
 #                     SQL whose rows, one column each, are the section's HTML
 #   attribution_section  SQL making its own temp tables (attr, attrp) and its HTML
+#   pipeline_section  the same for the deals (only where a deals table has rows)
 # The SQL binds :from, :to, :as_of, :touch and :sla (never pasted); every text
 # from the database goes through H, so it reaches the page HTML-escaped. It
 # uses nothing of the sqlite3 shell's own (no generate_series): Python runs it too.
@@ -221,5 +222,48 @@ before the latest. Each column adds up to the MQLs; MQLs without a touch are (no
             || iif((SELECT count(*) FROM temp.attrp) > 15, printf('; the 15 campaigns with the most linear credit of %,d',
                    (SELECT count(*) FROM temp.attrp)), '')
             || '. Credits rounded to two decimals here; mqlite attribution gives them exactly.</p>' END || '</section>';
+# Pipeline (issue 17): the deals, as of :as_of, for a database that has them
+# (mqlite report calls this only then: a report without deals is as before).
+# Per currency, tiles: the open pipeline, won revenue, average deal size and
+# the win rate over closed deals beside the rate with the open deals; then
+# the open value per stage as bars (each currency scaled to its own largest
+# stage: amounts of two currencies are never put on one scale), and the
+# stages' ageing. Reads deal_summary() and pipeline().
+pipeline_section() {
+    cat <<SQL
+CREATE TEMP TABLE ds AS SELECT * FROM deal_summary(:as_of);
+CREATE TEMP TABLE pl AS SELECT row_number() OVER (ORDER BY currency, value DESC, stage) - 1 AS i, *,
+    value / max((SELECT max(value) FROM pipeline(:as_of) x WHERE x.currency = p.currency), 1e-9) AS share
+    FROM pipeline(:as_of) p;
+SELECT '<section id="pipeline"><h2>Pipeline and revenue</h2>
+<p class="note">Deals as of ' || coalesce($(H :as_of), 'now') || '. The win rate is over closed deals, won / (won + lost),
+with its 95 % interval; beside it the rate with the open deals counted. Each currency on its own: amounts in
+different currencies are never added.</p>';
+SELECT '<div class="tiles">'
+    || printf('<div class="tile"><b>%s %,d</b><span>open pipeline, %,d %s%s</span></div>', $(H currency), CAST(round(pipeline_value) AS INTEGER), open,
+              iif(open = 1, 'deal', 'deals'), coalesce((SELECT printf(' (%,d without an amount)', sum(no_amount)) FROM temp.pl
+                                                        WHERE pl.currency = ds.currency HAVING sum(no_amount) > 0), ''))
+    || printf('<div class="tile"><b>%s %,d</b><span>won revenue, %,d deals</span></div>', $(H currency), CAST(round(won_revenue) AS INTEGER), won)
+    || printf('<div class="tile"><b>%s</b><span>average deal size</span></div>',
+              coalesce($(H currency) || ' ' || printf('%,d', CAST(round(avg_deal_size) AS INTEGER)), '–'))
+    || printf('<div class="tile"><b>%s</b><span>win rate over %,d closed deals (95 %%: %s); %s with open deals</span></div>',
+              $(P win_rate), won + lost, iif(win_rate IS NULL, '–', $(P win_rate_low) || '–' || $(P win_rate_high)), $(P win_rate_with_open))
+    || '</div>'
+FROM temp.ds ORDER BY currency;
+SELECT CASE WHEN (SELECT count(*) FROM temp.pl) = 0 THEN '<p class="empty">No open deals.</p>'
+    ELSE printf('<svg id="pipeline-chart" viewBox="0 0 920 %d" role="img" aria-label="Open pipeline by stage">', 8 + 34 * (SELECT count(*) FROM temp.pl))
+      || (SELECT group_concat(
+             printf('<text x="168" y="%d" text-anchor="end" font-size="14" fill="#243b53">%s</text>', 8 + 34 * i + 19,
+                    $(H "currency || ' · ' || coalesce(stage, '(none)')"))
+          || printf('<rect x="180" y="%d" width="%.1f" height="26" rx="3" fill="#2f6eb5"/>', 8 + 34 * i, max(share * 400, 2))
+          || printf('<text x="%.1f" y="%d" font-size="13" fill="#102a43">%s %,d · %,d %s · %.0f days old on average</text>',
+                    188 + max(share * 400, 2), 8 + 34 * i + 18, $(H currency), CAST(round(value) AS INTEGER), deals, iif(deals = 1, 'deal', 'deals'), avg_age_days), '')
+          FROM (SELECT * FROM temp.pl ORDER BY i))
+      || '</svg><table id="pipeline-table"><tr><th>currency</th><th>stage</th><th>deals</th><th>value</th><th>average age (days)</th>'
+      || '<th>0–30 days</th><th>31–60</th><th>61–90</th><th>over 90</th></tr>'
+      || (SELECT group_concat(printf('<tr><td>%s</td><td class="t">%s</td><td>%,d</td><td>%,d</td><td>%.0f</td><td>%,d</td><td>%,d</td><td>%,d</td><td>%,d</td></tr>',
+              $(H currency), $(H "coalesce(stage, '(none)')"), deals, CAST(round(value) AS INTEGER), avg_age_days, age_0_30, age_31_60, age_61_90, age_over_90), '')
+          FROM (SELECT * FROM temp.pl ORDER BY i))
+      || '</table>' END || '</section>';
 SQL
 }

@@ -165,7 +165,7 @@ is "campaigns do not name leads" 0 ""
 
 # ---- the command line ---------------------------------------------------------------
 ran "$M" export "$b" lead
-is "KIND lead" 2 "mqlite export: KIND is leads, events, stages, campaigns or scores, found 'lead'
+is "KIND lead" 2 "mqlite export: KIND is leads, events, stages, campaigns, deals or scores, found 'lead'
 (see mqlite export --help)"
 ran "$M" export "$b"
 is "no KIND" 2 "mqlite export: expected DB KIND
