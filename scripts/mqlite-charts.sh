@@ -222,6 +222,9 @@ before the latest. Each column adds up to the MQLs; MQLs without a touch are (no
             || iif((SELECT count(*) FROM temp.attrp) > 15, printf('; the 15 campaigns with the most linear credit of %,d',
                    (SELECT count(*) FROM temp.attrp)), '')
             || '. Credits rounded to two decimals here; mqlite attribution gives them exactly.</p>' END || '</section>';
+SQL
+}
+
 # Pipeline (issue 17): the deals, as of :as_of, for a database that has them
 # (mqlite report calls this only then: a report without deals is as before).
 # Per currency, tiles: the open pipeline, won revenue, average deal size and
