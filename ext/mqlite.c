@@ -154,6 +154,7 @@ static const mq_def *const families[] = {
     mq_threshold_defs,      /* threshold.c */
     mq_leadgroups_defs,     /* leadgroups.c */
     mq_rowstream_defs,      /* rowstream.c */
+    mq_route_defs,          /* route.c */
     meta_defs,              /* above: last, since mqlite_version marks a complete load */
 };
 #define NFAMILIES (sizeof families / sizeof *families)

@@ -521,12 +521,16 @@ static int dsl_recycle(lua_State *L)
     return 0;
 }
 
+/* route { ... }: routedsl.c */
+static int dsl_route(lua_State *L) { return mq_dsl_route(L, builder(L, "route")); }
+
 /* ---- the language's table and the build's life --------------------------------------- */
 
 static const luaL_Reg dsl_funcs[] = {
     {"fit", dsl_fit}, {"event", dsl_event}, {"signal", dsl_signal},
     {"thresholds", dsl_thresholds}, {"decay", dsl_decay}, {"grades", dsl_grades},
     {"group", dsl_group}, {"caps", dsl_caps}, {"recycle", dsl_recycle},
+    {"route", dsl_route},
     {NULL, NULL},
 };
 

@@ -138,6 +138,7 @@ typedef struct mq_prog {
     int recycle_declared;
     double requalify_days, stale_days;           /* 0 = never (recycle()) */
     char *stale_to;                              /* set when stale_days is */
+    char *route;                      /* route { }, as JSON (routedsl.c); NULL when none */
     int has_fn;                       /* some condition is a Lua function */
     mq_call_fn call;
     void *call_ud;
