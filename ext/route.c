@@ -369,22 +369,24 @@ static void plan_free(plan *p)
     if (p->m) mq_stages_release(p->m);
 }
 
-/* The rule's route as JSON, or NULL (err unset) when it declares none. */
-static json_t *route_of(mq_conn *conn, const char *fn, const char *name, mq_err *err)
+/* The rule's route as JSON into *out (NULL when it declares none). Returns 0,
+** or -1 with err set. */
+static int route_of(mq_conn *conn, const char *fn, const char *name, json_t **out, mq_err *err)
 {
+    *out = NULL;
     mq_rule *r = mq_conn_rule(conn, fn, name, err);
-    if (!r) return NULL;
+    if (!r) return -1;
     const char *src = mq_rule_prog(r)->route;
-    json_t *j = src ? json_loads(src, 0, NULL) : NULL;
-    if (src && !j) mq_err_nomem(err);
+    int rc = 0;
+    if (src && !(*out = json_loads(src, 0, NULL))) rc = mq_err_nomem(err);
     mq_rule_release(r);
-    return j;
+    return rc;
 }
 
 static int plan_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_err *err)
 {
     static const char fn[] = "route_plan";
-    if (sqlite3_value_type(args[0]) == SQLITE_NULL) return 0;
+    if (!args[0] || sqlite3_value_type(args[0]) == SQLITE_NULL) return 0;   /* (= NULL reaches no row) */
     if (sqlite3_value_type(args[0]) != SQLITE_TEXT) return mq_arg_message(err, fn, 1, "a rule's name (TEXT)", args[0]);
     double as_of = mq_time_now(), given;
     int has;
@@ -393,7 +395,8 @@ static int plan_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_e
     const char *rule = (const char *)sqlite3_value_text(args[0]);
     plan p = {.conn = conn, .fn = fn, .err = err};
     int rc = -1;
-    if (!(p.route = route_of(conn, fn, rule, err))) return err->msg[0] || err->nomem ? -1 : 0;
+    if (route_of(conn, fn, rule, &p.route, err) != 0) return -1;
+    if (!p.route) return 0;                           /* no route { }: no one to assign */
     if (!(p.last = json_object()) || !(p.m = mq_conn_stages(conn, err))) {
         if (!p.last) mq_err_nomem(err);
         goto done;
@@ -435,14 +438,20 @@ static const mq_tablefn plan_fn = {
 };
 
 /* rule_route(rule): the rule's route { } as JSON (territory keys in lower
-** case), NULL when it declares none: to read what the rule says. */
+** case, keys sorted), NULL when it declares none: to read what the rule says. */
 static void fn_rule_route(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
     mq_rule *r = mq_rule_arg(ctx, "rule_route", argv, 0);
     if (!r) return;
     const char *src = mq_rule_prog(r)->route;
-    if (src) sqlite3_result_text(ctx, src, -1, SQLITE_TRANSIENT);
+    /* (keys sorted: Lua's table order varies from one state to the next) */
+    json_t *j = src ? json_loads(src, 0, NULL) : NULL;
+    char *text = j ? json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
+    if (text) sqlite3_result_text(ctx, text, -1, SQLITE_TRANSIENT);
+    else if (src) sqlite3_result_error_nomem(ctx);
+    free(text);
+    json_decref(j);
     mq_rule_release(r);
 }
 

@@ -171,6 +171,8 @@ static void read_teams(lua_State *L, jbuf *b, int t, int members)
     mq_prog *p = b->p;
     int n = 0;
     puts_(L, b, "\"teams\":{");
+    lua_newtable(L);                                  /* lower-case territory -> key */
+    int seen = lua_gettop(L);
     lua_pushnil(L);
     while (lua_next(L, t)) {
         size_t kn, vn;
@@ -185,6 +187,18 @@ static void read_teams(lua_State *L, jbuf *b, int t, int members)
             luaL_error(L, "route: %s names team '%s', which members does not list", what, team);
         lua_pop(L, 1);
         char *low = mq_conv_lower(L, p, key, kn);
+        lua_pushlstring(L, low, kn);                  /* territories differ in more than case */
+        if (lua_rawget(L, seen) != LUA_TNIL) {
+            mq_prog_mem(p, low, 0);
+            const char *other = lua_tostring(L, -1);   /* named in a fixed order: Lua's varies */
+            int first = strcmp(key, other) < 0;
+            luaL_error(L, "route: teams.%s and teams.%s name the same territory (case does not count)",
+                       first ? key : other, first ? other : key);
+        }
+        lua_pop(L, 1);
+        lua_pushlstring(L, low, kn);
+        lua_pushvalue(L, -3);                         /* the key as the rule wrote it */
+        lua_rawset(L, seen);
         if (n > 1) puts_(L, b, ",");
         put_str(L, b, low, kn);
         mq_prog_mem(p, low, 0);
@@ -193,6 +207,7 @@ static void read_teams(lua_State *L, jbuf *b, int t, int members)
         lua_pop(L, 1);
     }
     if (n == 0) luaL_error(L, "route: teams expected at least one territory (\"*\" for every one)");
+    lua_pop(L, 1);
     puts_(L, b, "}");
 }
 
