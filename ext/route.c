@@ -217,6 +217,10 @@ static int read_assignments(plan *p, const char *rule)
 ** assignment: the earliest of each, as of as_of. */
 static int read_dues(plan *p, const char *rule, int rank, double as_of)
 {
+    /* route { from = }: a lead that qualified before it is not routed */
+    double from = -INFINITY;
+    json_t *fj = json_object_get(p->route, "from");
+    if (fj && mq_time_parse(json_string_value(fj), json_string_length(fj), &from) != 0) from = -INFINITY;
     sqlite3_stmt *st;
     if (prepare(p, "stage_history",
                 "SELECT h.lead_id, h.stage, h.entered_at, h.source FROM stage_history h"
@@ -248,6 +252,12 @@ static int read_dues(plan *p, const char *rule, int rank, double as_of)
         if (!(d->at = strdup(ts))) { p->ndue--; rc = mq_err_nomem(p->err); break; }
     }
     sqlite3_finalize(st);
+    int kept = 0;                                     /* the leads that qualified before `from` are not due */
+    for (int i = 0; i < p->ndue; i++) {
+        if (p->dues[i].t < from) free(p->dues[i].at);
+        else p->dues[kept++] = p->dues[i];
+    }
+    p->ndue = kept;
     return rc < 0 ? -1 : 0;
 }
 

@@ -9,6 +9,7 @@
 **       members = { emea = { "anna", "ben" }, amer = { "cara", "dan" } },
 **       capacity = { anna = 50 },  -- open assignments at most; unlisted: no limit
 **       keep_owner = true,       -- a lead that has an owner keeps it
+**       from = "2026-12-01",     -- only leads qualified from then on (default: all)
 **     }
 **
 ** It is data, never code: every value must be a string, a number, a boolean or
@@ -27,6 +28,7 @@
 #include "ruledsl.h"
 #include "luaconv.h"
 #include "luaguard.h"
+#include "mqtime.h"
 
 #include <lauxlib.h>
 #include <math.h>
@@ -94,7 +96,7 @@ static int raw_field(lua_State *L, int t, const char *key)
 
 static void check_keys(lua_State *L, int t)
 {
-    static const char *const known[] = {"when", "by", "teams", "members", "capacity", "keep_owner", NULL};
+    static const char *const known[] = {"when", "by", "teams", "members", "capacity", "keep_owner", "from", NULL};
     lua_pushnil(L);
     while (lua_next(L, t)) {
         lua_pop(L, 1);
@@ -103,7 +105,7 @@ static void check_keys(lua_State *L, int t)
         if (lua_type(L, -1) == LUA_TSTRING)
             for (int i = 0; known[i] && !ok; i++) ok = strcmp(lua_tostring(L, -1), known[i]) == 0;
         if (!ok)
-            luaL_error(L, "route: unknown key '%s' (known: when, by, teams, members, capacity, keep_owner)",
+            luaL_error(L, "route: unknown key '%s' (known: when, by, teams, members, capacity, keep_owner, from)",
                        lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : luaL_typename(L, -1));
     }
 }
@@ -262,6 +264,19 @@ int mq_dsl_route(lua_State *L, mq_build *r)
     s = check_name(L, p, -1, "by", &n);
     puts_(L, &b, ",\"by\":");
     put_str(L, &b, s, n);
+    lua_pop(L, 1);
+    /* from: a rule that has run for a year, given a route, would otherwise
+    ** route every lead it ever qualified, oldest first */
+    if (raw_field(L, 1, "from") != LUA_TNIL) {
+        double t;
+        s = check_name(L, p, -1, "from", &n);
+        if (mq_time_parse(s, n, &t) != 0)
+            luaL_error(L, "route: from expected a date (YYYY-MM-DD or an ISO-8601 date and time), found '%s'", s);
+        char iso[32];
+        mq_time_format(t, iso);
+        puts_(L, &b, ",\"from\":");
+        put_str(L, &b, iso, strlen(iso));
+    }
     lua_pop(L, 1);
     if (raw_field(L, 1, "keep_owner") != LUA_TNIL && lua_type(L, -1) != LUA_TBOOLEAN)
         luaL_error(L, "route: keep_owner expected true or false, found %s", luaL_typename(L, -1));

@@ -134,3 +134,15 @@ SELECT 'big1', rule_route('big1');
 SELECT 'big2', rule_route('big2');
 SELECT 'big3', rule_route('big3');
 SELECT 'the largest allowed fits the budget', length(rule_route('big4')) FROM mqlite_rules WHERE name = 'big4';
+-- [a12] from: leads qualified before it are not routed (a rule that has run for a year, given a route)
+INSERT INTO mqlite_rules(name, source) VALUES ('late', 'thresholds { MQL = 50 }
+event("demo_request", 50)
+route { by = "country", from = "2026-01-02T10:30", teams = { ["*"] = "t" }, members = { t = { "a" } } }');
+INSERT INTO leads(id, created_at, country) VALUES (40, '2026-01-01', 'DE'), (41, '2026-01-01', 'DE');
+INSERT INTO events(lead_id, type, occurred_at) VALUES (40, 'demo_request', '2026-01-02 10:00:00'), (41, 'demo_request', '2026-01-02 11:00:00');
+INSERT INTO stage_history(lead_id, stage, entered_at, source, reason)
+SELECT lead_id, stage, entered_at, 'rule:late@1', reason FROM rule_moves('late', '2026-01-04') WHERE lead_id >= 40;
+SELECT rule_route('late') ->> '$.from';
+SELECT lead_id, owner, assigned_at FROM route_plan('late', '2026-01-04');
+INSERT INTO mqlite_rules(name, source) VALUES ('late2', 'route { by = "country", from = "soon", teams = { ["*"] = "t" }, members = { t = { "a" } } }');
+SELECT rule_route('late2');
