@@ -76,6 +76,22 @@ emea,chloe,12,10,10
 emea,(overflow),562,478,
 all,,1469,1258,"
 
+# a stranger's options: bound, never pasted; each refused with its own words
+err() { rc=0; "$M" assignments "$@" >/dev/null 2>"$tmp/err" || rc=$?; echo "$rc: $(cat "$tmp/err")"; }
+same "assignments --rule (injection)" "$(err "$tmp/b.db" --rule "x'; DROP TABLE leads; --")" \
+    "1: mqlite assignments: no rule named 'x'; DROP TABLE leads; --' (mqlite rule DB list shows the rules)"
+same "assignments --as-of" "$(err "$tmp/b.db" --as-of soon)" \
+    "1: mqlite assignments: --as-of expects a date (YYYY-MM-DD, an ISO-8601 date and time, or unix seconds; years 0 to 9999), found 'soon'"
+sqlite3 "$tmp/old.db" "CREATE TABLE leads(id INTEGER PRIMARY KEY)"
+same "assignments on an older database" "$(err "$tmp/old.db")" \
+    "1: mqlite assignments: $tmp/old.db was made by an older mqlite: run mqlite init on it first (it adds lead_assignments)"
+same "leads after the injection" "$(sqlite3 "$tmp/b.db" "SELECT count(*) FROM leads")" 10000
+for f in csv json markdown html table; do
+    "$M" assignments "$tmp/b.db" --as-of "$asof" --format "$f" >"$tmp/f.$f" 2>&1 || bad "assignments --format $f: $(cat "$tmp/f.$f")"
+done
+grep -q '"owner":"(overflow)","assigned":562' "$tmp/f.json" || bad "assignments --format json: $(head -c 300 "$tmp/f.json")"
+grep -q '^| emea | anna       | 11       | 10   | 10 ' "$tmp/f.markdown" || bad "assignments --format markdown: $(head -n 5 "$tmp/f.markdown")"
+
 # ---- 3. keep_owner, the rotation across runs, nothing twice, two at once ------------------
 sed 's/^  when = "MQL",/&\n  keep_owner = true,/' "$rule" >"$tmp/keep.lua"
 cp "$tmp/base.db" "$tmp/k.db"
