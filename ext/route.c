@@ -25,6 +25,7 @@
 ** The rotation's pointer is thus the database's own last assignment, not a
 ** counter that could drift from it: the next night continues where this one
 ** stopped, and a full run over all the data gives what the nightly runs gave.
+** A member the rule no longer lists restarts the rotation at the first.
 ** Plain rotation (not "fewest open first") keeps the count of leads each
 ** member gets within one of the others' when no capacity binds, whoever
 ** closes faster.
@@ -427,7 +428,8 @@ static int plan_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_e
         p.caps[p.ncaps].name = name;
         p.caps[p.ncaps++].cap = json_number_value(v);
     }
-    if (read_closing(&p, as_of) || (qsort(p.cl, (size_t)p.ncl, sizeof *p.cl, cmp_closing), 0) ||
+    /* (the closing entries matter only to capacity: a route without it skips that scan) */
+    if ((p.ncaps && (read_closing(&p, as_of) || (qsort(p.cl, (size_t)p.ncl, sizeof *p.cl, cmp_closing), 0))) ||
         read_assignments(&p, rule) || read_dues(&p, rule, p.m->st[w].rank, as_of))
         goto done;
     qsort(p.dues, (size_t)p.ndue, sizeof *p.dues, cmp_due);
