@@ -133,6 +133,10 @@ INSERT INTO mqlite_rules(name, source) VALUES
 SELECT 'big1', rule_route('big1');
 SELECT 'big2', rule_route('big2');
 SELECT 'big3', rule_route('big3');
+-- [h3] one list of 1,000 members shared by 1,000 teams: cheap for Lua to build, a million names for route to read: its own charge stops it
+INSERT INTO mqlite_rules(name, source) VALUES
+  ('big5', 'local l = {} for i = 1, 1000 do l[i] = "m" .. i end local m = {} for t = 1, 1000 do m["t" .. t] = l end route { by = "country", teams = { ["*"] = "t1" }, members = m }');
+SELECT 'big5', rule_route('big5');
 SELECT 'the largest allowed fits the budget', length(rule_route('big4')) FROM mqlite_rules WHERE name = 'big4';
 -- [a12] from: leads qualified before it are not routed (a rule that has run for a year, given a route)
 INSERT INTO mqlite_rules(name, source) VALUES ('late', 'thresholds { MQL = 50 }
