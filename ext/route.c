@@ -1,6 +1,6 @@
 /*
-** route.c — who gets a newly qualified lead: route_plan(rule [, as_of]) and
-** rule_route(rule).
+** route.c — who gets a newly qualified lead: route_plan(rule [, as_of
+** [, moves]]) and rule_route(rule).
 **
 **     SELECT lead_id, owner, team, assigned_at, reason FROM route_plan('b2b', '2026-11-30 02:00:00');
 **
@@ -12,6 +12,8 @@
 ** as_of, and it has no row in lead_assignments yet (any rule's: a lead has
 ** one owner, given once, ever). Its assigned_at is that entry's entered_at,
 ** so assignments are dated by the data, as moves are, never by the run.
+** moves (a dry run's, which it does not write) adds entries as if they were
+** in stage_history: a JSON array of [lead_id, stage, entered_at, version].
 **
 ** Due leads are taken in the order they qualified (time, then lead id). Each:
 **   - keep_owner and leads.owner set: that owner, reason 'kept owner';
@@ -214,9 +216,87 @@ static int read_assignments(plan *p, const char *rule)
     return rc < 0 ? -1 : 0;
 }
 
+/* Adds the entry (lead, stage s, time text ts) to the dues when it is at
+** the route's stage or beyond, by as_of; d is the lead's due so far, or NULL.
+** Returns 0, or -1 with err set. */
+static int add_entry(plan *p, due *d, sqlite3_int64 lead, const char *s, size_t sn, const char *ts, size_t tn,
+                     sqlite3_int64 version, int rank, double as_of)
+{
+    double t;
+    int i = s ? mq_stages_find(p->m, s, sn) : -1;
+    if (i < 0 || !p->m->st[i].on_path || p->m->st[i].rank < rank) return 0;
+    if (!ts || mq_time_parse(ts, tn, &t) != 0 || t > as_of) return 0;
+    if (d) {
+        if (t >= d->t) return 0;
+        free(d->at);
+    } else {
+        if (grow((void **)&p->dues, p->ndue, &p->rdue, sizeof *p->dues)) return mq_err_nomem(p->err);
+        d = &p->dues[p->ndue++];
+    }
+    d->lead = lead;
+    d->t = t;
+    d->version = version;
+    if (!(d->at = malloc(tn + 1))) { d->at = NULL; d->t = INFINITY; return mq_err_nomem(p->err); }
+    memcpy(d->at, ts, tn);
+    d->at[tn] = '\0';
+    return 0;
+}
+
+static int cmp_due_lead(const void *a, const void *b)
+{
+    const due *x = a, *y = b;
+    return (x->lead > y->lead) - (x->lead < y->lead);
+}
+
+/* A dry run's moves (route_plan's third argument), which are not in
+** stage_history: a JSON array of [lead_id, stage, entered_at, version]. */
+static int add_moves(plan *p, sqlite3_value *arg, int rank, double as_of)
+{
+    if (!arg || sqlite3_value_type(arg) == SQLITE_NULL) return 0;
+    json_t *j = NULL;
+    if (sqlite3_value_type(arg) == SQLITE_TEXT)
+        j = json_loadb((const char *)sqlite3_value_text(arg), (size_t)sqlite3_value_bytes(arg), 0, NULL);
+    size_t n = json_array_size(j);
+    for (size_t i = 0; i < n; i++) {
+        json_t *e = json_array_get(j, i);
+        json_t *l = json_array_get(e, 0), *s = json_array_get(e, 1), *t = json_array_get(e, 2), *v = json_array_get(e, 3);
+        if (!json_is_integer(l) || !json_is_string(s) || !json_is_string(t) || (v && !json_is_integer(v) && !json_is_null(v))) {
+            n = 0;
+            break;
+        }
+    }
+    if (!json_is_array(j) || (n == 0 && json_array_size(j) > 0)) {
+        json_decref(j);
+        return mq_arg_message(p->err, p->fn, 3, "a JSON array of [lead_id, stage, entered_at, version]", arg);
+    }
+    sqlite3_stmt *has;
+    if (prepare(p, "lead_assignments", "SELECT 1 FROM lead_assignments WHERE lead_id = ?1", &has)) { json_decref(j); return -1; }
+    qsort(p->dues, (size_t)p->ndue, sizeof *p->dues, cmp_due_lead);
+    int rc = 0, sorted = p->ndue;                   /* dues[0..sorted) are in lead order */
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        json_t *e = json_array_get(j, i);
+        due key = {.lead = (sqlite3_int64)json_integer_value(json_array_get(e, 0))};
+        due *d = bsearch(&key, p->dues, (size_t)sorted, sizeof *p->dues, cmp_due_lead);
+        for (int k = sorted; !d && k < p->ndue; k++) if (p->dues[k].lead == key.lead) d = &p->dues[k];
+        if (!d) {
+            sqlite3_reset(has);
+            sqlite3_bind_int64(has, 1, key.lead);
+            int st = step(p, has, "lead_assignments");
+            if (st < 0) { rc = -1; break; }
+            if (st == SQLITE_ROW) continue;         /* assigned already */
+        }
+        json_t *s = json_array_get(e, 1), *t = json_array_get(e, 2), *v = json_array_get(e, 3);
+        rc = add_entry(p, d, key.lead, json_string_value(s), json_string_length(s), json_string_value(t),
+                       json_string_length(t), json_is_integer(v) ? (sqlite3_int64)json_integer_value(v) : 0, rank, as_of);
+    }
+    sqlite3_finalize(has);
+    json_decref(j);
+    return rc;
+}
+
 /* The rule's entries at the route's stage or beyond, of leads with no
 ** assignment: the earliest of each, as of as_of. */
-static int read_dues(plan *p, const char *rule, int rank, double as_of)
+static int read_dues(plan *p, const char *rule, int rank, double as_of, sqlite3_value *moves)
 {
     /* route { from = }: a lead that qualified before it is not routed */
     double from = -INFINITY;
@@ -231,31 +311,18 @@ static int read_dues(plan *p, const char *rule, int rank, double as_of)
     sqlite3_bind_text(st, 1, rule, -1, SQLITE_STATIC);
     int rc;
     while ((rc = step(p, st, "stage_history")) == SQLITE_ROW) {
-        double t;
-        const char *ts = (const char *)sqlite3_column_text(st, 2);
-        const char *s = (const char *)sqlite3_column_text(st, 1);
-        int i = s ? mq_stages_find(p->m, s, (size_t)sqlite3_column_bytes(st, 1)) : -1;
-        if (i < 0 || !p->m->st[i].on_path || p->m->st[i].rank < rank) continue;
-        if (!ts || mq_time_parse(ts, (size_t)sqlite3_column_bytes(st, 2), &t) != 0 || t > as_of) continue;
         sqlite3_int64 lead = sqlite3_column_int64(st, 0);
-        due *d = p->ndue ? &p->dues[p->ndue - 1] : NULL;
-        if (d && d->lead == lead) {
-            if (t >= d->t) continue;
-            free(d->at);
-        } else {
-            if (grow((void **)&p->dues, p->ndue, &p->rdue, sizeof *p->dues)) { rc = mq_err_nomem(p->err); break; }
-            d = &p->dues[p->ndue++];
-        }
-        const char *src = (const char *)sqlite3_column_text(st, 3), *v = strchr(src, '@');
-        d->lead = lead;
-        d->t = t;
-        d->version = v ? strtoll(v + 1, NULL, 10) : 0;
-        if (!(d->at = strdup(ts))) { p->ndue--; rc = mq_err_nomem(p->err); break; }
+        due *d = p->ndue && p->dues[p->ndue - 1].lead == lead ? &p->dues[p->ndue - 1] : NULL;
+        const char *src = (const char *)sqlite3_column_text(st, 3), *v = src ? strchr(src, '@') : NULL;
+        if (add_entry(p, d, lead, (const char *)sqlite3_column_text(st, 1), (size_t)sqlite3_column_bytes(st, 1),
+                      (const char *)sqlite3_column_text(st, 2), (size_t)sqlite3_column_bytes(st, 2),
+                      v ? strtoll(v + 1, NULL, 10) : 0, rank, as_of)) { rc = -1; break; }
     }
     sqlite3_finalize(st);
+    if (rc >= 0 && add_moves(p, moves, rank, as_of)) rc = -1;
     int kept = 0;                                     /* the leads that qualified before `from` are not due */
     for (int i = 0; i < p->ndue; i++) {
-        if (p->dues[i].t < from) free(p->dues[i].at);
+        if (p->dues[i].t < from || !p->dues[i].at) free(p->dues[i].at);
         else p->dues[kept++] = p->dues[i];
     }
     p->ndue = kept;
@@ -430,7 +497,7 @@ static int plan_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_e
     }
     /* (the closing entries matter only to capacity: a route without it skips that scan) */
     if ((p.ncaps && (read_closing(&p, as_of) || (qsort(p.cl, (size_t)p.ncl, sizeof *p.cl, cmp_closing), 0))) ||
-        read_assignments(&p, rule) || read_dues(&p, rule, p.m->st[w].rank, as_of))
+        read_assignments(&p, rule) || read_dues(&p, rule, p.m->st[w].rank, as_of, args[2]))
         goto done;
     qsort(p.dues, (size_t)p.ndue, sizeof *p.dues, cmp_due);
     rc = decide(&p, rule, rows);
@@ -442,10 +509,10 @@ done:
 static const mq_tablefn plan_fn = {
     .name = "route_plan",
     .schema = "CREATE TABLE x(lead_id INTEGER, owner TEXT, team TEXT, assigned_at TEXT, rule TEXT, version INTEGER,"
-              " reason TEXT, rule_name HIDDEN, as_of HIDDEN)",
+              " reason TEXT, rule_name HIDDEN, as_of HIDDEN, moves HIDDEN)",
     .nvisible = R_NCOL,
     .required = 1,
-    .usage = "route_plan(rule [, as_of])",
+    .usage = "route_plan(rule [, as_of [, moves]])",
     .compute = plan_compute,
 };
 
@@ -469,6 +536,6 @@ static void fn_rule_route(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 const mq_def mq_route_defs[] = {
     MQ_FUNC("rule_route", 1, MQ_RUNS_RULE, fn_rule_route),
-    MQ_TABLE("route_plan", 2, MQ_RUNS_RULE, &mq_tablefn_module, &plan_fn),   /* arguments: hidden columns */
+    MQ_TABLE("route_plan", 3, MQ_RUNS_RULE, &mq_tablefn_module, &plan_fn),   /* arguments: hidden columns */
     MQ_END
 };

@@ -150,3 +150,13 @@ SELECT rule_route('late') ->> '$.from';
 SELECT lead_id, owner, assigned_at FROM route_plan('late', '2026-01-04');
 INSERT INTO mqlite_rules(name, source) VALUES ('late2', 'route { by = "country", from = "soon", teams = { ["*"] = "t" }, members = { t = { "a" } } }');
 SELECT rule_route('late2');
+-- [a13] a dry run's moves, not in stage_history, given as the third argument: lead 50 is due after 7, 8 and 9 (planned in [a4], not written): anna's turn, but she holds lead 7, so ben; lead 1 is assigned already; lead 51's move after as_of is not seen
+INSERT INTO leads(id, created_at, country) VALUES (50, '2026-01-01', 'FR'), (51, '2026-01-01', 'FR');
+SELECT lead_id, owner, team, assigned_at, version, reason FROM route_plan('hr', '2026-01-10',
+  '[[50, "MQL", "2026-01-09 10:00:00", 3], [1, "SQL", "2026-01-09 11:00:00", 3], [51, "MQL", "2026-01-11 09:00:00", null]]');
+SELECT 'no moves', count(*) FROM route_plan('hr', '2026-01-10', '[]');
+-- [h4] moves that are not such an array
+SELECT * FROM route_plan('hr', '2026-01-10', 'not json');
+SELECT * FROM route_plan('hr', '2026-01-10', '[[50, "MQL"]]');
+SELECT * FROM route_plan('hr', '2026-01-10', '{"a": 1}');
+SELECT * FROM route_plan('hr', '2026-01-10', 42);
