@@ -95,6 +95,7 @@ extern const mq_def mq_cohort_defs[];        /* cohort.c: cohort_conversion */
 extern const mq_def mq_speed_defs[];         /* speed.c: speed_to_lead */
 extern const mq_def mq_threshold_defs[];     /* threshold.c: lead_threshold */
 extern const mq_def mq_rowstream_defs[];     /* rowstream.c: mqlite_rows (an import's rows) */
+extern const mq_def mq_route_defs[];         /* route.c: route_plan, rule_route */
 extern const mq_def mq_leadgroups_defs[];    /* leadgroups.c: lead_groups */
 extern const mq_def mq_acct_defs[];          /* acctsql.c: email_domain, company_key, ... */
 extern const mq_def mq_acctscore_defs[];     /* acctscore.c: account_scores */

@@ -159,6 +159,7 @@ static const mq_def *const families[] = {
     mq_rowstream_defs,      /* rowstream.c */
     mq_acct_defs,           /* acctsql.c */
     mq_acctscore_defs,      /* acctscore.c */
+    mq_route_defs,          /* route.c */
     meta_defs,              /* above: last, since mqlite_version marks a complete load */
 };
 #define NFAMILIES (sizeof families / sizeof *families)

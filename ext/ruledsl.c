@@ -555,6 +555,8 @@ static int dsl_account(lua_State *L)
     if (p->mqa_roles && !p->has_mqa_at) luaL_error(L, "account: roles needs mqa_at");
     return 0;
 }
+/* route { ... }: routedsl.c */
+static int dsl_route(lua_State *L) { return mq_dsl_route(L, builder(L, "route")); }
 
 /* ---- the language's table and the build's life --------------------------------------- */
 
@@ -563,6 +565,7 @@ static const luaL_Reg dsl_funcs[] = {
     {"thresholds", dsl_thresholds}, {"decay", dsl_decay}, {"grades", dsl_grades},
     {"group", dsl_group}, {"caps", dsl_caps}, {"recycle", dsl_recycle},
     {"account", dsl_account},
+    {"route", dsl_route},
     {NULL, NULL},
 };
 

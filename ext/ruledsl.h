@@ -33,4 +33,7 @@ void mq_dsl_add(lua_State *L, int tmpl, void *ud);
 ** mq_dsl_add calls it. A test is a table with d->test_mt_ref as metatable. */
 void mq_dsl_add_tests(lua_State *L, int tmpl, mq_dsl *d);
 
+/* In routedsl.c: route { ... } for the rule being built. */
+int mq_dsl_route(lua_State *L, mq_build *r);
+
 #endif

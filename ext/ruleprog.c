@@ -100,6 +100,7 @@ void mq_prog_free(mq_prog *p)
     mem_free(p, p->ths);
     mem_free(p, p->below);
     mem_free(p, p->stale_to);
+    mem_free(p, p->route);
     for (int i = 0; i < p->ngrades; i++) mem_free(p, p->grades[i]);
     mem_free(p, p->grades);
     mq_call_fn call = p->call;

@@ -145,6 +145,7 @@ typedef struct mq_prog {
     double engaged_days;                         /* a contact engaged: an event this recent (0: 90) */
     double account_cap;                          /* cap on an account's engagement; 0 = none */
     double signal_half_life;                     /* intent signals' half-life in days; 0 = the rule's decay */
+    char *route;                      /* route { }, as JSON (routedsl.c); NULL when none */
     int has_fn;                       /* some condition is a Lua function */
     mq_call_fn call;
     void *call_ud;

@@ -19,6 +19,12 @@
 ** out by then is pending, not never contacted. The shares are of the MQLs
 ** that are not pending (an MQL of an hour ago would otherwise count as a
 ** miss).
+**
+** The clock starts at assignment: a lead with a row in lead_assignments
+** (routing, route.c) at or before as_of is measured from its assigned_at,
+** the moment an owner (or the overflow queue) got it; a touch before that
+** counts as contacted_before_mql. Other leads are measured from the MQL entry
+** as before (and every lead is, in a database without the table).
 */
 #include <math.h>
 #include <string.h>
@@ -66,7 +72,7 @@ static int speed_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_
         mq_group_close(&group);
         return -1;
     }
-    sqlite3_stmt *ev = NULL;
+    sqlite3_stmt *ev = NULL, *asg = NULL;
     mq_buckets b = {0};
     int mql = mq_stages_find(h.m, "MQL", 3), rc, ev_row = 0;
     if (mql < 0 || !h.m->st[mql].on_path) {
@@ -88,12 +94,38 @@ static int speed_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_
         goto fail;
     }
     ev_row = rc == SQLITE_ROW;
+    /* (a database made before routing has no lead_assignments: no clock moves) */
+    int asg_row = 0;
+    rc = mq_prepare(conn, "lead_assignments", "SELECT lead_id, assigned_at FROM lead_assignments ORDER BY lead_id", &asg);
+    if (rc == SQLITE_NOMEM) goto nomem;
+    if (rc == SQLITE_OK) rc = mq_step(conn, "lead_assignments", asg);
+    else if (strstr(sqlite3_errmsg(conn->db), "no such table")) rc = SQLITE_DONE;
+    if (rc == SQLITE_NOMEM) goto nomem;
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        mq_err_db(err, conn->db, "%s: reading lead_assignments: ", fn);
+        goto fail;
+    }
+    asg_row = rc == SQLITE_ROW;
     if (!group.on && !mq_buckets_get(&b, NULL)) goto nomem;
     double reach[MQ_MAX_RANK];
     while ((rc = mq_history_next(&h)) == 1) {
         mq_history_reach(&h, reach);
         double at = reach[mql_rank], first_after = NAN;
         int before = 0;
+        while (asg_row && sqlite3_column_int64(asg, 0) <= h.lead) {
+            double t;
+            const char *ts = (const char *)sqlite3_column_text(asg, 1);
+            if (sqlite3_column_int64(asg, 0) == h.lead && !isnan(at) && ts &&
+                mq_time_parse(ts, (size_t)sqlite3_column_bytes(asg, 1), &t) == 0 && t <= as_of)
+                at = t;
+            int s = mq_step(conn, "lead_assignments", asg);
+            if (s == SQLITE_NOMEM) goto nomem;
+            if (s != SQLITE_ROW && s != SQLITE_DONE) {
+                mq_err_db(err, conn->db, "%s: reading lead_assignments: ", fn);
+                goto fail;
+            }
+            asg_row = s == SQLITE_ROW;
+        }
         /* this lead's touches; the events scan stays in step with the leads */
         while (ev_row && sqlite3_column_int64(ev, 0) <= h.lead) {
             double t;
@@ -157,6 +189,7 @@ static int speed_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_
         }
     }
     sqlite3_finalize(ev);
+    sqlite3_finalize(asg);
     mq_buckets_free(&b);
     mq_history_close(&h);
     mq_group_close(&group);
@@ -165,6 +198,7 @@ nomem:
     mq_err_nomem(err);
 fail:
     sqlite3_finalize(ev);
+    sqlite3_finalize(asg);
     mq_buckets_free(&b);
     mq_history_close(&h);
     mq_group_close(&group);

@@ -74,6 +74,24 @@ CREATE TABLE IF NOT EXISTS stage_history (
 );
 CREATE INDEX IF NOT EXISTS stage_history_lead ON stage_history(lead_id, entered_at);
 
+-- Routing (route { } in a rule; ext/route.c): who got each lead when it
+-- qualified. One row per lead, written once, ever, by `mqlite score`:
+-- assigned_at is the moment of the rule's move that qualified it (never the
+-- run's time), owner NULL is the overflow queue (no team for its territory,
+-- or its whole team at capacity), reason says which. leads.owner is set to
+-- owner too (unless the route keeps an owner the lead had: 'kept owner').
+-- Speed to lead starts its clock at assigned_at when a lead has a row here.
+CREATE TABLE IF NOT EXISTS lead_assignments (
+    lead_id      INTEGER PRIMARY KEY REFERENCES leads(id) ON DELETE CASCADE,
+    owner        TEXT,
+    team         TEXT,
+    assigned_at  TEXT NOT NULL CHECK (datetime(assigned_at) IS NOT NULL),
+    rule         TEXT NOT NULL,
+    version      INTEGER,
+    reason       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS lead_assignments_owner ON lead_assignments(owner, assigned_at);
+
 -- Scoring rules in Lua 5.4, looked up by name by lead_score() and friends.
 CREATE TABLE IF NOT EXISTS mqlite_rules (
     name        TEXT PRIMARY KEY NOT NULL

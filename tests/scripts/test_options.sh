@@ -28,7 +28,7 @@ is() {
 }
 db=$tmp/crm.db
 mq_fixture "$db"
-subs="init import export rule score funnel conversion campaigns sla calibrate evaluate learn report digest accounts attribution deals"
+subs="init import export rule score funnel conversion campaigns sla calibrate evaluate learn report digest accounts attribution deals assignments"
 
 # ---- 1. --opt=value is --opt value ---------------------------------------------
 "$M" funnel "$db" --by owner --format csv >"$tmp/a"

@@ -80,7 +80,7 @@ sqlite3 "$old" "CREATE TABLE leads(id INTEGER PRIMARY KEY, created_at TEXT); CRE
   CREATE TABLE scores(id INTEGER PRIMARY KEY, lead_id INTEGER, rule TEXT); INSERT INTO mqlite_rules VALUES ('r', 'thresholds { MQL = 1 }')"
 run_err old "$M" score "$old" --rule r
 expect old <<OUT
-mqlite score: TMP/old.db was made by an older mqlite: run mqlite init on it first (it adds the tables for rule versions and nightly runs)
+mqlite score: TMP/old.db was made by an older mqlite: run mqlite init on it first (it adds the tables for rule versions, nightly runs and routing)
 [exit 1]
 OUT
 exit "$fail"
