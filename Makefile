@@ -209,7 +209,7 @@ DEMO_DB := $(BUILD)/demo.db
 demo: all
 	@rm -f $(DEMO_DB)
 	@$(BUILD)/mqgen --leads 2000 --seed 42 --db $(DEMO_DB)
-	@$(SQLITE3) -bail $(DEMO_DB) ".load $(BUILD)/mqlite" ".read samples/demo.sql"
+	@$(SQLITE3) -bail $(DEMO_DB) ".load $(BUILD)/mqlite" ".read samples/demo.sql" ".read samples/deals-demo.sql"
 	@MQLITE_EXT=$(CURDIR)/$(BUILD)/mqlite.so scripts/mqlite report $(DEMO_DB) --rule b2b --as-of 2026-06-01 --out $(BUILD)/demo-report.html
 	@echo "The same data as a page with charts: $(BUILD)/demo-report.html"
 

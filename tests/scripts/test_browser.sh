@@ -23,8 +23,9 @@ fail=0
 bad() { echo "FAIL browser: $*"; fail=1; }
 
 "$mqgen" --leads 2000 --seed 42 --db "$tmp/demo.db" 2>/dev/null
-# the database of make demo: generated, then scored by samples/demo.sql
-sqlite3 "$tmp/demo.db" ".load ${MQLITE_EXT:-build/mqlite.so}" ".read samples/demo.sql" >/dev/null
+# the database of make demo: generated, scored by samples/demo.sql, with the
+# deals of samples/deals-demo.sql
+sqlite3 "$tmp/demo.db" ".load ${MQLITE_EXT:-build/mqlite.so}" ".read samples/demo.sql" ".read samples/deals-demo.sql" >/dev/null
 scripts/mqlite report "$tmp/demo.db" --rule b2b --as-of 2026-06-01 --out "$tmp/report.html"
 
 # A fresh profile, no network, no first-run pages: nothing but the file.
@@ -34,17 +35,17 @@ chrome() {
         --disable-component-update --disable-sync --user-data-dir="$tmp/profile" --hide-scrollbars "$@" 2>"$tmp/chrome.err"
 }
 chrome --dump-dom "file://$tmp/report.html" >"$tmp/dom.html" || bad "chromium could not render the page: $(tail -2 "$tmp/chrome.err")"
-for id in funnel-chart trend-chart trend-table campaign-table speed-chart score-chart mql-threshold lift-chart base-rate criteria; do
+for id in funnel-chart trend-chart trend-table campaign-table speed-chart score-chart mql-threshold lift-chart base-rate criteria pipeline-chart pipeline-table attribution-table; do
     grep -q "id=\"$id\"" "$tmp/dom.html" || bad "the rendered page has no #$id"
 done
 n=$(grep -o '<svg' "$tmp/dom.html" | wc -l)
-[ "$n" -eq 5 ] || bad "expected 5 charts, found $n"
+[ "$n" -eq 6 ] || bad "expected 6 charts, found $n"
 grep -q '>802 · 40.1 %</text>' "$tmp/dom.html" || bad "the MQL bar of the demo funnel (802, 40.1 %) is missing"
 
 shot=${SHOT:-build/demo-report.png}
 mkdir -p "$(dirname "$shot")"
 rm -rf "$tmp/profile"
-chrome --window-size=1000,2750 --screenshot="$shot" "file://$tmp/report.html" >/dev/null || bad "no screenshot"
+chrome --window-size=1000,4900 --screenshot="$shot" "file://$tmp/report.html" >/dev/null || bad "no screenshot"
 # a PNG, and not a blank one: a white page of that size compresses to a few KiB
 if [ "$(head -c 8 "$shot" | od -An -tx1 | tr -d ' \n')" != 89504e470d0a1a0a ]; then bad "$shot is not a PNG"; fi
 size=$(wc -c <"$shot")
