@@ -209,3 +209,9 @@ SELECT * FROM attribution('MQL', NULL, NULL, NULL, NULL, NULL, 'region');
 SELECT * FROM attribution('MQL', NULL, NULL, NULL, NULL, NULL, 42);
 SELECT * FROM attribution('MQL', NULL, NULL, NULL, NULL, NULL, 'account', 2);
 SELECT * FROM attribution('MQL', NULL, NULL, NULL, NULL, NULL, 'account', 1, 'extra');
+-- [27] more than 10,000 segments is the groupby error (a group by a lead's own id or e-mail is lead_groups()' job)
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10001)
+INSERT INTO leads(id, created_at, email) SELECT 100000 + i, '2028-01-01', 'u' || i || '@x.example' FROM n;
+INSERT INTO stage_history(lead_id, stage, entered_at) SELECT id, 'MQL', '2028-01-02' FROM leads WHERE id > 100000;
+SELECT count(*) FROM attribution('MQL', 'linear', NULL, '2028-01-01', NULL, NULL, 'email');
+SELECT segment, campaign, credit, milestones FROM attribution('MQL', 'linear', NULL, '2028-01-01', NULL, NULL, 'source');
