@@ -248,6 +248,21 @@ mqlite attribution: --by 'x"); DROP TABLE leads; --' is neither a column of lead
 [exit 1]
 OUT
 same byleads "$(sqlite3 "$bdb" "SELECT count(*) FROM leads")" 3
+# a name that would run a command in a shell runs none; control characters come back as '?';
+# a line break is refused by the option parser; 10,000 bytes are cut in the message
+run_err byshell mqlite attribution "$bdb" --by "\$(touch $tmp/pwned)\`touch $tmp/pwned\`"
+same byshell-rc "$(tail -1 "$tmp/byshell.got")" "[exit 1]"
+[ ! -e "$tmp/pwned" ] || { echo "FAIL $T/byshell: a command ran"; fail=1; }
+run_err bycontrol mqlite attribution "$bdb" --by "$(printf 'own\033[2Jer')"
+same bycontrol "$(head -c 37 "$tmp/bycontrol.got")" "mqlite attribution: --by 'own?[2Jer' "
+run_err bynewline mqlite attribution "$bdb" --by "$(printf 'source\nowner')"
+expect bynewline <<'OUT'
+mqlite attribution: the value for --by must not contain line breaks or tabs
+(see mqlite attribution --help)
+[exit 2]
+OUT
+run_err bylong mqlite attribution "$bdb" --by "$(printf '%010000d' 0)"
+same bylong "$(head -1 "$tmp/bylong.got" | wc -c)" 301
 
 # ---- 9. --by account on mqgen's 2,000 leads matched to accounts, with more touches (a
 # third of the leads clicked an ad of the June webinar an hour after they came, a fifth
