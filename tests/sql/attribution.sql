@@ -148,3 +148,70 @@ SELECT count(*), count(DISTINCT model) FROM attribution('mql', NULL, NULL, NULL,
 INSERT INTO deals(lead_id, amount, currency, status, created_at, closed_at) VALUES (9, 10, 'EUR', 'won', '2025-08-02', '2025-08-30');
 SELECT * FROM attribution('won');
 SELECT count(*) FROM attribution('MQL');
+-- [21] by account (issue 17: attribution by account), January 2027. Acme: lead 21 (c1, then c2; MQL Jan 10)
+-- and lead 22 (source web, then c3; MQL Jan 4); Beta: lead 23 (c2, then c1 and c3; MQL Jan 6) and lead 25
+-- (no touch: (none)); lead 24 (c3) has no account: the NULL segment. Linear: Acme c1, c2, c3, web 0.5 each
+-- (2 MQLs); Beta c1, c2, c3 1/3 each (the millionth left over to c1, first in order) and (none) 1 (2 MQLs);
+-- NULL c3 1. U-shaped splits lead 23 0.4 (c2, first) / 0.2 (c1) / 0.4 (c3).
+INSERT INTO accounts(id, name, domain) VALUES (1, 'Acme', 'acme.example'), (2, 'Beta', 'beta.example');
+INSERT INTO leads(id, created_at, campaign, source, attrs) VALUES
+  (21, '2027-01-01', 'c1', NULL, '{"Region": "EU"}'), (22, '2027-01-02', NULL, 'web', '{"Region": " eu "}'),
+  (23, '2027-01-02', 'c2', NULL, '{"Region": "US"}'), (24, '2027-01-03', 'c3', NULL, NULL),
+  (25, '2027-01-03', NULL, NULL, '{"Region": "us"}');
+INSERT INTO lead_accounts(lead_id, account_id, reason, matched_at) VALUES
+  (21, 1, 'domain', '2027-01-01'), (22, 1, 'domain', '2027-01-01'), (23, 2, 'domain', '2027-01-01'),
+  (25, 2, 'manual', '2027-01-01');
+INSERT INTO events(lead_id, type, occurred_at, campaign) VALUES
+  (21, 'email_click', '2027-01-05', 'c2'), (22, 'web', '2027-01-03', 'c3'),
+  (23, 'email_click', '2027-01-03', 'c1'), (23, 'web', '2027-01-04', 'c3');
+INSERT INTO stage_history(lead_id, stage, entered_at) VALUES
+  (21, 'MQL', '2027-01-10'), (22, 'MQL', '2027-01-04'), (23, 'MQL', '2027-01-06'), (24, 'MQL', '2027-01-07'),
+  (25, 'MQL', '2027-01-08');
+SELECT segment, model, campaign, channel, printf('%.6f', credit) AS credit, touched, milestones
+FROM attribution('MQL', NULL, NULL, '2027-01-01', '2027-02-01', NULL, 'account') WHERE model IN ('first', 'linear', 'u_shaped');
+-- [22] each segment's credits add up to its milestones under every model, and the segments to the whole
+SELECT segment, model, printf('%.6f', sum(credit)) AS credit, max(milestones) AS milestones
+FROM attribution('MQL', NULL, NULL, '2027-01-01', '2027-02-01', NULL, 'account') GROUP BY segment, model ORDER BY segment, model;
+SELECT w.model, printf('%.6f', w.credit) AS whole, printf('%.6f', s.credit) AS segments
+FROM (SELECT model, sum(credit) AS credit FROM attribution('MQL', NULL, NULL, '2027-01-01', '2027-02-01') GROUP BY model) w
+JOIN (SELECT model, sum(credit) AS credit FROM attribution('MQL', NULL, NULL, '2027-01-01', '2027-02-01', NULL, 'account')
+      GROUP BY model) s ON s.model = w.model;
+-- [23] won deals by account: revenue per segment, in cents that add up. Acme: lead 21's 100.00 split c1/c2;
+-- Beta: lead 23's 10.00 in thirds (3.34, 3.33, 3.33); NULL: lead 24's 1.00 (c3) and a deal without a lead,
+-- 5.00 ((none)). Lead 22's lost deal is no milestone.
+INSERT INTO deals(lead_id, amount, status, created_at, closed_at) VALUES
+  (21, 100, 'won', '2027-01-08', '2027-01-20'), (23, 10, 'won', '2027-01-05', '2027-01-21'),
+  (22, 70, 'lost', '2027-01-05', '2027-01-21'), (24, 1, 'won', '2027-01-07', '2027-01-22'),
+  (NULL, 5, 'won', '2027-01-07', '2027-01-22');
+SELECT segment, campaign, channel, printf('%.6f', credit) AS credit, printf('%.2f', revenue) AS revenue, milestones
+FROM attribution('won', 'linear', NULL, '2027-01-01', '2027-02-01', NULL, 'account');
+SELECT segment, model, printf('%.6f', sum(credit)) AS credit, printf('%.2f', sum(revenue)) AS revenue
+FROM attribution('won', NULL, 'channel', '2027-01-01', '2027-02-01', NULL, 'account') GROUP BY segment, model
+HAVING model IN ('w_shaped', 'time_decay') ORDER BY segment, model;
+-- [24] any column of leads (case as SQL takes it) and any attrs key, fold 1 as lower(trim()): " eu " and "EU"
+-- are one segment, "US" and "us" another; without fold they stay apart. NULL group_by: the whole.
+SELECT segment, campaign, printf('%.6f', credit) AS credit, milestones
+FROM attribution('MQL', 'first', NULL, '2027-01-01', '2027-02-01', NULL, 'SOURCE');
+SELECT segment, campaign, channel, printf('%.6f', credit) AS credit, milestones
+FROM attribution('MQL', 'linear', NULL, '2027-01-01', '2027-02-01', NULL, 'Region', 1);
+SELECT count(DISTINCT segment), count(*) - count(segment) AS null_rows
+FROM attribution('MQL', 'linear', NULL, '2027-01-01', '2027-02-01', NULL, 'Region');
+SELECT count(*), count(segment) FROM attribution('MQL', 'linear', NULL, '2027-01-01', '2027-02-01', NULL, NULL, 1);
+-- [25] hostile: an account name and an attrs key with quotes and HTML are values; the key is bound
+UPDATE accounts SET name = 'x''); DROP TABLE leads; --<b>' WHERE id = 2;
+UPDATE leads SET attrs = '{"k''); DROP TABLE leads; --": "v\"<i>"}' WHERE id = 24;
+SELECT segment, campaign, credit FROM attribution('MQL', 'last', NULL, '2027-01-01', '2027-02-01', NULL, 'account');
+SELECT segment, campaign, credit FROM attribution('MQL', 'last', NULL, '2027-01-01', '2027-02-01', NULL,
+                                                  'k''); DROP TABLE leads; --');
+SELECT count(*) AS leads FROM leads;
+-- [26] bad group_by or fold: the groupby error, naming what there is
+SELECT * FROM attribution('MQL', NULL, NULL, NULL, NULL, NULL, 'region');
+SELECT * FROM attribution('MQL', NULL, NULL, NULL, NULL, NULL, 42);
+SELECT * FROM attribution('MQL', NULL, NULL, NULL, NULL, NULL, 'account', 2);
+SELECT * FROM attribution('MQL', NULL, NULL, NULL, NULL, NULL, 'account', 1, 'extra');
+-- [27] more than 10,000 segments is the groupby error (a group by a lead's own id or e-mail is lead_groups()' job)
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10001)
+INSERT INTO leads(id, created_at, email) SELECT 100000 + i, '2028-01-01', 'u' || i || '@x.example' FROM n;
+INSERT INTO stage_history(lead_id, stage, entered_at) SELECT id, 'MQL', '2028-01-02' FROM leads WHERE id > 100000;
+SELECT count(*) FROM attribution('MQL', 'linear', NULL, '2028-01-01', NULL, NULL, 'email');
+SELECT segment, campaign, credit, milestones FROM attribution('MQL', 'linear', NULL, '2028-01-01', NULL, NULL, 'source');
