@@ -94,23 +94,6 @@ webinar-may,webinar,1,0.1,
 [exit 0]
 OUT
 sqlite3 "$db" <<'SQL'
-CREATE TABLE IF NOT EXISTS deals (
-    id           INTEGER PRIMARY KEY,
-    external_id  TEXT UNIQUE,
-    lead_id      INTEGER REFERENCES leads(id) ON DELETE SET NULL,
-    account      TEXT,
-    name         TEXT,
-    amount       REAL CHECK (amount IS NULL OR amount >= 0),
-    currency     TEXT NOT NULL DEFAULT 'USD' CHECK (length(currency) = 3),
-    status       TEXT NOT NULL CHECK (status IN ('open', 'won', 'lost')),
-    stage        TEXT,
-    created_at   TEXT NOT NULL CHECK (datetime(created_at) IS NOT NULL),
-    closed_at    TEXT CHECK (closed_at IS NULL OR datetime(closed_at) IS NOT NULL),
-    loss_reason  TEXT,
-    owner        TEXT,
-    product      TEXT
-);
-CREATE INDEX IF NOT EXISTS deals_lead ON deals(lead_id);
 INSERT INTO deals(lead_id, amount, status, created_at, closed_at) VALUES
     (1, 100.01, 'won', '2024-06-11', '2024-07-02'), (2, 999, 'lost', '2024-06-11', '2024-07-02'),
     (2, 500, 'open', '2024-06-11', NULL);

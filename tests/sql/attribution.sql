@@ -74,25 +74,9 @@ SELECT model, campaign, printf('%.6f', credit), milestones FROM attribution('SQL
 INSERT INTO events(lead_id, type, occurred_at, campaign) VALUES (1, 'demo', '2025-01-16', 'c2');
 INSERT INTO stage_history(lead_id, stage, entered_at) VALUES (1, 'Closed Won', '2025-01-20');
 SELECT model, campaign, printf('%.6f', credit), revenue FROM attribution('won', 'w_shaped');
--- [14] with the deals table (the contract's): each won deal at its closed_at with its amount. 100.01 split three
+-- [14] with deals (schema/mqlite.sql): each won deal at its closed_at with its amount. 100.01 split three
 -- ways is 33.34/33.34/33.33 (the cents left over go to the first rows); a deal without a lead goes to (none);
 -- lost and open deals are no milestones
-CREATE TABLE IF NOT EXISTS deals (
-    id           INTEGER PRIMARY KEY,
-    external_id  TEXT UNIQUE,
-    lead_id      INTEGER REFERENCES leads(id) ON DELETE SET NULL,
-    account      TEXT,
-    name         TEXT,
-    amount       REAL CHECK (amount IS NULL OR amount >= 0),
-    currency     TEXT NOT NULL DEFAULT 'USD' CHECK (length(currency) = 3),
-    status       TEXT NOT NULL CHECK (status IN ('open', 'won', 'lost')),
-    stage        TEXT,
-    created_at   TEXT NOT NULL CHECK (datetime(created_at) IS NOT NULL),
-    closed_at    TEXT CHECK (closed_at IS NULL OR datetime(closed_at) IS NOT NULL),
-    loss_reason  TEXT,
-    owner        TEXT,
-    product      TEXT
-);
 INSERT INTO deals(id, lead_id, amount, status, created_at, closed_at) VALUES
   (1, 8, 100.01, 'won', '2025-08-19', '2025-08-21'),
   (2, NULL, 50, 'won', '2025-08-01', '2025-08-25'),
