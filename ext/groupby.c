@@ -171,13 +171,22 @@ static int unknown_name(mq_conn *conn, const char *fn, int argn, const char *nam
 /* Rule 3a: whether main.lead_accounts exists; 1, 0, or -1 with err. */
 static int has_lead_accounts(mq_conn *conn, const char *fn, mq_err *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = mq_prepare(conn, "leads", "SELECT 1 FROM main.sqlite_schema WHERE type = 'table' AND name = 'lead_accounts'", &st);
-    if (rc == SQLITE_OK) rc = mq_step(conn, "leads", st);
-    sqlite3_finalize(st);
-    if (rc == SQLITE_ROW) return 1;
-    if (rc == SQLITE_DONE) return 0;
-    return read_error(conn, fn, rc, err);
+    /* Leads matched to accounts (mqlite accounts match has run), not merely
+    ** the table, which every schema has: an older database whose attrs carry
+    ** an `account` key keeps grouping by it until accounts are matched. */
+    static const char *const q[] = {
+        "SELECT 1 FROM main.sqlite_schema WHERE type = 'table' AND name = 'lead_accounts'",
+        "SELECT 1 FROM main.lead_accounts LIMIT 1",
+    };
+    for (int i = 0; i < 2; i++) {
+        sqlite3_stmt *st = NULL;
+        int rc = mq_prepare(conn, "leads", q[i], &st);
+        if (rc == SQLITE_OK) rc = mq_step(conn, "leads", st);
+        sqlite3_finalize(st);
+        if (rc == SQLITE_DONE) return 0;
+        if (rc != SQLITE_ROW) return read_error(conn, fn, rc, err);
+    }
+    return 1;
 }
 
 /* Rules 3 and 4 for name (nlen bytes): 1 with g->column or g->key set, 0

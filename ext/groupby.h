@@ -7,8 +7,10 @@
 ** SQL matches column names, and quoted only after it matched one), or else a
 ** key of some lead's attrs (matched exactly, and bound as a parameter: never
 ** written into SQL). A column wins over an attrs key of the same name. The
-** name `account`, when the database has lead_accounts and leads has no such
-** column, is the lead's account (its name), before any attrs key. With
+** name `account`, when some lead has been matched to an account
+** (lead_accounts has a row) and leads has no such column, is the lead's
+** account (its name), before any attrs key; until then an attrs key
+** `account` is what it names. With
 ** fold, the value is lower(trim(value)) and an empty one is NULL.
 */
 #ifndef GROUPBY_H

@@ -119,3 +119,13 @@ INSERT INTO leads(id, created_at, source, attrs) VALUES (1, '2025-01-01', 'web',
 SELECT quote(lead_group_kind('source')), quote(lead_group_kind('SOURCE')), quote(lead_group_kind('month')),
        quote(lead_group_kind('week')), quote(lead_group_kind('')), quote(lead_group_kind(NULL));
 SELECT lead_group_kind(1);
+-- [a] 'account' is an attrs key of that name until some lead is matched to an
+-- account (every schema has lead_accounts; an empty one must not take the
+-- name from a CRM export's `account` key and put every lead under NULL)
+INSERT INTO leads(id, created_at, attrs) VALUES (2, '2025-01-02', '{"account": "Acme"}'), (3, '2025-01-03', '{"account": "Beta"}');
+SELECT 'attrs key', lead_group_kind('account');
+SELECT lead_id, quote(value) FROM lead_groups('account') ORDER BY lead_id;
+INSERT INTO accounts(id, name) VALUES (1, 'Globex');
+INSERT INTO lead_accounts(lead_id, account_id, reason, matched_at) VALUES (3, 1, 'manual', '2025-01-04');
+SELECT 'matched', lead_group_kind('account');
+SELECT lead_id, quote(value) FROM lead_groups('account') ORDER BY lead_id;
