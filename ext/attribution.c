@@ -111,7 +111,7 @@ static int emit(attr_run *r, mq_rows *rows)
     r->nb = kept;
     mq_buckets_sort(&r->segs);
     for (int i = 0; i < r->segs.n; i++) r->segs.b[i]->count[AS_ORDER] = i;
-    qsort(r->b, (size_t)r->nb, sizeof *r->b, by_key);
+    if (r->nb > 1) qsort(r->b, (size_t)r->nb, sizeof *r->b, by_key);
     double *v = sqlite3_malloc64((sqlite3_uint64)(r->nb + 1) * sizeof *v);
     long long *credit = sqlite3_malloc64((sqlite3_uint64)(r->nb + 1) * sizeof *credit);
     long long *revenue = sqlite3_malloc64((sqlite3_uint64)(r->nb + 1) * sizeof *revenue);

@@ -94,7 +94,7 @@ static int read_sqls(roi_state *r, mq_conn *conn, const char *fn, double as_of, 
         r->sql_leads[r->nsql++] = h.lead;
     }
     if (more < 0) { *err = h.err; goto out; }
-    qsort(r->sql_leads, r->nsql, sizeof *r->sql_leads, cmp_id);   /* (already in order; cheap, and then certain) */
+    if (r->nsql > 1) qsort(r->sql_leads, r->nsql, sizeof *r->sql_leads, cmp_id);   /* (already in order; cheap, and then certain) */
     rc = 0;
 out:
     mq_history_close(&h);

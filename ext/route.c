@@ -271,7 +271,7 @@ static int add_moves(plan *p, sqlite3_value *arg, int rank, double as_of)
     }
     sqlite3_stmt *has;
     if (prepare(p, "lead_assignments", "SELECT 1 FROM lead_assignments WHERE lead_id = ?1", &has)) { json_decref(j); return -1; }
-    qsort(p->dues, (size_t)p->ndue, sizeof *p->dues, cmp_due_lead);
+    if (p->ndue > 1) qsort(p->dues, (size_t)p->ndue, sizeof *p->dues, cmp_due_lead);
     int rc = 0, sorted = p->ndue;                   /* dues[0..sorted) are in lead order */
     for (size_t i = 0; i < n && rc == 0; i++) {
         json_t *e = json_array_get(j, i);
@@ -496,10 +496,10 @@ static int plan_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_e
         p.caps[p.ncaps++].cap = json_number_value(v);
     }
     /* (the closing entries matter only to capacity: a route without it skips that scan) */
-    if ((p.ncaps && (read_closing(&p, as_of) || (qsort(p.cl, (size_t)p.ncl, sizeof *p.cl, cmp_closing), 0))) ||
+    if ((p.ncaps && (read_closing(&p, as_of) || (p.ncl > 1 ? qsort(p.cl, (size_t)p.ncl, sizeof *p.cl, cmp_closing) : (void)0, 0))) ||
         read_assignments(&p, rule) || read_dues(&p, rule, p.m->st[w].rank, as_of, args[2]))
         goto done;
-    qsort(p.dues, (size_t)p.ndue, sizeof *p.dues, cmp_due);
+    if (p.ndue > 1) qsort(p.dues, (size_t)p.ndue, sizeof *p.dues, cmp_due);
     rc = decide(&p, rule, rows);
 done:
     plan_free(&p);
