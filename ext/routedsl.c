@@ -70,6 +70,7 @@ static void put_str(lua_State *L, jbuf *b, const char *s, size_t n)
         unsigned char c = (unsigned char)s[i];
         char esc[8];
         if (c == '"' || c == '\\') { esc[0] = '\\'; esc[1] = (char)c; put(L, b, esc, 2); }
+        else if (c == 0) luaL_error(L, "route: a name holds a NUL byte; names are text");
         else if (c < 0x20) { snprintf(esc, sizeof esc, "\\u%04x", c); put(L, b, esc, 6); }
         else put(L, b, (const char *)&c, 1);
     }

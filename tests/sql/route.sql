@@ -160,3 +160,7 @@ SELECT * FROM route_plan('hr', '2026-01-10', 'not json');
 SELECT * FROM route_plan('hr', '2026-01-10', '[[50, "MQL"]]');
 SELECT * FROM route_plan('hr', '2026-01-10', '{"a": 1}');
 SELECT * FROM route_plan('hr', '2026-01-10', 42);
+-- [n] a name with a NUL byte is refused when the rule is read (it was written
+-- into the route's JSON, which jansson then refused: "out of memory" every night)
+INSERT INTO mqlite_rules(name, source) VALUES ('nul', 'route { by = "country", teams = { ["*"] = "t" }, members = { t = { "a\0b" } } }');
+SELECT rule_route('nul');
