@@ -358,8 +358,10 @@ int mq_attr_from_deals(attr_run *r, const attr_window *win)
                 goto fail;
             }
             const char *cur3 = (const char *)sqlite3_column_text(st, 4);
-            if (cur3 && !currency[0]) memcpy(currency, cur3, strlen(cur3) < 3 ? strlen(cur3) + 1 : 3);
-            else if (cur3 && sqlite3_column_type(st, 3) != SQLITE_NULL && strncmp(currency, cur3, 3) != 0) {
+            /* (a deal without an amount brings no revenue, so its currency is none of the sum's) */
+            int counted = sqlite3_column_type(st, 3) != SQLITE_NULL;
+            if (cur3 && counted && !currency[0]) memcpy(currency, cur3, strlen(cur3) < 3 ? strlen(cur3) + 1 : 3);
+            else if (cur3 && counted && strncmp(currency, cur3, 3) != 0) {
                 char q[61];
                 mq_err_set(r->err, "%s: won deals are in more than one currency (%s and %s); revenue cannot be "
                            "added up across currencies: convert the amounts, or keep the milestones in one",

@@ -199,3 +199,9 @@ INSERT INTO leads(id, created_at, email) SELECT 100000 + i, '2028-01-01', 'u' ||
 INSERT INTO stage_history(lead_id, stage, entered_at) SELECT id, 'MQL', '2028-01-02' FROM leads WHERE id > 100000;
 SELECT count(*) FROM attribution('MQL', 'linear', NULL, '2028-01-01', NULL, NULL, 'email');
 SELECT segment, campaign, credit, milestones FROM attribution('MQL', 'linear', NULL, '2028-01-01', NULL, NULL, 'source');
+-- [28] a won deal without an amount brings no revenue and no currency: one
+-- in EUR beside deals in USD is no "more than one currency" error
+INSERT INTO leads(id, created_at, campaign) VALUES (300001, '2029-01-01', 'c1'), (300002, '2029-01-01', 'c2');
+INSERT INTO deals(lead_id, amount, currency, status, created_at, closed_at) VALUES
+    (300001, NULL, 'EUR', 'won', '2029-01-02', '2029-01-03'), (300002, 100, 'USD', 'won', '2029-01-02', '2029-01-03');
+SELECT campaign, credit, revenue FROM attribution('won', 'first', NULL, '2029-01-01') WHERE credit > 0 OR revenue > 0;
