@@ -86,6 +86,7 @@ size_t mq_email_domain(const char *s, size_t n, char out[MQ_DOMAIN_MAX + 1])
         out[i] = (char)c;
     }
     out[dn] = 0;
+    if (label == 0) return 0;                              /* an empty last label: "acme.com.." */
     if (ndots == 0) return 0;                              /* "a@b": no registrable domain */
     /* the last two labels, or three under a listed two-part suffix */
     size_t start = ndots >= 2 ? dots[1] : 0;

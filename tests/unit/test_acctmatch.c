@@ -39,6 +39,9 @@ static void test_domains(void **state)
     assert_string_equal(dom("ann@x.acme.com.au"), "acme.com.au");
     assert_string_equal(dom("ann@acme.co.jp"), "acme.co.jp");
     assert_string_equal(dom("  ANN@ACME.COM.  "), "acme.com");
+    /* an empty last label is no domain: "com." would put every such address in one account */
+    assert_null(dom("ann@acme.com.."));
+    assert_null(dom("ann@acme.com..."));
     /* IDN: punycode and UTF-8 labels are kept as they are */
     assert_string_equal(dom("a@www.xn--bcher-kva.de"), "xn--bcher-kva.de");
     assert_string_equal(dom("a@mail.b\xc3\xbc" "cher.de"), "b\xc3\xbc" "cher.de");
