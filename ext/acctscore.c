@@ -158,7 +158,7 @@ static int read_contacts(mq_conn *conn, const char *rule, const char *asof_text,
         a->engaged += engaged;
         if (role == MQ_ROLE_CHAMPION && !a->explicit_champion) a->explicit_champion = lead;
         /* the contact with the most engagement (the first on a tie), engaged lately */
-        if (eng > a->best_eng && engaged) { a->best_eng = eng; a->best_lead = lead; }
+        if (engaged && (!a->best_lead || eng > a->best_eng)) { a->best_eng = eng; a->best_lead = lead; }
     }
     int ok = rc == SQLITE_DONE;
     if (!ok && rc == SQLITE_NOMEM) mq_err_nomem(err);

@@ -102,3 +102,12 @@ INSERT INTO leads(id, created_at, email, company, title) VALUES (5, '2026-01-01'
 INSERT INTO lead_accounts VALUES (5, 2, 'domain', '2026-03-15');
 INSERT INTO events(lead_id, type, occurred_at) VALUES (5, 'whitepaper_download', '2026-03-20');
 SELECT account_id, engagement, roles_engaged, roles, quote(champion) FROM account_scores('r', '2026-03-31') WHERE account_id = 2;
+-- [13] a champion among engaged contacts whose engagement is 0 (an event
+-- worth 0 points): the first of them, as on any tie (none was chosen, the
+-- most engaged having to beat 0)
+INSERT INTO mqlite_rules(name, source) VALUES ('z', 'event("ping", 0) account { engaged_within_days = 60 }');
+INSERT INTO accounts(id, name, domain, name_key) VALUES (9, 'Zero', 'zero.com', 'zero');
+INSERT INTO leads(id, created_at, email, title) VALUES (91, '2026-01-01', 'a@zero.com', 'Analyst'), (92, '2026-01-01', 'b@zero.com', 'Engineer');
+INSERT INTO lead_accounts VALUES (91, 9, 'domain', '2026-03-15'), (92, 9, 'domain', '2026-03-15');
+INSERT INTO events(lead_id, type, occurred_at) VALUES (91, 'ping', '2026-03-20'), (92, 'ping', '2026-03-21');
+SELECT account_id, engagement, roles_engaged, roles, quote(champion) FROM account_scores('z', '2026-03-31') WHERE account_id = 9;
