@@ -240,5 +240,15 @@ grep -v '^#' "$tmp/readme.sh" | sed "s|deals\\.db|$tmp/readme.db|g" >"$tmp/readm
 sh -eu "$tmp/readme.run" 2>&1 | sed "s|$tmp/readme.db|deals.db|g" >"$tmp/readme.got" || { echo "FAIL $T/readme: the example failed"; fail=1; }
 diff -u "$tmp/readme.want" "$tmp/readme.got" || { echo "FAIL $T/readme"; fail=1; }
 
+# ---- a --values pattern is text, not a file name ---------------------------------
+# (the pairs are split on commas by the shell; with a file 'Wonx=won' in the
+# working directory, 'Won*=won' became 'Wonx=won' and the import refused Won)
+mkdir "$tmp/glob" && : >"$tmp/glob/Wonx=won"
+"$M" init "$tmp/glob.db" >/dev/null
+(cd "$tmp/glob" && "$OLDPWD/$M" import "$tmp/glob.db" deals "$OLDPWD/$F/deals.csv" --values 'Won*=won,Lost=lost,Engaging=open,Prospecting=open') \
+    >"$tmp/glob.out" 2>&1 || :
+grep -q "deal_stage 'Won' is not one of the --values (Won\*, Lost, Engaging, Prospecting)" "$tmp/glob.out" ||
+    { echo "FAIL $T/glob: $(head -n 3 "$tmp/glob.out")"; fail=1; }
+
 [ "$fail" = 0 ] && echo "ok deals"
 exit $fail
