@@ -355,7 +355,15 @@ static void territory(sqlite3_stmt *lead, int col, int attrs, const char *by, ch
     }
     while (n && (*s == ' ' || *s == '\t')) s++, n--;
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
-    if (n >= len) n = len - 1;
+    /* Longer than any team's key can be (MQ_MAX_REASON bytes, routedsl.c):
+    ** it matches none, and is shown cut, whole characters, in the reason. */
+    if (n >= len) {
+        mq_utf8_excerpt(raw, len, s, n);
+        buf[0] = '\1';   /* no key starts with a control byte */
+        buf[1] = '\0';
+        json_decref(j);
+        return;
+    }
     memmove(buf, s ? s : "", n);
     buf[n] = '\0';
     memcpy(raw, buf, n + 1);
@@ -380,7 +388,7 @@ static int decide(plan *p, const char *rule, mq_rows *rows)
     int keep = json_is_true(json_object_get(p->route, "keep_owner")), rc = 0;
     for (int k = 0; k < p->ndue && rc == 0; k++) {
         due *d = &p->dues[k];
-        char terr[256], raw[256], shown[MQ_EXCERPT_SIZE], reason[512], owner_buf[256];
+        char terr[256], raw[256], shown[MQ_EXCERPT_SIZE], reason[512];
         const char *owner = NULL, *team = NULL;
         sqlite3_reset(lead);
         sqlite3_bind_int64(lead, 1, d->lead);
@@ -390,8 +398,7 @@ static int decide(plan *p, const char *rule, mq_rows *rows)
         const char *had = ocol >= 0 ? (const char *)sqlite3_column_text(lead, ocol) : NULL;
         territory(lead, col, attrs, by, terr, raw, sizeof terr);
         if (keep && had && *had) {
-            snprintf(owner_buf, sizeof owner_buf, "%s", had);
-            owner = owner_buf;
+            owner = had;                          /* whole: the lead's text, good until the next reset */
             snprintf(reason, sizeof reason, "kept owner");
         } else {
             json_t *t = json_object_get(teams, terr);

@@ -164,3 +164,15 @@ SELECT * FROM route_plan('hr', '2026-01-10', 42);
 -- into the route's JSON, which jansson then refused: "out of memory" every night)
 INSERT INTO mqlite_rules(name, source) VALUES ('nul', 'route { by = "country", teams = { ["*"] = "t" }, members = { t = { "a\0b" } } }');
 SELECT rule_route('nul');
+-- [o] a kept owner is kept whole (it was cut to 255 bytes, mid-character),
+-- and a territory longer than any team's key matches none (it was cut to 255
+-- bytes, which a key of that prefix could have matched)
+INSERT INTO mqlite_rules(name, source) VALUES ('long', 'thresholds { MQL = 50 }
+event("demo_request", 50)
+route { by = "country", keep_owner = true, teams = { DE = "emea" }, members = { emea = { "anna" } } }');
+INSERT INTO leads(id, created_at, country, owner) VALUES
+  (801, '2027-01-01', 'DE', printf('%.300c', 'x') || 'é'), (802, '2027-01-01', 'DE' || printf('%.300c', ' ') || 'x', NULL);
+INSERT INTO events(lead_id, type, occurred_at) VALUES (801, 'demo_request', '2027-01-02 10:00:00'), (802, 'demo_request', '2027-01-02 11:00:00');
+INSERT INTO stage_history(lead_id, stage, entered_at, source, reason)
+SELECT lead_id, stage, entered_at, 'rule:long@1', reason FROM rule_moves('long', '2027-01-04') WHERE lead_id > 800;
+SELECT lead_id, length(owner), substr(owner, -2), quote(team), length(reason), substr(reason, 1, 30) FROM route_plan('long', '2027-01-04') ORDER BY lead_id;
