@@ -232,6 +232,12 @@ for i in 1 2; do
         bad "the page over its time limit says: $(grep -o '<p class="warn">[^<]*' "$tmp/x.html")"
 done
 stop_server
+# an actor who may not view the leads table may not view the page that sums it
+printf '{"databases": {"crm": {"tables": {"leads": {"allow": false}}}}}\n' >"$tmp/deny.json"
+start --metadata "$tmp/deny.json"
+same leads-denied "$(get "$base/crm/-/mqlite" "$tmp/x.html")" 403
+grep -qF 'You may not view the table leads of crm' "$tmp/x.html" || bad "the denied page says: $(grep -o '<p[^<]*' "$tmp/x.html" | head -1)"
+stop_server
 start
 
 # 4. the page in a browser: its three charts, and a screenshot

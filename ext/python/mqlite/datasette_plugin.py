@@ -52,6 +52,8 @@ def _statements(text):
 
 
 CHARTS = _statements(_read("charts.sql") or "")
+# the tables charts.sql reads (through mqlite's functions)
+TABLES_READ = ("leads", "events", "stage_history", "campaigns", "deals")
 STYLE = _read("charts.css") or ""
 VIEWS = _read("views.sql")
 
@@ -119,6 +121,13 @@ async def funnel_page(datasette, request):
     await datasette.ensure_permissions(request.actor, [("view-database", db.name), "view-instance"])
     if db.name == "_internal" or not await db.execute_fn(_is_mqlite_db):
         return _not_found(f"{db.name!r} has no mqlite tables (see mqlite init).")
+    # The page shows what these tables hold, summed: an actor who may not see
+    # one of them may not see the page (each is asked alone, as datasette asks
+    # for a table's own page).
+    for table in TABLES_READ:
+        if not await datasette.permission_allowed(request.actor, "view-table", (db.name, table), default=True):
+            return _html("Forbidden", f'<h1>Forbidden</h1><p class="empty">You may not view the table '
+                         f"{html.escape(table)} of {html.escape(db.name)}, which this page sums.</p>", status=403)
     # The page's options are bound, never pasted: a value SQLite cannot read
     # as a date is an error the page shows.
     params = {
