@@ -63,7 +63,7 @@ void mq_attr_bucket_free(attr_bucket *x)
 static char *dup_text(const char *s, int n)
 {
     char *d = sqlite3_malloc(n + 1);
-    if (d) { memcpy(d, s, (size_t)n); d[n] = 0; }
+    if (d) { if (n) memcpy(d, s, (size_t)n); d[n] = 0; }
     return d;
 }
 

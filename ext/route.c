@@ -237,7 +237,7 @@ static int add_entry(plan *p, due *d, sqlite3_int64 lead, const char *s, size_t 
     d->t = t;
     d->version = version;
     if (!(d->at = malloc(tn + 1))) { d->at = NULL; d->t = INFINITY; return mq_err_nomem(p->err); }
-    memcpy(d->at, ts, tn);
+    if (tn) memcpy(d->at, ts, tn);
     d->at[tn] = '\0';
     return 0;
 }
@@ -276,7 +276,7 @@ static int add_moves(plan *p, sqlite3_value *arg, int rank, double as_of)
     for (size_t i = 0; i < n && rc == 0; i++) {
         json_t *e = json_array_get(j, i);
         due key = {.lead = (sqlite3_int64)json_integer_value(json_array_get(e, 0))};
-        due *d = bsearch(&key, p->dues, (size_t)sorted, sizeof *p->dues, cmp_due_lead);
+        due *d = sorted ? bsearch(&key, p->dues, (size_t)sorted, sizeof *p->dues, cmp_due_lead) : NULL;
         for (int k = sorted; !d && k < p->ndue; k++) if (p->dues[k].lead == key.lead) d = &p->dues[k];
         if (!d) {
             sqlite3_reset(has);
