@@ -62,6 +62,7 @@ typedef struct plan {
     mq_err *err;
     json_t *route;
     mq_stages *m;
+    mq_stage_names names;   /* the stage names entries use, resolved once */
     closing *cl; int ncl, rcl;
     due *dues; int ndue, rdue;
     capped *caps; int ncaps;
@@ -81,9 +82,10 @@ static int grow(void **arr, int n, int *room, size_t size)
 }
 
 /* A stage that ends a lead's being open: closed kind, terminal, or a detour. */
-static int closes(const mq_stages *m, const char *s, int n)
+static int closes(plan *p, const char *s, int n)
 {
-    int i = s ? mq_stages_find(m, s, (size_t)n) : -1;
+    const mq_stages *m = p->m;
+    int i = s ? mq_stage_names_find(&p->names, m, s, (size_t)n) : -1;
     return i >= 0 && (m->st[i].kind == MQK_CLOSED || m->st[i].terminal || !m->st[i].on_path);
 }
 
@@ -116,7 +118,7 @@ static int read_closing(plan *p, double as_of)
         double t;
         const char *ts = (const char *)sqlite3_column_text(st, 2);
         if (!ts || mq_time_parse(ts, (size_t)sqlite3_column_bytes(st, 2), &t) != 0 || t > as_of) continue;
-        if (!closes(p->m, (const char *)sqlite3_column_text(st, 1), sqlite3_column_bytes(st, 1))) continue;
+        if (!closes(p, (const char *)sqlite3_column_text(st, 1), sqlite3_column_bytes(st, 1))) continue;
         if (grow((void **)&p->cl, p->ncl, &p->rcl, sizeof *p->cl)) { rc = mq_err_nomem(p->err); break; }
         p->cl[p->ncl].lead = sqlite3_column_int64(st, 0);
         p->cl[p->ncl++].t = t;
@@ -223,7 +225,7 @@ static int add_entry(plan *p, due *d, sqlite3_int64 lead, const char *s, size_t 
                      sqlite3_int64 version, int rank, double as_of)
 {
     double t;
-    int i = s ? mq_stages_find(p->m, s, sn) : -1;
+    int i = s ? mq_stage_names_find(&p->names, p->m, s, sn) : -1;
     if (i < 0 || !p->m->st[i].on_path || p->m->st[i].rank < rank) return 0;
     if (!ts || mq_time_parse(ts, tn, &t) != 0 || t > as_of) return 0;
     if (d) {
@@ -452,6 +454,7 @@ static void plan_free(plan *p)
     json_decref(p->route);
     json_decref(p->last);
     if (p->m) mq_stages_release(p->m);
+    mq_stage_names_clear(&p->names);
 }
 
 /* The rule's route as JSON into *out (NULL when it declares none). Returns 0,
