@@ -106,7 +106,10 @@ static int read_accounts(mq_conn *conn, accts *x, mq_err *err)
 }
 
 /* Reads the contacts (lead_accounts in lead order) merged with score_leads.
-** asof_jd: as_of as a Julian day, for SQLite's julianday() of event times. */
+** asof_jd: as_of as a Julian day. Event times are read as mqlite reads
+** them everywhere (mqlite_date, mq_time_parse: a number is unix seconds),
+** then made Julian days: SQLite's julianday() alone reads a number as a
+** Julian day, and an event would be engaged here and not in score_leads. */
 static int read_contacts(mq_conn *conn, const char *rule, const char *asof_text, double asof_jd, double engaged_days,
                          accts *x, mq_err *err)
 {
@@ -114,8 +117,8 @@ static int read_contacts(mq_conn *conn, const char *rule, const char *asof_text,
     int rc = mq_prepare(conn, "lead_accounts",
         "SELECT la.lead_id, la.account_id, l.title,"
         " CASE WHEN json_valid(l.attrs) THEN json_extract(l.attrs, '$.role') END,"
-        " (SELECT max(julianday(e.occurred_at)) FROM main.events e"
-        "   WHERE e.lead_id = la.lead_id AND julianday(e.occurred_at) <= ?1)"
+        " (SELECT max(julianday(mqlite_date(e.occurred_at))) FROM main.events e"
+        "   WHERE e.lead_id = la.lead_id AND julianday(mqlite_date(e.occurred_at)) <= ?1)"
         " FROM main.lead_accounts la JOIN main.leads l ON l.id = la.lead_id ORDER BY la.lead_id", &ct);
     if (rc == SQLITE_OK) sqlite3_bind_double(ct, 1, asof_jd);
     /* score_leads guards itself against re-entry: stepped directly, not through mq_step */
@@ -173,8 +176,8 @@ static int read_signals(mq_conn *conn, double asof_jd, double hl, accts *x, mq_e
 {
     sqlite3_stmt *st = NULL;
     int rc = mq_prepare(conn, "account_signals",
-        "SELECT account_id, strength, julianday(occurred_at) FROM main.account_signals"
-        " WHERE julianday(occurred_at) <= ?1 AND strength IS NOT NULL", &st);
+        "SELECT account_id, strength, julianday(mqlite_date(occurred_at)) FROM main.account_signals"
+        " WHERE julianday(mqlite_date(occurred_at)) <= ?1 AND strength IS NOT NULL", &st);
     if (rc == SQLITE_OK) sqlite3_bind_double(st, 1, asof_jd);
     while (rc == SQLITE_OK && (rc = mq_step(conn, "account_signals", st)) == SQLITE_ROW) {
         acct *a = find(x, sqlite3_column_int64(st, 0));

@@ -111,3 +111,12 @@ INSERT INTO leads(id, created_at, email, title) VALUES (91, '2026-01-01', 'a@zer
 INSERT INTO lead_accounts VALUES (91, 9, 'domain', '2026-03-15'), (92, 9, 'domain', '2026-03-15');
 INSERT INTO events(lead_id, type, occurred_at) VALUES (91, 'ping', '2026-03-20'), (92, 'ping', '2026-03-21');
 SELECT account_id, engagement, roles_engaged, roles, quote(champion) FROM account_scores('z', '2026-03-31') WHERE account_id = 9;
+-- [14] an event time given as a number is unix seconds, as score_leads reads
+-- it ('2461000.5': 1970-01-29), not a Julian day (2025-11-21, which SQLite's
+-- julianday() reads): not engaged lately, in both
+INSERT INTO accounts(id, name, domain, name_key) VALUES (10, 'Numeric', 'num.com', 'numeric');
+INSERT INTO leads(id, created_at, email, title) VALUES (93, '1970-01-01', 'a@num.com', 'CEO');
+INSERT INTO lead_accounts VALUES (93, 10, 'domain', '2026-03-15');
+INSERT INTO events(lead_id, type, occurred_at) VALUES (93, 'ping', '2461000.5');
+SELECT account_id, roles_engaged, quote(roles), (SELECT engagement FROM score_leads('z', '2025-11-25') WHERE lead_id = 93)
+FROM account_scores('z', '2025-11-25') WHERE account_id = 10;
