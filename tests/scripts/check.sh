@@ -40,6 +40,14 @@ skip_under_valgrind() {
     echo "$1: skipped under $MQLITE_UNDER"
     exit 0
 }
+#   need_dataset NAME FILE   exits 0, saying so, when FILE (a public dataset
+#                        beside the project, which is not copied into it) is
+#                        not there: the real-data checks run where it is
+need_dataset() {
+    [ -f "$2" ] && return 0
+    echo "$1: skipped: $2 is not there (the dataset is not part of the project)"
+    exit 0
+}
 #   hold DB SQL          another process takes DB's write lock (BEGIN
 #                        IMMEDIATE), runs SQL in it and keeps the lock until
 #                        release; it reads its commands from a FIFO, so the

@@ -8,15 +8,12 @@
 set -eu
 T=leadsx
 csv=${MQLITE_LEADSX:-../shared/datasets/leads-x-education/Leads.csv}
-if [ ! -f "$csv" ]; then
-    echo "leadsx: skipped: $csv is not there (the dataset is not part of the project)"
-    exit 0
-fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 # shellcheck source=tests/scripts/check.sh
 . tests/scripts/check.sh
+need_dataset leadsx "$csv"
 M=scripts/mqlite
 db=$tmp/lx.db
 "$M" init "$db" >/dev/null

@@ -10,15 +10,12 @@
 set -eu
 T=maven
 csv=${MQLITE_MAVEN:-../shared/datasets/maven-crm-sales-opportunities/sales_pipeline.csv}
-if [ ! -f "$csv" ]; then
-    echo "maven: skipped: $csv is not there (the dataset is not part of the project)"
-    exit 0
-fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 # shellcheck source=tests/scripts/check.sh
 . tests/scripts/check.sh
+need_dataset maven "$csv"
 M=scripts/mqlite
 db=$tmp/mv.db
 "$M" init "$db" >/dev/null
