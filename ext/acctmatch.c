@@ -15,6 +15,7 @@
 ** splitting one company in many. The README says so.
 */
 #include "acctmatch.h"
+#include "utf8text.h"
 
 #include <string.h>
 
@@ -54,8 +55,19 @@ static int label_byte(unsigned char c)
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c >= 0x80;
 }
 
+/* Whether s[0..n) is UTF-8 throughout (NUL bytes allowed: they are blanks
+** to the company key): a key made of text that is not would be stored as
+** an account's domain or name key, and read back broken. */
+static int utf8_whole(const char *s, size_t n)
+{
+    for (size_t i = 0, k; i < n; i += k)
+        if (!(k = s[i] ? mq_utf8_seqlen((const unsigned char *)s + i, n - i) : 1)) return 0;
+    return 1;
+}
+
 size_t mq_email_domain(const char *s, size_t n, char out[MQ_DOMAIN_MAX + 1])
 {
+    if (!utf8_whole(s, n)) return 0;
     /* trim blanks: exports often pad cells */
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n')) n--;
     while (n && (*s == ' ' || *s == '\t')) { s++; n--; }
@@ -145,6 +157,7 @@ static char fold_latin1(unsigned char b)
 
 size_t mq_company_key(const char *s, size_t n, char *out)
 {
+    if (!utf8_whole(s, n)) return 0;
     size_t o = 0;
     int blank = 1;                                     /* the last byte written is a blank (or none) */
     for (size_t i = 0; i < n; i++) {

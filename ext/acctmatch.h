@@ -16,7 +16,8 @@
 /* The registrable domain of address s[0..n) ("Ann@Mail.Sales.Acme.co.uk" ->
 ** "acme.co.uk"), lower case (ASCII only: IDN and punycode labels are kept as
 ** they are), into out (MQ_DOMAIN_MAX + 1 bytes). Returns its length, or 0
-** when s is not an address with a domain of two labels or more. The domain is
+** when s is not an address with a domain of two labels or more, or is
+** not valid UTF-8. The domain is
 ** what follows the last '@' (a quoted local part may hold '@'). */
 size_t mq_email_domain(const char *s, size_t n, char out[MQ_DOMAIN_MAX + 1]);
 
@@ -29,7 +30,8 @@ int mq_is_free_domain(const char *d);
 ** case, Latin-1 accents folded, '.' and '\'' dropped, other punctuation as
 ** one blank, a leading "the" and trailing legal suffixes (Inc, LLC, GmbH,
 ** S.A., ...) dropped. "The Acme Corporation", "ACME Inc.", "Acmé GmbH" all
-** give "acme". Returns its length; 0 when nothing is left. */
+** give "acme". Returns its length; 0 when nothing is left, or when s is
+** not valid UTF-8. */
 size_t mq_company_key(const char *s, size_t n, char *out);
 
 /* Buying-group roles. */

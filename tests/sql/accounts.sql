@@ -120,3 +120,7 @@ INSERT INTO lead_accounts VALUES (93, 10, 'domain', '2026-03-15');
 INSERT INTO events(lead_id, type, occurred_at) VALUES (93, 'ping', '2461000.5');
 SELECT account_id, roles_engaged, quote(roles), (SELECT engagement FROM score_leads('z', '2025-11-25') WHERE lead_id = 93)
 FROM account_scores('z', '2025-11-25') WHERE account_id = 10;
+-- [15] text that is not UTF-8 makes no domain and no key (they would be
+-- stored as an account's, broken); valid UTF-8 is kept
+SELECT quote(email_domain(CAST(x'6140ff2e636f6d' AS TEXT))), quote(company_key(CAST(x'41ff6d65' AS TEXT))),
+       company_key('Acmé GmbH'), email_domain('a@bücher.de');

@@ -42,6 +42,9 @@ static void test_domains(void **state)
     /* an empty last label is no domain: "com." would put every such address in one account */
     assert_null(dom("ann@acme.com.."));
     assert_null(dom("ann@acme.com..."));
+    /* text that is not UTF-8 makes no domain (it would be stored as one, broken) */
+    assert_null(dom("a@\xff.com"));
+    assert_null(dom("\xc3@acme.com"));
     /* IDN: punycode and UTF-8 labels are kept as they are */
     assert_string_equal(dom("a@www.xn--bcher-kva.de"), "xn--bcher-kva.de");
     assert_string_equal(dom("a@mail.b\xc3\xbc" "cher.de"), "b\xc3\xbc" "cher.de");
@@ -88,6 +91,9 @@ static void test_company_keys(void **state)
     for (size_t i = 0; i < sizeof acme / sizeof *acme; i++) assert_string_equal(key(acme[i]), "acme");
     assert_string_equal(key("Acme Widgets, Inc."), "acme widgets");
     assert_string_equal(key("O'Neil & Sons"), "oneil sons");
+    /* not UTF-8: no key (it would be stored as one, broken) */
+    assert_null(key("A\xffme"));
+    assert_null(key("Acme \xc3"));
     assert_string_equal(key("M\xc3\xbcller AG"), "muller");
     assert_string_equal(key("Co"), "co");                /* a legal word alone is the name */
     assert_string_equal(key("The"), "the");
