@@ -49,7 +49,7 @@ EXT_HDR  := $(wildcard ext/*.h)
 # Plain C modules (no SQLite, no Lua beyond the rule engine) that cmocka links directly.
 CORE_OBJ := $(BUILD)/ext/mqerr.o $(BUILD)/ext/mqtime.o $(BUILD)/ext/ruleprog.o $(BUILD)/ext/explain.o $(BUILD)/ext/valuetest.o $(BUILD)/ext/replay.o $(BUILD)/ext/engine.o $(BUILD)/ext/sandbox.o $(BUILD)/ext/luaguard.o $(BUILD)/ext/luaconv.o $(BUILD)/ext/ruledsl.o $(BUILD)/ext/ruletests.o $(BUILD)/ext/patcost.o $(BUILD)/ext/leadjson.o $(BUILD)/ext/stagemodel.o $(BUILD)/ext/mathstat.o $(BUILD)/ext/auc.o $(BUILD)/ext/logit.o $(BUILD)/ext/buckets.o $(BUILD)/ext/utf8text.o $(BUILD)/ext/acctmatch.o $(BUILD)/ext/attribmodel.o
 # (routing, issue 17: route { } of the rule language, which ruledsl.o calls)
-CORE_OBJ += $(BUILD)/ext/routedsl.o
+CORE_OBJ += $(BUILD)/ext/routedsl.o $(BUILD)/ext/jsonplain.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -103,7 +103,7 @@ $(BUILD)/mqgen: samples/mqgen.c ext/mqtime.h $(BUILD)/ext/mqtime.o $(BUILD)/.fla
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/engine_fixture.h $(CORE_OBJ) $(EXT_HDR) $(BUILD)/.flags | deps-test
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(EXTRA_LDFLAGS) -Iext -o $@ $< $(CORE_OBJ) $(LDLIBS_EXT) -lcmocka
+	$(CC) $(CFLAGS_ALL) $(EXTRA_LDFLAGS) -Iext -o $@ $< $(CORE_OBJ) $(LDLIBS_EXT) -lsqlite3 -lcmocka
 
 # The man page, from the --help texts of the scripts (docs/mkman.sh).
 $(BUILD)/mqlite.1: docs/mkman.sh scripts/mqlite $(wildcard scripts/mqlite-*) ext/mqlite.c

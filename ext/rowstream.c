@@ -499,5 +499,7 @@ static const sqlite3_module rows_module = {
 const mq_def mq_rowstream_defs[] = {
     MQ_TABLE("mqlite_rows",      2, MQ_READS_FILES, &rows_module, NULL),   /* arguments: FIFO, cells */
     MQ_FUNC("mqlite_rows_note",  4, MQ_NOTES,       mq_rows_note),   /* rownote.c */
+    MQ_FUNC("mqlite_rows_plain", 1, MQ_PURE,        mq_rows_plain),  /* rownote.c */
+    MQ_FUNC("mqlite_rows_plain", 2, MQ_PURE,        mq_rows_plain),
     MQ_END
 };

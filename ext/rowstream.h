@@ -61,6 +61,8 @@ typedef struct rs_vtab {
 /* SQL functions beside the table (rownote.c): registered by rowstream.c's
 ** table of definitions. */
 void mq_rows_note(sqlite3_context *ctx, int argc, sqlite3_value **argv);
+/* mqlite_rows_plain(time [, json]) (rownote.c): the quick way's test of cells */
+void mq_rows_plain(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 /* Marks shared every row whose m a later row repeated (see mdup): before the
 ** column shared is read. SQLITE_OK or SQLITE_NOMEM. */
 int mq_rows_shared(struct rs_vtab *v);
