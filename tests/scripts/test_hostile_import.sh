@@ -82,6 +82,19 @@ mqlite import: FOREIGN KEY constraint failed
 [exit 1]
 EOF
 
+# The import turns SQLite's foreign-key checks off for events and stage
+# entries (its own checks find every lead), but not when a table it writes
+# has a trigger of the user's: the user's deferred key above made that COMMIT
+# fail, and one behind stage_history does too.
+sqlite3 "$tmp/fk.db" "CREATE TRIGGER guard_s AFTER INSERT ON stage_history BEGIN INSERT INTO guard VALUES (999); END;"
+printf 'lead,stage,entered_at\nL1,MQL,2025-03-01\n' >"$tmp/one-stage.csv"
+run commit-fails-stages $M import "$tmp/fk.db" stages "$tmp/one-stage.csv"
+expect commit-fails-stages <<'EOF'
+--
+mqlite import: FOREIGN KEY constraint failed
+[exit 1]
+EOF
+
 # 16: CR-only line ends (classic Mac) are read as line ends
 printf 'lead,type,occurred_at\rL2,demo_request,2025-04-01\rL2,page_view,2025-04-02\r' >"$tmp/cr.csv"
 run cr-only $M import "$db" events "$tmp/cr.csv"

@@ -204,6 +204,44 @@ OUT
 [ "$(sqlite3 "$tmp/quick.db" "SELECT count(*) FROM events")" = 20 ] || { echo "FAIL multiset_quick/total"; fail=1; }
 
 # ---- stages: the same, keyed by lead, stage and time ------------------------
+# 10. props at the edges of the quick way's JSON test (mqlite_rows_plain):
+# nesting deeper than it follows (SQLite takes it: the slow way), every kind
+# of value and escape (the quick way), and objects SQLite refuses (a leading
+# zero, a trailing comma, an unknown escape, text after the object), which
+# are bad rows either way; then the same file again, into a table with events
+deep=1
+i=0
+while [ $i -lt 40 ]; do deep="{\"\"k\"\":$deep}" i=$((i + 1)); done
+cat >"$tmp/e10.csv" <<CSV
+lead,type,occurred_at,campaign,props
+Q2,deep,2025-04-01 00:00:00,,"$deep"
+Q2,values,2025-04-01 00:00:00,,"{""n"":-0.5e+3,""t"":true,""f"":false,""z"":null,""s"":""\u00e9\n"",""a"":[1,{}, []]}"
+Q2,zero,2025-04-01 00:00:00,,"{""a"":01}"
+Q2,comma,2025-04-01 00:00:00,,"{""a"":1,}"
+Q2,escape,2025-04-01 00:00:00,,"{""a"":""x\q""}"
+Q2,after,2025-04-01 00:00:00,,"{""a"":1}x}"
+CSV
+step edges e10.csv --skip-bad
+quick_ran edges
+expect edges <<'OUT'
+imported events from TMP/e10.csv: 2 new, 0 already stored, 4 bad
+--
+TMP/e10.csv:4: props is not a JSON object
+TMP/e10.csv:5: props is not a JSON object
+TMP/e10.csv:6: props is not a JSON object
+TMP/e10.csv:7: props is not a JSON object
+[exit 0]
+OUT
+step edges-again e10.csv --skip-bad
+expect edges-again <<'OUT'
+imported events from TMP/e10.csv: 0 new, 2 already stored, 4 bad
+--
+TMP/e10.csv:4: props is not a JSON object
+TMP/e10.csv:5: props is not a JSON object
+TMP/e10.csv:6: props is not a JSON object
+TMP/e10.csv:7: props is not a JSON object
+[exit 0]
+OUT
 kind=stages
 # 1. repeats, a stage with a space before it, an alias in lower case, the
 # same entry with its time in another form, bad rows (before the lead was
@@ -295,4 +333,9 @@ imported stages from TMP/s6.csv: 1 new, 1 already stored, 0 bad
 [exit 0]
 OUT
 [ "$(sqlite3 "$tmp/quick.db" "SELECT count(*) FROM stage_history")" = 10 ] || { echo "FAIL multiset_quick/st-total"; fail=1; }
+# events and stages are written with SQLite's foreign-key checks off (the
+# import's own checks found every lead and campaign): none may be missing
+for db in quick slow; do
+    [ -z "$(sqlite3 "$tmp/$db.db" "PRAGMA foreign_key_check")" ] || { echo "FAIL multiset_quick/fk-$db: a row names a lead or campaign that is not there"; fail=1; }
+done
 exit $fail
