@@ -175,7 +175,9 @@ rm -f "$imp/work.db"
 # sample rule (events, decay, caps, signals): a database scored once as of
 # the day after its data ends (prepared, not timed); then 1 % of the leads
 # get an event (a fresh copy each run), and the incremental run is timed
-# against the full run (--all) of the same state. A run with nothing changed
+# against the full run (--all) of the same state, and so is the floor under
+# it: plain sqlite3 writing only the rows those leads need (write_floor.sql,
+# no mqlite). A run with nothing changed
 # must leave the file as it was (its checksum before and after). The
 # crossing moments: rule_moves with the current scores against score_leads
 # alone, the same leads, events and explanations.
@@ -204,6 +206,9 @@ measure scoreall scripts/mqlite score "$N/work.db" --rule b2b --as-of "$nasof" -
 written >"$N/all.sum"
 measure scoreinc scripts/mqlite score "$N/work.db" --rule b2b --as-of "$nasof"
 written >"$N/inc.sum"
+# the floor under the incremental run: plain sqlite3 writing only the rows
+# it must (a history row and the current row of each changed lead)
+measure writefloor sh -c "sqlite3 '$N/work.db' < tests/bench/write_floor.sql"
 prep=""
 if cmp -s "$N/all.sum" "$N/inc.sum"; then echo "  same results: the full and the incremental run wrote the same" >"$N/same"
 else echo "  DIFFERENT results: the full and the incremental run wrote different rows" >"$N/same"; fi
@@ -258,6 +263,7 @@ row "   mqlite import events again, file unchanged" reimpevents "$(ratio reimpev
 echo "6. nightly scoring, 1,000,000 leads, b2b rule, 1 % of them with a new event"
 row "   mqlite score --all (a full run, baseline)" scoreall "1.00"
 row "   mqlite score (incremental: the changed leads)" scoreinc "$(ratio3 scoreinc scoreall)"
+row "   plain sqlite3: only the rows those leads need" writefloor "$(ratio3 writefloor scoreall)"
 row "   mqlite score again, nothing changed" scorenone "$(ratio scorenone scoreall)"
 row "   score_leads: current scores only (baseline)" scoreonly "1.00"
 row "   rule_moves(..., 1): scores and dated moves" scoremoves "$(ratio scoremoves scoreonly)"
