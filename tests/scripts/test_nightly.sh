@@ -198,4 +198,10 @@ rc=0
 same "nightly-sync with hostile names (stderr: $(cat "$tmp/err"))" "$rc" 0
 [ ! -e "$tmp/pwned" ] || bad "nightly-sync ran a command from a directory name"
 
+# what the three nights imported (the counts asserted above), for the log
+if [ "$fail" = 0 ]; then
+    for k in 1 2 3; do
+        sed -n "s|^imported \([a-z]*\) from .*: |\1 |p" "$tmp/counts$k" | paste -sd ';' - | sed "s|^|nightly: night $k: |; s|;|; |g"
+    done
+fi
 [ "$fail" = 0 ]
