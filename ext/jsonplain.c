@@ -4,7 +4,7 @@
 **
 ** mqlite import asks this of every props cell on its quick way (the rows most
 ** nights bring). SQLite's json_valid() answers the same for these texts but
-** builds a parse tree to do it, which cost a quarter of an events import. The
+** builds a parse tree to do it: a tenth of an events import's pass. The
 ** test is strict where RFC 8259 is, so a text it takes SQLite takes too; a
 ** text it refuses goes the import's slow way, where SQLite itself decides. So
 ** it may refuse more than SQLite (deep nesting), never accept more.
