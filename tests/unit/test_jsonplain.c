@@ -13,6 +13,7 @@
 
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "jsonplain.h"
@@ -56,6 +57,16 @@ static void test_depth(void **state)
         /* depth objects around a number: taken up to MQ_JSON_PLAIN_DEPTH */
         assert_int_equal(plain(s), depth <= MQ_JSON_PLAIN_DEPTH);
     }
+    /* a megabyte of '[' inside an object: refused at the cap, not by
+    ** recursing a million frames deep */
+    size_t big = 1 << 20;
+    char *t = malloc(big + 7);
+    assert_non_null(t);
+    memcpy(t, "{\"a\":", 5);
+    memset(t + 5, '[', big);
+    t[big + 5] = '}';
+    assert_int_equal(mq_json_plain_object(t, big + 6), 0);
+    free(t);
 }
 
 /* ---- against SQLite -------------------------------------------------------------------- */
