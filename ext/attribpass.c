@@ -8,7 +8,7 @@
 ** Streams, all ordered by lead: leads (with the lead's group value: the
 ** groupby.c expression, its attrs key bound, never pasted), events that
 ** name a campaign, and the milestones: stage_history (history.c) or won
-** deals. A lead's own touch and its events are merged by time; ties: the
+** deals (dealscan.c). A lead's own touch and its events are merged by time; ties: the
 ** lead's own touch first, then events in id order.
 */
 #include "attribpass.h"
@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dealscan.h"
 #include "history.h"
 #include "mqtime.h"
 #include "utf8text.h"
@@ -306,16 +307,18 @@ int mq_attr_from_history(attr_run *r, int rank, int sql_rank, const attr_window 
     return rc < 0 ? -1 : 0;
 }
 
-/* 1 when a table named deals exists and has a row, 0 when not, -1 with err. */
+/* 1 when the deals table exists and has a row, 0 when not, -1 with err.
+** (Whether it exists is asked of the schema, as the deal reports ask it:
+** not read from the wording of an error.) */
 int mq_attr_have_deals(attr_run *r)
 {
+    if (!mq_deals_exist(r->conn)) return 0;
     sqlite3_stmt *st = NULL;
-    int rc = mq_prepare(r->conn, "deals", "SELECT EXISTS (SELECT 1 FROM deals)", &st);
+    int rc = mq_prepare(r->conn, "deals", "SELECT EXISTS (SELECT 1 FROM main.deals)", &st);
     if (rc == SQLITE_NOMEM) return mq_err_nomem(r->err);
     if (rc != SQLITE_OK) {
-        int none = strncmp(sqlite3_errmsg(r->conn->db), "no such table", 13) == 0;
         sqlite3_finalize(st);
-        return none ? 0 : mq_err_db(r->err, r->conn->db, "%s: reading deals: ", fn);
+        return mq_err_db(r->err, r->conn->db, "%s: reading deals: ", fn);
     }
     int row = 0;
     if (step(r, st, "deals", &row) != 0) { sqlite3_finalize(st); return -1; }
@@ -324,69 +327,71 @@ int mq_attr_have_deals(attr_run *r)
     return any;
 }
 
-/* Won deals, in lead order (those without a lead first). */
+/* Keeps the won deals' currency in currency (one, or the error): revenue is
+** not added up across currencies. A deal without an amount brings no
+** revenue, so its currency is none of the sum's. */
+static int one_currency(attr_run *r, char currency[4], const mq_deal *d)
+{
+    if (!d->has_amount) return 0;
+    if (!currency[0]) {
+        size_t n = strlen(d->currency);
+        memcpy(currency, d->currency, n < 3 ? n + 1 : 3);
+        return 0;
+    }
+    if (strncmp(currency, d->currency, 3) == 0) return 0;
+    char q[61];
+    return mq_err_set(r->err, "%s: won deals are in more than one currency (%s and %s); revenue cannot be "
+                      "added up across currencies: convert the amounts, or keep the milestones in one",
+                      fn, currency, mq_utf8_excerpt_str(q, sizeof q, d->currency));
+}
+
+/* Credits one deal read by dealscan when it is a won one in the window.
+** loaded, cur: whether a lead's touches are loaded, and which. */
+static int credit_deal(attr_run *r, const mq_deal *d, const attr_window *win, char currency[4], int *loaded,
+                       sqlite3_int64 *cur)
+{
+    /* a won deal's milestone is its closing; without a closed_at, its creation */
+    double at = d->has_closed ? d->closed : d->created, opp = d->created < at ? d->created : at;
+    if (d->status != MQ_DEAL_WON || !in_window(win, at)) return 0;
+    if (d->amount >= MAX_AMOUNT)
+        return mq_err_set(r->err, "%s: won deal %lld has amount %g; amounts must be from 0 to 10^13", fn,
+                          (long long)d->id, d->amount);
+    if (one_currency(r, currency, d) != 0) return -1;
+    if (!d->has_lead) {
+        r->n = 0;
+        *loaded = 0;
+        if (set_segment(r, NULL) != 0) return -1;
+    } else if (!*loaded || d->lead_id != *cur) {
+        *cur = d->lead_id;
+        if (load_lead(r, *cur) != 0) return -1;
+        *loaded = 1;
+    }
+    return credit(r, at, opp, llround(d->amount * 100));
+}
+
+/* Won deals, in lead order (those without a lead first), read by dealscan.h
+** as they stand now (as_of +Inf), so that every value is checked as the deal
+** reports check it: an amount that is not a number stops attribution with
+** deal_summary()'s error, never a revenue of 0. Every deal is read, open and
+** lost ones too, and checked. Attribution's own rules come on top: the
+** amount cap (cents exact in a double) and a single currency. */
 int mq_attr_from_deals(attr_run *r, const attr_window *win)
 {
-    sqlite3_stmt *st = NULL;
+    mq_dealscan s;
+    mq_deal d;
     char currency[4] = "";
-    int rc = mq_prepare(r->conn, "deals",
-                        "SELECT lead_id, coalesce(closed_at, created_at), created_at, amount, currency, id"
-                        " FROM deals WHERE status = 'won' ORDER BY lead_id, id", &st);
-    if (rc == SQLITE_NOMEM) return mq_err_nomem(r->err);
-    if (rc != SQLITE_OK) {
-        sqlite3_finalize(st);
-        return mq_err_set(r->err, "%s: deals: %s (is the deals table of schema/mqlite.sql loaded?)", fn,
-                          sqlite3_errmsg(r->conn->db));
-    }
-    int row = 0, loaded = 0;
+    int rc, loaded = 0;
     sqlite3_int64 cur = 0;
-    if (step(r, st, "deals", &row) != 0) goto fail;
-    while (row) {
-        double at, opp;
-        sqlite3_int64 id = sqlite3_column_int64(st, 5);
-        const char *ts = (const char *)sqlite3_column_text(st, 1), *cs = (const char *)sqlite3_column_text(st, 2);
-        if (!ts || mq_time_parse(ts, (size_t)sqlite3_column_bytes(st, 1), &at) != 0 ||
-            !cs || mq_time_parse(cs, (size_t)sqlite3_column_bytes(st, 2), &opp) != 0) {
-            mq_err_set(r->err, "%s: won deal %lld has a closed_at or created_at that is not a date", fn, (long long)id);
-            goto fail;
-        }
-        if (in_window(win, at)) {
-            double amount = sqlite3_column_type(st, 3) == SQLITE_NULL ? 0 : sqlite3_column_double(st, 3);
-            if (!(amount >= 0 && amount < MAX_AMOUNT)) {
-                mq_err_set(r->err, "%s: won deal %lld has amount %g; amounts must be from 0 to 10^13", fn,
-                           (long long)id, amount);
-                goto fail;
+    if (mq_dealscan_open(&s, r->conn, fn, NULL, "d.lead_id, d.id", INFINITY) != 0) rc = -1;
+    else
+        while ((rc = mq_dealscan_next(&s, &d)) == 1)
+            if (credit_deal(r, &d, win, currency, &loaded, &cur) != 0) {
+                mq_dealscan_close(&s);
+                return -1;
             }
-            const char *cur3 = (const char *)sqlite3_column_text(st, 4);
-            /* (a deal without an amount brings no revenue, so its currency is none of the sum's) */
-            int counted = sqlite3_column_type(st, 3) != SQLITE_NULL;
-            if (cur3 && counted && !currency[0]) memcpy(currency, cur3, strlen(cur3) < 3 ? strlen(cur3) + 1 : 3);
-            else if (cur3 && counted && strncmp(currency, cur3, 3) != 0) {
-                char q[61];
-                mq_err_set(r->err, "%s: won deals are in more than one currency (%s and %s); revenue cannot be "
-                           "added up across currencies: convert the amounts, or keep the milestones in one",
-                           fn, currency, mq_utf8_excerpt_str(q, sizeof q, cur3));
-                goto fail;
-            }
-            if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
-                r->n = 0;
-                loaded = 0;
-                if (set_segment(r, NULL) != 0) goto fail;
-            } else if (!loaded || sqlite3_column_int64(st, 0) != cur) {
-                cur = sqlite3_column_int64(st, 0);
-                if (load_lead(r, cur) != 0) goto fail;
-                loaded = 1;
-            }
-            if (opp > at) opp = at;
-            if (credit(r, at, opp, llround(amount * 100)) != 0) goto fail;
-        }
-        if (step(r, st, "deals", &row) != 0) goto fail;
-    }
-    sqlite3_finalize(st);
-    return 0;
-fail:
-    sqlite3_finalize(st);
-    return -1;
+    if (rc < 0) *r->err = s.err;
+    mq_dealscan_close(&s);
+    return rc;
 }
 
 /* ---- the streams --------------------------------------------------------------------- */

@@ -65,7 +65,7 @@ typedef struct attr_run {
 /* Opens the two touch streams (leads with each one's group value, events
 ** with a campaign), each in lead order. 0, or -1 with r->err. */
 int mq_attr_open(attr_run *r);
-/* 1 when a table named deals exists and has a row, 0 when not, -1 with r->err. */
+/* 1 when the deals table exists and has a row, 0 when not, -1 with r->err. */
 int mq_attr_have_deals(attr_run *r);
 /* The milestones, credited: first entries at rank in the stage history
 ** (sql_rank: the SQL's rank, for w_shaped's opportunity; -1 when none), or

@@ -24,7 +24,8 @@
 ** entries count: what the rule says is the MQL is the MQL being explained).
 ** For 'won' (the stage named won, or an alias of it): each won deal
 ** (deals.status = 'won', at closed_at, or at created_at when it has none,
-** with its amount as revenue) when a table named deals exists and has rows;
+** with its amount as revenue) when a table named deals exists and has rows
+** (every deal read and checked as deal_summary() reads it, dealscan.h);
 ** otherwise the lead's first entry at won's rank, with no revenue. A won deal
 ** without a lead has no touches. start and stop keep the milestones in
 ** [start, stop).

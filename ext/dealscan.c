@@ -68,7 +68,8 @@ int mq_dealscan_next(mq_dealscan *s, mq_deal *d)
         char q[41];
         memset(d, 0, sizeof *d);
         d->id = sqlite3_column_int64(st, 0);
-        d->lead_id = sqlite3_column_type(st, 1) == SQLITE_INTEGER ? sqlite3_column_int64(st, 1) : 0;
+        d->has_lead = sqlite3_column_type(st, 1) == SQLITE_INTEGER;
+        d->lead_id = d->has_lead ? sqlite3_column_int64(st, 1) : 0;
         int at = sqlite3_column_type(st, 2);
         if (at == SQLITE_INTEGER || at == SQLITE_FLOAT) {
             d->amount = sqlite3_column_double(st, 2);
@@ -93,16 +94,15 @@ int mq_dealscan_next(mq_dealscan *s, mq_deal *d)
         if (col_time(st, 6, &d->created) != 0)
             return mq_err_set(&s->err, "%s: deal %lld has created_at '%s', not a date mqlite reads", s->fn,
                               (long long)d->id, excerpt(q, st, 6));
-        double closed;
-        int has_closed = sqlite3_column_type(st, 7) != SQLITE_NULL;
-        if (has_closed && col_time(st, 7, &closed) != 0)
+        d->has_closed = sqlite3_column_type(st, 7) != SQLITE_NULL;
+        if (d->has_closed && col_time(st, 7, &d->closed) != 0)
             return mq_err_set(&s->err, "%s: deal %lld has closed_at '%s', not a date mqlite reads", s->fn,
                               (long long)d->id, excerpt(q, st, 7));
         d->loss_reason = (const char *)sqlite3_column_text(st, 8);
         d->seg = (const char *)sqlite3_column_text(st, 9);
         /* as of as_of: not yet created, or not yet closed */
         if (d->created > s->as_of) continue;
-        if (d->status != MQ_DEAL_OPEN && has_closed && closed > s->as_of) d->status = MQ_DEAL_OPEN;
+        if (d->status != MQ_DEAL_OPEN && d->has_closed && d->closed > s->as_of) d->status = MQ_DEAL_OPEN;
         d->age_days = (s->as_of - d->created) / 86400.0;
         return 1;
     }

@@ -1,6 +1,7 @@
 /*
 ** dealscan.h — reading the deals table one deal at a time, as it stood at a
-** time (as_of): what the deal reports (deals.c, dealroi.c) are built on.
+** time (as_of): what the deal reports (deals.c, dealroi.c) and attribution's
+** won deals (attribpass.c, as_of +Inf: as they stand) are built on.
 **
 ** As of as_of: a deal created after it is not read; a won or lost deal
 ** closed after it was still open then. A won or lost deal without a
@@ -19,7 +20,8 @@ enum { MQ_DEAL_OPEN, MQ_DEAL_WON, MQ_DEAL_LOST };
 
 typedef struct mq_deal {
     sqlite3_int64 id;
-    sqlite3_int64 lead_id;      /* 0 when none */
+    sqlite3_int64 lead_id;      /* with has_lead; 0 when none */
+    int has_lead;
     double amount;              /* with has_amount */
     int has_amount;
     const char *currency;       /* never NULL (the schema's DEFAULT 'USD') */
@@ -28,6 +30,8 @@ typedef struct mq_deal {
     const char *seg;            /* the group value (segment expression), NULL when none */
     int status;                 /* MQ_DEAL_*, as of as_of */
     double created;             /* unix seconds */
+    double closed;              /* unix seconds, with has_closed (as stored: also when as_of reopens the deal) */
+    int has_closed;
     double age_days;            /* from created to as_of */
 } mq_deal;
 

@@ -205,3 +205,12 @@ INSERT INTO leads(id, created_at, campaign) VALUES (300001, '2029-01-01', 'c1'),
 INSERT INTO deals(lead_id, amount, currency, status, created_at, closed_at) VALUES
     (300001, NULL, 'EUR', 'won', '2029-01-02', '2029-01-03'), (300002, 100, 'USD', 'won', '2029-01-02', '2029-01-03');
 SELECT campaign, credit, revenue FROM attribution('won', 'first', NULL, '2029-01-01') WHERE credit > 0 OR revenue > 0;
+-- [29] a won deal whose amount is text ('abc' passes the schema's CHECK: text sorts above every number) stops
+-- attribution with deal_summary()'s own error, not a revenue of 0; a date outside the window does not hide it
+INSERT INTO leads(id, created_at, campaign) VALUES (300003, '2030-01-01', 'c1');
+INSERT INTO deals(id, lead_id, amount, status, created_at, closed_at) VALUES (900001, 300003, 'abc', 'won', '2030-01-02', '2030-01-03');
+SELECT campaign, revenue FROM attribution('won', 'linear', NULL, '2030-01-01');
+SELECT campaign, revenue FROM attribution('won', 'linear', NULL, '2020-01-01', '2021-01-01');
+SELECT * FROM deal_summary();
+DELETE FROM deals WHERE id = 900001;
+SELECT count(*) AS rows_after_delete FROM attribution('won', 'linear', NULL, '2030-01-01');
