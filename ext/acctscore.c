@@ -106,21 +106,27 @@ static int read_accounts(mq_conn *conn, accts *x, mq_err *err)
 }
 
 /* Reads the contacts (lead_accounts in lead order) merged with score_leads.
-** asof_jd: as_of as a Julian day. Event times are read as mqlite reads
-** them everywhere (mqlite_date, mq_time_parse: a number is unix seconds),
-** then made Julian days: SQLite's julianday() alone reads a number as a
-** Julian day, and an event would be engaged here and not in score_leads. */
-static int read_contacts(mq_conn *conn, const char *rule, const char *asof_text, double asof_jd, double engaged_days,
+** A contact has engaged when one of its events is in [from, to] (texts as
+** mq_time_format writes them). Event times are read as mqlite reads them
+** everywhere, through mqlite_date (mq_time_parse; a number is unix seconds),
+** whose fixed-width text sorts as time does: compared as text, with no
+** Julian day (SQLite's julianday() alone reads a number as a Julian day, and
+** an event would be engaged here and not in score_leads), and EXISTS stops
+** at the first such event instead of reading all of them. */
+static int read_contacts(mq_conn *conn, const char *rule, const char *asof_text, const char *from, const char *to,
                          accts *x, mq_err *err)
 {
     sqlite3_stmt *ct = NULL, *sc = NULL;
     int rc = mq_prepare(conn, "lead_accounts",
         "SELECT la.lead_id, la.account_id, l.title,"
         " CASE WHEN json_valid(l.attrs) THEN json_extract(l.attrs, '$.role') END,"
-        " (SELECT max(julianday(mqlite_date(e.occurred_at))) FROM main.events e"
-        "   WHERE e.lead_id = la.lead_id AND julianday(mqlite_date(e.occurred_at)) <= ?1)"
+        " EXISTS (SELECT 1 FROM main.events e"
+        "   WHERE e.lead_id = la.lead_id AND mqlite_date(e.occurred_at) BETWEEN ?1 AND ?2)"
         " FROM main.lead_accounts la JOIN main.leads l ON l.id = la.lead_id ORDER BY la.lead_id", &ct);
-    if (rc == SQLITE_OK) sqlite3_bind_double(ct, 1, asof_jd);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(ct, 1, from, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ct, 2, to, -1, SQLITE_STATIC);
+    }
     /* score_leads guards itself against re-entry: stepped directly, not through mq_step */
     if (rc == SQLITE_OK &&
         (rc = sqlite3_prepare_v2(conn->db, "SELECT lead_id, fit, engagement FROM score_leads(?1, ?2)", -1, &sc, NULL)) == SQLITE_OK) {
@@ -156,7 +162,7 @@ static int read_contacts(mq_conn *conn, const char *rule, const char *asof_text,
             role = mq_role_parse((const char *)sqlite3_column_text(ct, 3), (size_t)sqlite3_column_bytes(ct, 3));
         if (role == MQ_ROLE_NONE && sqlite3_column_type(ct, 2) == SQLITE_TEXT)
             role = mq_role_of_title((const char *)sqlite3_column_text(ct, 2), (size_t)sqlite3_column_bytes(ct, 2));
-        int engaged = sqlite3_column_type(ct, 4) != SQLITE_NULL && sqlite3_column_double(ct, 4) >= asof_jd - engaged_days;
+        int engaged = sqlite3_column_int(ct, 4) == 1;
         if (role != MQ_ROLE_NONE && engaged) a->roles |= 1u << role;
         a->engaged += engaged;
         if (role == MQ_ROLE_CHAMPION && !a->explicit_champion) a->explicit_champion = lead;
@@ -171,19 +177,22 @@ static int read_contacts(mq_conn *conn, const char *rule, const char *asof_text,
     return ok ? 0 : -1;
 }
 
-/* Adds each account's intent signals, decayed to as_of (half-life hl days; 0: none). */
-static int read_signals(mq_conn *conn, double asof_jd, double hl, accts *x, mq_err *err)
+/* Adds each account's intent signals at or before as_of, decayed to it
+** (half-life hl days; 0: none). Times are read as mqlite_date reads them
+** (mq_value_time) and cut to the whole second as it writes them, so that a
+** signal counts as the events above do; a time mqlite cannot read is none. */
+static int read_signals(mq_conn *conn, double as_of, double hl, accts *x, mq_err *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = mq_prepare(conn, "account_signals",
-        "SELECT account_id, strength, julianday(mqlite_date(occurred_at)) FROM main.account_signals"
-        " WHERE julianday(mqlite_date(occurred_at)) <= ?1 AND strength IS NOT NULL", &st);
-    if (rc == SQLITE_OK) sqlite3_bind_double(st, 1, asof_jd);
+        "SELECT account_id, strength, occurred_at FROM main.account_signals WHERE strength IS NOT NULL", &st);
     while (rc == SQLITE_OK && (rc = mq_step(conn, "account_signals", st)) == SQLITE_ROW) {
-        acct *a = find(x, sqlite3_column_int64(st, 0));
         rc = SQLITE_OK;
+        double t;
+        if (mq_value_time(sqlite3_column_value(st, 2), &t) != 0 || (t = floor(t)) > as_of) continue;
+        acct *a = find(x, sqlite3_column_int64(st, 0));
         if (!a) continue;
-        double age = asof_jd - sqlite3_column_double(st, 2);
+        double age = (as_of - t) / 86400.0;
         a->signals += sqlite3_column_double(st, 1) * (hl > 0 ? pow(0.5, age / hl) : 1.0);
     }
     sqlite3_finalize(st);
@@ -244,14 +253,19 @@ static int scores_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq
         return mq_arg_message(err, fn, 2, MQ_TIME_WHAT, args[1]);
     }
     mq_time_format(as_of, asof_text);
-    /* seconds since 1970 -> Julian day, as SQLite's julianday() counts */
-    double asof_jd = as_of / 86400.0 + 2440587.5;
     double hl = p->signal_half_life > 0 ? p->signal_half_life : p->default_half_life;
     double days = p->engaged_days > 0 ? p->engaged_days : 90;
+    /* engaged: an event in [as_of - days, as_of]. Event times are whole
+    ** seconds (mqlite_date), so the bounds are too: the first second at or
+    ** after the start (mq_time_format cuts down), the last at or before as_of;
+    ** a start before year 0 is year 0, before every time mqlite reads. */
+    char from[32];
+    double start = ceil(as_of - days * 86400.0);
+    mq_time_format(start > MQ_TIME_MIN ? start : MQ_TIME_MIN, from);
     accts x = {0};
     int rc = read_accounts(conn, &x, err);
-    if (rc == 0) rc = read_contacts(conn, name, asof_text, asof_jd, days, &x, err);
-    if (rc == 0) rc = read_signals(conn, asof_jd, hl, &x, err);
+    if (rc == 0) rc = read_contacts(conn, name, asof_text, from, asof_text, &x, err);
+    if (rc == 0) rc = read_signals(conn, as_of, hl, &x, err);
     if (rc == 0) emit(p, &x, rows);
     accts_free(&x);
     mq_rule_release(rule);
