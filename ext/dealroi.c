@@ -150,11 +150,13 @@ static int read_campaigns(roi_state *r, mq_conn *conn, const char *fn, double as
     return 0;
 }
 
-/* the won deals of each campaign's leads */
+/* the won deals of each campaign's leads. In id order, unsorted: each deal
+** finds its campaign by binary search, and a campaign's revenue is summed
+** only when its deals share one currency, so in id order either way. */
 static int read_won(roi_state *r, mq_conn *conn, const char *fn, double as_of, mq_err *err)
 {
     mq_dealscan s;
-    int rc = mq_dealscan_open(&s, conn, fn, "l.campaign", "l.campaign, d.currency, d.id", as_of);
+    int rc = mq_dealscan_open(&s, conn, fn, "l.campaign", NULL, as_of);
     mq_deal d;
     if (rc == 0)
         while ((rc = mq_dealscan_next(&s, &d)) == 1) {
