@@ -57,6 +57,19 @@ static int same_text(const char *a, const char *b)
     return strcmp(a, b) == 0;
 }
 
+/* Starts a group of a one-pass report: its counters x (size bytes) zeroed
+** and its two names copied (either may be NULL) into *a and *b, members of
+** x whose old texts are freed first. 0, or -1 when memory is short. */
+static int group_start(void *x, size_t size, char **a, const char *av, char **b, const char *bv)
+{
+    sqlite3_free(*a);
+    sqlite3_free(*b);
+    memset(x, 0, size);
+    *a = av ? sqlite3_mprintf("%s", av) : NULL;
+    *b = bv ? sqlite3_mprintf("%s", bv) : NULL;
+    return (av && !*a) || (bv && !*b) ? -1 : 0;
+}
+
 /* ---- deal_summary([as_of [, group_by]]) -------------------------------------------- */
 
 enum { U_SEGMENT, U_CURRENCY, U_DEALS, U_OPEN, U_PIPELINE, U_WON, U_REVENUE, U_AVG, U_LOST, U_LOST_VALUE,
@@ -93,16 +106,6 @@ static void summ_emit(mq_rows *rows, const summ *x)
     mq_rows_int(rows, U_NO_AMOUNT, x->no_amount);
 }
 
-static int summ_start(summ *x, const char *seg, const char *cur)
-{
-    sqlite3_free(x->seg);
-    sqlite3_free(x->cur);
-    memset(x, 0, sizeof *x);
-    x->seg = seg ? sqlite3_mprintf("%s", seg) : NULL;
-    x->cur = sqlite3_mprintf("%s", cur);
-    return (seg && !x->seg) || !x->cur ? -1 : 0;
-}
-
 static int summary_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_err *err)
 {
     static const char fn[] = "deal_summary";
@@ -133,7 +136,11 @@ static int summary_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, m
                     rc = -1;
                     break;
                 }
-                if (summ_start(&x, d.seg, d.currency) != 0) { mq_err_nomem(&s.err); rc = -1; break; }
+                if (group_start(&x, sizeof x, &x.seg, d.seg, &x.cur, d.currency) != 0) {
+                    mq_err_nomem(&s.err);
+                    rc = -1;
+                    break;
+                }
                 started = 1;
             }
             x.n++;
@@ -192,12 +199,11 @@ static int pipeline_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, 
             if (d.status != MQ_DEAL_OPEN) continue;
             if (!started || strcmp(x.cur, d.currency) != 0 || !same_text(x.stage, d.stage)) {
                 if (started) pipe_emit(rows, &x);
-                sqlite3_free(x.cur);
-                sqlite3_free(x.stage);
-                memset(&x, 0, sizeof x);
-                x.cur = sqlite3_mprintf("%s", d.currency);
-                x.stage = d.stage ? sqlite3_mprintf("%s", d.stage) : NULL;
-                if (!x.cur || (d.stage && !x.stage)) { mq_err_nomem(&s.err); rc = -1; break; }
+                if (group_start(&x, sizeof x, &x.cur, d.currency, &x.stage, d.stage) != 0) {
+                    mq_err_nomem(&s.err);
+                    rc = -1;
+                    break;
+                }
                 started = 1;
             }
             x.n++;
@@ -224,6 +230,14 @@ static int pipeline_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, 
 ** NULL. share: of all lost deals. */
 enum { L_REASON, L_DEALS, L_SHARE, L_NCOL };
 
+/* a reason's row; its share is set once the total is known */
+static void loss_emit(mq_rows *rows, const char *reason, long long n)
+{
+    mq_rows_add(rows);
+    mq_rows_text(rows, L_REASON, reason);
+    mq_rows_int(rows, L_DEALS, n);
+}
+
 static int loss_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_err *err)
 {
     static const char fn[] = "loss_reasons";
@@ -240,11 +254,7 @@ static int loss_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_e
             if (d.status != MQ_DEAL_LOST) continue;
             total++;
             if (!started || !same_text(reason, d.loss_reason)) {
-                if (started) {
-                    mq_rows_add(rows);
-                    mq_rows_text(rows, L_REASON, reason);
-                    mq_rows_int(rows, L_DEALS, n);
-                }
+                if (started) loss_emit(rows, reason, n);
                 sqlite3_free(reason);
                 reason = d.loss_reason ? sqlite3_mprintf("%s", d.loss_reason) : NULL;
                 if (d.loss_reason && !reason) { mq_err_nomem(&s.err); rc = -1; break; }
@@ -254,11 +264,7 @@ static int loss_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_e
             n++;
         }
     }
-    if (rc == 0 && started) {
-        mq_rows_add(rows);
-        mq_rows_text(rows, L_REASON, reason);
-        mq_rows_int(rows, L_DEALS, n);
-    }
+    if (rc == 0 && started) loss_emit(rows, reason, n);
     /* the shares, once the total is known */
     for (int i = first; rc == 0 && !rows->oom && i < rows->nrows; i++) {
         mq_cell *c = &rows->cells[i * rows->ncol + L_DEALS];
