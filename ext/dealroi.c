@@ -179,10 +179,8 @@ static int read_won(roi_state *r, mq_conn *conn, const char *fn, double as_of, m
 static int roi_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_err *err)
 {
     static const char fn[] = "campaign_roi";
-    double as_of = mq_time_now(), given;
-    int has;
-    if (mq_time_value(args[0], fn, 1, &given, &has, err) != 0) return -1;
-    if (has) as_of = given;
+    double as_of;
+    if (mq_as_of_value(args[0], fn, 1, &as_of, err) != 0) return -1;
     roi_state r = {0};
     int rc = read_sqls(&r, conn, fn, as_of, err);
     if (rc == 0) rc = read_campaigns(&r, conn, fn, as_of, err);

@@ -26,7 +26,6 @@
 #include "dealscan.h"
 #include "history.h"
 #include "mathstat.h"
-#include "mqtime.h"
 #include "tablefn.h"
 
 /* The columns of deals and leads a summary may be grouped by: the name a
@@ -38,17 +37,6 @@ static const struct { const char *name, *expr; } groups[] = {
     { "lead_owner", "l.owner" },
 };
 #define NGROUPS (sizeof groups / sizeof *groups)
-
-/* as_of argument i (NULL: now), or -1 with err */
-static int as_of_arg(sqlite3_value *v, const char *fn, int argn, double *as_of, mq_err *err)
-{
-    double given;
-    int has;
-    *as_of = mq_time_now();
-    if (mq_time_value(v, fn, argn, &given, &has, err) != 0) return -1;
-    if (has) *as_of = given;
-    return 0;
-}
 
 /* 1 when two group values (either may be NULL) are the same */
 static int same_text(const char *a, const char *b)
@@ -110,7 +98,7 @@ static int summary_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, m
 {
     static const char fn[] = "deal_summary";
     double as_of;
-    if (as_of_arg(args[0], fn, 1, &as_of, err) != 0) return -1;
+    if (mq_as_of_value(args[0], fn, 1, &as_of, err) != 0) return -1;
     const char *seg = NULL;
     if (args[1] && sqlite3_value_type(args[1]) != SQLITE_NULL) {
         const char *name = sqlite3_value_type(args[1]) == SQLITE_TEXT ? (const char *)sqlite3_value_text(args[1]) : NULL;
@@ -188,7 +176,7 @@ static int pipeline_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, 
 {
     static const char fn[] = "pipeline";
     double as_of;
-    if (as_of_arg(args[0], fn, 1, &as_of, err) != 0) return -1;
+    if (mq_as_of_value(args[0], fn, 1, &as_of, err) != 0) return -1;
     mq_dealscan s;
     int rc = mq_dealscan_open(&s, conn, fn, NULL, "d.currency, d.stage, d.id", as_of);
     pipe x = {0};
@@ -242,7 +230,7 @@ static int loss_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_e
 {
     static const char fn[] = "loss_reasons";
     double as_of;
-    if (as_of_arg(args[0], fn, 1, &as_of, err) != 0) return -1;
+    if (mq_as_of_value(args[0], fn, 1, &as_of, err) != 0) return -1;
     mq_dealscan s;
     int rc = mq_dealscan_open(&s, conn, fn, NULL, "d.loss_reason, d.id", as_of);
     char *reason = NULL;

@@ -158,3 +158,12 @@ int mq_time_value(sqlite3_value *v, const char *fn, int argn, double *out, int *
     *has = 1;
     return 0;
 }
+
+int mq_as_of_value(sqlite3_value *v, const char *fn, int argn, double *as_of, mq_err *err)
+{
+    double given;
+    int has;
+    if (mq_time_value(v, fn, argn, &given, &has, err) != 0) return -1;
+    *as_of = has ? given : mq_time_now();
+    return 0;
+}

@@ -55,5 +55,8 @@ void mq_history_by_rule(const mq_history *h, unsigned char *by_rule);
 /* A time argument of a report (mq_value_time; a NULL pointer or SQL NULL:
 ** returns 0 with *has = 0). Returns -1 with err set on bad input. */
 int mq_time_value(sqlite3_value *v, const char *fn, int argn, double *out, int *has, mq_err *err);
+/* A report's as_of argument: as mq_time_value reads it, and now (mq_time_now)
+** when it is not given. Returns -1 with err set on bad input. */
+int mq_as_of_value(sqlite3_value *v, const char *fn, int argn, double *as_of, mq_err *err);
 
 #endif
