@@ -60,8 +60,8 @@ static void w_shaped(const double *t, int n, double created, double opportunity,
     for (int i = 0; i < n; i++) w[i] = w[i] != 0 ? kshare : oshare;
 }
 
-void mq_attr_weights(int model, const double *t, int n, double at, double created, double opportunity,
-                     double half_life, double *w)
+void mq_attr_weights(int model, const double *t, int n, double created, double opportunity, double half_life,
+                     double *w)
 {
     for (int i = 0; i < n; i++) w[i] = 0;
     switch (model) {
@@ -82,7 +82,6 @@ void mq_attr_weights(int model, const double *t, int n, double at, double create
         ** relative to the milestone once normalised, and no underflow of all
         ** of them when every touch is years old */
         double sum = 0;
-        (void)at;
         for (int i = 0; i < n; i++) sum += w[i] = exp2(-(t[n - 1] - t[i]) / half_life);
         for (int i = 0; i < n; i++) w[i] /= sum;
         break;

@@ -18,11 +18,12 @@ const char *mq_attr_model_name(int model);
 int mq_attr_model_find(const char *s);
 
 /* The weights of n >= 1 touches at times t[0..n-1] (ascending: the order the
-** touches happened in) for one milestone at time `at` (>= every t[i]); w[i]
-** sums to 1. created: when the lead was made, opportunity: when its
-** opportunity was (both for w_shaped); half_life: seconds (time_decay). */
-void mq_attr_weights(int model, const double *t, int n, double at, double created, double opportunity,
-                     double half_life, double *w);
+** touches happened in) before one milestone; w[i] sums to 1. created: when
+** the lead was made, opportunity: when its opportunity was (both for
+** w_shaped); half_life: seconds (time_decay, relative to the latest touch:
+** the milestone's own time changes no share). */
+void mq_attr_weights(int model, const double *t, int n, double created, double opportunity, double half_life,
+                     double *w);
 
 /* Neumaier's compensated sum: a million small weights added without the
 ** drift of plain double addition. */

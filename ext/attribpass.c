@@ -261,7 +261,7 @@ static int credit(attr_run *r, double at, double opp, long long cents)
     }
     for (int m = 0; m < MQA_NMODELS; m++) {
         if (!r->models[m]) continue;
-        mq_attr_weights(m, r->tt, n, at, r->created, opp, r->half_life, r->w);
+        mq_attr_weights(m, r->tt, n, r->created, opp, r->half_life, r->w);
         for (int i = 0; i < n; i++) {
             if (r->w[i] == 0) continue;
             attr_bucket *x = r->b[r->tc[i].b];

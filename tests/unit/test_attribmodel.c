@@ -20,7 +20,7 @@
 
 static void weights(int model, const double *t, int n, double created, double opp, double *w)
 {
-    mq_attr_weights(model, t, n, t[n - 1], created, opp, 7 * DAY, w);
+    mq_attr_weights(model, t, n, created, opp, 7 * DAY, w);
 }
 
 /* The case: three touches, first 1/0/0, linear 1/3, U 0.4/0.2/0.4. */
