@@ -127,11 +127,7 @@ nomem:
 
 static int step(attr_run *r, sqlite3_stmt *st, const char *what, int *row)
 {
-    int rc = mq_step(r->conn, what, st);
-    if (rc == SQLITE_NOMEM) return mq_err_nomem(r->err);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return mq_err_db(r->err, r->conn->db, "%s: reading %s: ", fn, what);
-    *row = rc == SQLITE_ROW;
-    return 0;
+    return mq_step_row(r->conn, fn, what, st, row, r->err);
 }
 
 /* Adds a touch at t of campaign (may be NULL) with channel (may be NULL). */

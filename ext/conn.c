@@ -105,6 +105,15 @@ int mq_step(mq_conn *c, const char *what, sqlite3_stmt *st)
     return rc;
 }
 
+int mq_step_row(mq_conn *c, const char *fn, const char *what, sqlite3_stmt *st, int *row, mq_err *err)
+{
+    int rc = mq_step(c, what, st);
+    if (rc == SQLITE_NOMEM) return mq_err_nomem(err);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return mq_err_db(err, c->db, "%s: reading %s: ", fn, what);
+    *row = rc == SQLITE_ROW;
+    return 0;
+}
+
 int mq_reentered(const mq_conn *c, const char *fn, mq_err *err)
 {
     if (!c->reading) return 0;

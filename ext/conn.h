@@ -68,6 +68,10 @@ void mq_conn_release(void *c);
 ** mq_reentered first: while mqlite is reading, no mqlite function may read. */
 int mq_prepare(mq_conn *c, const char *what, const char *sql, sqlite3_stmt **st);
 int mq_step(mq_conn *c, const char *what, sqlite3_stmt *st);
+/* mq_step for a reader that only goes forward: *row = 1 on a row, 0 at the
+** end, returning 0; else -1 with err set (out of memory, or "fn: reading
+** WHAT: " and the database's error). */
+int mq_step_row(mq_conn *c, const char *fn, const char *what, sqlite3_stmt *st, int *row, mq_err *err);
 /* 0 when c is not reading. Else -1 with "fn: TABLE may not call mqlite
 ** functions (re-entered)" in err (fn NULL leaves out "fn: "). */
 int mq_reentered(const mq_conn *c, const char *fn, mq_err *err);

@@ -87,25 +87,17 @@ static int speed_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_
         goto fail;
     }
     sqlite3_bind_text(ev, 1, touch, -1, SQLITE_TRANSIENT);
-    rc = mq_step(conn, "events", ev);
-    if (rc == SQLITE_NOMEM) goto nomem;
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        mq_err_db(err, conn->db, "%s: reading events: ", fn);
-        goto fail;
-    }
-    ev_row = rc == SQLITE_ROW;
+    if (mq_step_row(conn, fn, "events", ev, &ev_row, err) != 0) goto fail;
     /* (a database made before routing has no lead_assignments: no clock moves) */
     int asg_row = 0;
     rc = mq_prepare(conn, "lead_assignments", "SELECT lead_id, assigned_at FROM lead_assignments ORDER BY lead_id", &asg);
     if (rc == SQLITE_NOMEM) goto nomem;
-    if (rc == SQLITE_OK) rc = mq_step(conn, "lead_assignments", asg);
-    else if (strstr(sqlite3_errmsg(conn->db), "no such table")) rc = SQLITE_DONE;
-    if (rc == SQLITE_NOMEM) goto nomem;
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    if (rc == SQLITE_OK) {
+        if (mq_step_row(conn, fn, "lead_assignments", asg, &asg_row, err) != 0) goto fail;
+    } else if (!strstr(sqlite3_errmsg(conn->db), "no such table")) {
         mq_err_db(err, conn->db, "%s: reading lead_assignments: ", fn);
         goto fail;
     }
-    asg_row = rc == SQLITE_ROW;
     if (!group.on && !mq_buckets_get(&b, NULL)) goto nomem;
     double reach[MQ_MAX_RANK];
     while ((rc = mq_history_next(&h)) == 1) {
@@ -118,13 +110,7 @@ static int speed_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_
             if (sqlite3_column_int64(asg, 0) == h.lead && !isnan(at) && ts &&
                 mq_time_parse(ts, (size_t)sqlite3_column_bytes(asg, 1), &t) == 0 && t <= as_of)
                 at = t;
-            int s = mq_step(conn, "lead_assignments", asg);
-            if (s == SQLITE_NOMEM) goto nomem;
-            if (s != SQLITE_ROW && s != SQLITE_DONE) {
-                mq_err_db(err, conn->db, "%s: reading lead_assignments: ", fn);
-                goto fail;
-            }
-            asg_row = s == SQLITE_ROW;
+            if (mq_step_row(conn, fn, "lead_assignments", asg, &asg_row, err) != 0) goto fail;
         }
         /* this lead's touches; the events scan stays in step with the leads */
         while (ev_row && sqlite3_column_int64(ev, 0) <= h.lead) {
@@ -135,13 +121,7 @@ static int speed_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_
                 if (t >= at) { if (isnan(first_after) || t < first_after) first_after = t; }
                 else before = 1;
             }
-            int s = mq_step(conn, "events", ev);
-            if (s == SQLITE_NOMEM) goto nomem;
-            if (s != SQLITE_ROW && s != SQLITE_DONE) {
-                mq_err_db(err, conn->db, "%s: reading events: ", fn);
-                goto fail;
-            }
-            ev_row = s == SQLITE_ROW;
+            if (mq_step_row(conn, fn, "events", ev, &ev_row, err) != 0) goto fail;
         }
         if (isnan(at) || (has_start && at < start) || (has_stop && at >= stop)) continue;
         mq_bucket *x = mq_buckets_get(&b, h.group);
