@@ -184,8 +184,9 @@ size_t mq_company_key(const char *s, size_t n, char *out)
         o -= 4;
     }
     /* legal suffixes from the end, keeping the first word ("Co" alone stays) */
+    /* (out holds no NUL before out[o]: a NUL of the name became a blank) */
     for (;;) {
-        char *sp = memchr(out, ' ', o) ? strrchr(out, ' ') : NULL;
+        char *sp = strrchr(out, ' ');
         if (!sp) break;
         size_t wl = o - (size_t)(sp + 1 - out);
         if (!bsearch_str(legal_suffixes, NLEGAL, sp + 1, wl)) break;
