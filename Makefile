@@ -258,7 +258,7 @@ wheel: $(WHEEL)
 # written here so the plugin runs what mqlite report runs.
 $(WHEEL): $(WHEEL_SO) ext/python/build_wheel.py $(wildcard ext/python/mqlite/*.py) scripts/mqlite-charts.sh ext/mqlite.c $(wildcard schema/views.sql)
 	@mkdir -p $(BUILD)/wheel
-	sh -c '. scripts/mqlite-charts.sh && mq_chart_tables && funnel_section && trend_section && campaign_section && attribution_section && speed_section' >$(BUILD)/wheel/charts.sql
+	sh -c '. scripts/mqlite-charts.sh && mq_chart_tables && mq_chart_sections' >$(BUILD)/wheel/charts.sql
 	sh -c '. scripts/mqlite-charts.sh && mq_chart_style' >$(BUILD)/wheel/charts.css
 	/usr/bin/python3 ext/python/build_wheel.py --so $(WHEEL_SO) --charts-sql $(BUILD)/wheel/charts.sql \
 	    --charts-css $(BUILD)/wheel/charts.css --views schema/views.sql --out $(BUILD)/dist

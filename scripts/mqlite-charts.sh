@@ -10,6 +10,7 @@
 #                     SQL whose rows, one column each, are the section's HTML
 #   attribution_section  SQL making its own temp tables (attr, attrp) and its HTML
 #   pipeline_section  the same for the deals (only where a deals table has rows)
+#   mq_chart_sections [DEALS]  all of these sections in the page's order
 # The SQL binds :from, :to, :as_of, :touch and :sla (never pasted); every text
 # from the database goes through H, so it reaches the page HTML-escaped. It
 # uses nothing of the sqlite3 shell's own (no generate_series): Python runs it too.
@@ -272,4 +273,16 @@ SELECT CASE WHEN (SELECT count(*) FROM temp.pl) = 0 THEN '<p class="empty">No op
           FROM (SELECT * FROM temp.pl ORDER BY i))
       || '</table>' END || '</section>';
 SQL
+}
+
+# mq_chart_sections [DEALS]: the sections above in the page's order, the pipeline
+# only when DEALS is 1 (a database whose deals table has rows). The one list of
+# them: mqlite report writes it, and so does make wheel for the plugin's
+# charts.sql (no deals there), so a new section reaches both pages. Chained
+# with && so that a failure is its status even where set -e is not in force
+# (an sh -c line, or a caller in an && list).
+mq_chart_sections() {
+    funnel_section && trend_section && campaign_section &&
+        { [ "${1:-0}" = 0 ] || pipeline_section; } &&
+        attribution_section && speed_section
 }
