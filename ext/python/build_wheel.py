@@ -2,11 +2,12 @@
 standard library: no setuptools, no network, so it builds offline, and the
 same inputs give the same bytes (fixed timestamps and modes, sorted entries).
 
-    python3 ext/python/build_wheel.py --so build/static/mqlite.so \
+    python3 ext/python/build_wheel.py --version X.Y.Z --so build/static/mqlite.so \
         --charts-sql X.sql --charts-css X.css [--views schema/views.sql] --out build/dist
 
-The version is read from `#define MQLITE_VERSION` in ext/mqlite.c, the one
-place it is written. The wheel holds the package (ext/python/mqlite), the
+The version is given by make (--version), which reads it once from
+`#define MQLITE_VERSION` in ext/mqlite.c, the one place it is written, for the
+wheel's name and everything else that carries it. The wheel holds the package (ext/python/mqlite), the
 extension as mqlite/mqlite.so (the name SQLite derives the entry point
 from), the report's chart SQL and CSS, views.sql when there is one, and the
 .dist-info files pip reads: METADATA, WHEEL (not pure: it carries a Linux
@@ -29,12 +30,12 @@ PKG = os.path.join(ROOT, "ext", "python", "mqlite")
 EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
-def version():
-    with open(os.path.join(ROOT, "ext", "mqlite.c"), encoding="utf-8") as f:
-        m = re.search(r'^#define MQLITE_VERSION "([0-9][0-9A-Za-z.]*)"$', f.read(), re.M)
-    if not m:
-        sys.exit("build_wheel: no #define MQLITE_VERSION \"X.Y.Z\" in ext/mqlite.c")
-    return m.group(1)
+def version(given):
+    # (it goes into the wheel's file name and METADATA: a digit first, then
+    # letters, digits and dots only, so it names no other path)
+    if not re.fullmatch(r"[0-9][0-9A-Za-z.]*", given):
+        sys.exit(f"build_wheel: --version expects a version such as 1.2.0, found {given!r}")
+    return given
 
 
 def read(path):
@@ -48,6 +49,7 @@ def digest(data):
 
 def main():
     ap = argparse.ArgumentParser(description="build the mqlite wheel")
+    ap.add_argument("--version", required=True, help="the version (make: MQLITE_VERSION of ext/mqlite.c)")
     ap.add_argument("--so", required=True, help="the extension to ship (build/static/mqlite.so)")
     ap.add_argument("--charts-sql", required=True, help="the report's chart SQL (from scripts/mqlite-charts.sh)")
     ap.add_argument("--charts-css", required=True, help="the report's style sheet")
@@ -55,7 +57,7 @@ def main():
     ap.add_argument("--out", required=True, help="directory for the .whl")
     a = ap.parse_args()
 
-    ver = version()
+    ver = version(a.version)
     tag = "py3-none-linux_" + platform.machine()
     dist = f"mqlite-{ver}.dist-info"
     files = {}
