@@ -270,7 +270,7 @@ wheel: $(WHEEL)
 
 # charts.sql and charts.css are the report's own text (scripts/mqlite-charts.sh),
 # written here so the plugin runs what mqlite report runs.
-$(WHEEL): $(WHEEL_SO) ext/python/build_wheel.py $(wildcard ext/python/mqlite/*.py) scripts/mqlite-charts.sh ext/mqlite.c $(wildcard schema/views.sql)
+$(WHEEL): $(WHEEL_SO) ext/python/build_wheel.py $(wildcard ext/python/mqlite/*.py) scripts/mqlite-charts.sh ext/mqlite.c schema/views.sql
 	@mkdir -p $(BUILD)/wheel
 	sh -c '. scripts/mqlite-charts.sh && mq_chart_tables && mq_chart_sections' >$(BUILD)/wheel/charts.sql
 	sh -c '. scripts/mqlite-charts.sh && mq_chart_style' >$(BUILD)/wheel/charts.css
