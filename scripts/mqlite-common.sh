@@ -384,6 +384,11 @@ mq_bar() {
 mq_pct() {
     printf "iif(:human, iif((%s) IS NULL, NULL, printf('%%.1f %%%%', 100.0 * (%s))), (%s))" "$1" "$1" "$1"
 }
+# SQL that shows an amount of money with two decimals for people, as is for
+# programs; no amount (NULL) stays NULL, not printf's "0.00".
+mq_money() {
+    printf "iif(:human AND (%s) IS NOT NULL, printf('%%.2f', (%s)), (%s))" "$1" "$1" "$1"
+}
 
 # ---- running sqlite3 --------------------------------------------------------
 # mq_run is the one place that starts the sqlite3 shell (tests/scripts/
