@@ -19,6 +19,11 @@
 
 CC       ?= cc
 BUILD    := build
+# The version: ext/mqlite.c's MQLITE_VERSION, its one source, read here once.
+# make hands it on (MQ_VERSION in the environment of docs/mkman.sh,
+# docs/install.sh and docs/debian/mkdeb.sh; build_wheel.py's --version), so
+# no script reads the C file to find it again.
+VERSION  := $(shell sed -n 's/^\#define MQLITE_VERSION "\(.*\)"$$/\1/p' ext/mqlite.c)
 CSTD     := -std=c11 -D_DEFAULT_SOURCE
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 OPT      ?= -O2 -g
@@ -106,20 +111,21 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/engine_fixture.h $(CORE_OBJ) $(EXT_H
 	$(CC) $(CFLAGS_ALL) $(EXTRA_LDFLAGS) -Iext -o $@ $< $(CORE_OBJ) $(LDLIBS_EXT) -lsqlite3 -lcmocka
 
 # The man page, from the --help texts of the scripts (docs/mkman.sh).
+$(BUILD)/mqlite.1: export MQ_VERSION = $(VERSION)
 $(BUILD)/mqlite.1: docs/mkman.sh scripts/mqlite $(wildcard scripts/mqlite-*) ext/mqlite.c
 	@mkdir -p $(BUILD)
 	sh docs/mkman.sh >$@.tmp && mv $@.tmp $@
 
 # ---- install ------------------------------------------------------------------
-# docs/install.sh does the work; it takes PREFIX, DESTDIR and MULTIARCH from
-# the environment (exported here), so no name is pasted into a shell line.
+# docs/install.sh does the work; it takes PREFIX, DESTDIR, MULTIARCH and the
+# version from the environment (exported here), so no name is pasted into a
+# shell line.
 # The extension goes to PREFIX/lib/MULTIARCH, where (with PREFIX=/usr) the
 # dynamic loader finds it by name: .load mqlite with no path.
 PREFIX    ?= /usr/local
 DESTDIR   ?=
 MULTIARCH ?= $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || $(CC) -print-multiarch)
-# the version: ext/mqlite.c's MQLITE_VERSION, its one source
-VERSION   := $(shell sed -n 's/^\#define MQLITE_VERSION "\(.*\)"$$/\1/p' ext/mqlite.c)
+install uninstall: export MQ_VERSION = $(VERSION)
 install uninstall: export MQ_PREFIX = $(PREFIX)
 install uninstall: export MQ_DESTDIR = $(DESTDIR)
 install uninstall: export MQ_MULTIARCH = $(MULTIARCH)
@@ -179,10 +185,19 @@ $(STATIC)/mqlite.so: $(STATIC_OBJ) docs/static/mqlite.map
 # flags and hardening (dpkg-buildflags), and link Debian's shared Lua and
 # Jansson; docs/debian/mkdeb.sh stages make install's files with PREFIX=/usr
 # and builds the package with dpkg-deb; lintian judges it (README, Installing:
-# the tags it reports, and why they stay).
+# the tags it reports, and why they stay). The package's version, file name,
+# architecture and multiarch directory are the ones named here, handed to
+# mkdeb.sh in its environment: the .deb it writes is the one lintian reads.
 PKGS_DEB := dpkg-dev lintian
 DEB_BIN  := $(BUILD)/deb/build
-DEB      := $(BUILD)/mqlite_$(VERSION)-1_$(shell dpkg --print-architecture 2>/dev/null).deb
+DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
+DEB_VERSION := $(VERSION)-1
+DEB      := $(BUILD)/mqlite_$(DEB_VERSION)_$(DEB_ARCH).deb
+deb: export MQ_VERSION = $(VERSION)
+deb: export MQ_DEB_VERSION = $(DEB_VERSION)
+deb: export MQ_DEB = $(DEB)
+deb: export MQ_DEB_ARCH = $(DEB_ARCH)
+deb: export MQ_MULTIARCH = $(MULTIARCH)
 
 deps-deb:
 	@$(call ensure_pkgs,$(PKGS_BUILD) $(PKGS_DEB))
@@ -247,7 +262,6 @@ bench: all $(BUILD)/bench/nohook/mqlite.so
 # it works where those libraries are not installed; while that build is not
 # in the tree, `make wheel WHEEL_SO=build/mqlite.so` packs the ordinary one.
 # build_wheel.py needs only the standard library: offline and reproducible.
-VERSION  := $(shell sed -n 's/^\#define MQLITE_VERSION "\(.*\)"$$/\1/p' ext/mqlite.c)
 WHEEL_SO ?= $(BUILD)/static/mqlite.so
 WHEEL    := $(BUILD)/dist/mqlite-$(VERSION)-py3-none-linux_$(shell uname -m).whl
 VENV     := $(BUILD)/venv
@@ -256,11 +270,11 @@ wheel: $(WHEEL)
 
 # charts.sql and charts.css are the report's own text (scripts/mqlite-charts.sh),
 # written here so the plugin runs what mqlite report runs.
-$(WHEEL): $(WHEEL_SO) ext/python/build_wheel.py $(wildcard ext/python/mqlite/*.py) scripts/mqlite-charts.sh ext/mqlite.c $(wildcard schema/views.sql)
+$(WHEEL): $(WHEEL_SO) ext/python/build_wheel.py $(wildcard ext/python/mqlite/*.py) scripts/mqlite-charts.sh ext/mqlite.c schema/views.sql
 	@mkdir -p $(BUILD)/wheel
-	sh -c '. scripts/mqlite-charts.sh && mq_chart_tables && funnel_section && trend_section && campaign_section && attribution_section && speed_section' >$(BUILD)/wheel/charts.sql
+	sh -c '. scripts/mqlite-charts.sh && mq_chart_tables && mq_chart_sections' >$(BUILD)/wheel/charts.sql
 	sh -c '. scripts/mqlite-charts.sh && mq_chart_style' >$(BUILD)/wheel/charts.css
-	/usr/bin/python3 ext/python/build_wheel.py --so $(WHEEL_SO) --charts-sql $(BUILD)/wheel/charts.sql \
+	/usr/bin/python3 ext/python/build_wheel.py --version '$(VERSION)' --so $(WHEEL_SO) --charts-sql $(BUILD)/wheel/charts.sql \
 	    --charts-css $(BUILD)/wheel/charts.css --views schema/views.sql --out $(BUILD)/dist
 
 # The venv for datasette, the plugin and the wheel: datasette from PyPI,

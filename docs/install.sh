@@ -6,8 +6,10 @@
 #
 #   MQ_PREFIX=/usr/local [MQ_DESTDIR=DIR] MQ_MULTIARCH=x86_64-linux-gnu \
 #   MQ_EXT_SO=build/mqlite.so MQ_MQGEN=build/mqgen MQ_MAN=build/mqlite.1 \
-#       sh docs/install.sh install|uninstall
+#   [MQ_VERSION=X.Y.Z] sh docs/install.sh install|uninstall
 #
+# (make passes MQ_VERSION; run by hand without it, the version is read from
+# ext/mqlite.c, its source)
 # The values come through the environment, never through a shell command
 # line the Makefile writes, so a PREFIX with a space or a quote in it is a
 # name and nothing else. The mqlite-paths.sh it writes beside the scripts
@@ -41,7 +43,7 @@ done
 case $prefix in /*) ;; *) die "PREFIX must be an absolute directory, found '$prefix'" ;; esac
 case $destdir in '' | /*) ;; *) die "DESTDIR must be empty or an absolute directory, found '$destdir'" ;; esac
 case $multiarch in '' | */* | .*) die "MULTIARCH must be a plain directory name such as x86_64-linux-gnu (from gcc -print-multiarch), found '$multiarch'" ;; esac
-version=$(sed -n 's/^#define MQLITE_VERSION "\(.*\)"$/\1/p' ext/mqlite.c)
+version=${MQ_VERSION:-$(sed -n 's/^#define MQLITE_VERSION "\(.*\)"$/\1/p' ext/mqlite.c)}
 [ -n "$version" ] || die "no MQLITE_VERSION in ext/mqlite.c (run from the repository root)"
 
 root=$destdir$prefix

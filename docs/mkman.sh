@@ -4,13 +4,15 @@
 # of mqlite and of each subcommand, taken from the scripts as they are when
 # the page is built, so the page cannot say other than --help does.
 #
-#   sh docs/mkman.sh [scripts/mqlite] >build/mqlite.1
+#   [MQ_VERSION=X.Y.Z] sh docs/mkman.sh [scripts/mqlite] >build/mqlite.1
 #
+# (make passes MQ_VERSION; run by hand without it, the version is read from
+# ext/mqlite.c, its source)
 # The help texts are set as they are printed (no-fill), with the characters
 # roff would read as requests or escapes made literal.
 set -eu
 M=${1:-scripts/mqlite}
-version=$(sed -n 's/^#define MQLITE_VERSION "\(.*\)"$/\1/p' ext/mqlite.c)
+version=${MQ_VERSION:-$(sed -n 's/^#define MQLITE_VERSION "\(.*\)"$/\1/p' ext/mqlite.c)}
 [ -n "$version" ] || { echo "mkman.sh: no MQLITE_VERSION in ext/mqlite.c (run from the repository root)" >&2; exit 1; }
 # the subcommands, in the order mqlite --help lists them
 subs=$(sh "$M" --help | sed -n '/^Subcommands:/,/^$/s/^  \([a-z][a-z]*\) .*/\1/p')

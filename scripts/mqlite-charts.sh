@@ -10,6 +10,7 @@
 #                     SQL whose rows, one column each, are the section's HTML
 #   attribution_section  SQL making its own temp tables (attr, attrp) and its HTML
 #   pipeline_section  the same for the deals (only where a deals table has rows)
+#   mq_chart_sections [DEALS]  all of these sections in the page's order
 # The SQL binds :from, :to, :as_of, :touch and :sla (never pasted); every text
 # from the database goes through H, so it reaches the page HTML-escaped. It
 # uses nothing of the sqlite3 shell's own (no generate_series): Python runs it too.
@@ -231,13 +232,16 @@ SQL
 # the win rate over closed deals beside the rate with the open deals; then
 # the open value per stage as bars (each currency scaled to its own largest
 # stage: amounts of two currencies are never put on one scale), and the
-# stages' ageing. Reads deal_summary() and pipeline().
+# stages' ageing. Reads deal_summary() and pipeline(). Each currency's largest
+# stage is a window over the one scan of pipeline(), not a subquery per row:
+# that subquery reran the table function for every row (20 times slower at
+# 200,000 deals).
 pipeline_section() {
     cat <<SQL
 CREATE TEMP TABLE ds AS SELECT * FROM deal_summary(:as_of);
 CREATE TEMP TABLE pl AS SELECT row_number() OVER (ORDER BY currency, value DESC, stage) - 1 AS i, *,
-    value / max((SELECT max(value) FROM pipeline(:as_of) x WHERE x.currency = p.currency), 1e-9) AS share
-    FROM pipeline(:as_of) p;
+    value / max(max(value) OVER (PARTITION BY currency), 1e-9) AS share
+    FROM pipeline(:as_of);
 SELECT '<section id="pipeline"><h2>Pipeline and revenue</h2>
 <p class="note">Deals as of ' || coalesce($(H :as_of), 'now') || '. The win rate is over closed deals, won / (won + lost),
 with its 95 % interval; beside it the rate with the open deals counted. Each currency on its own: amounts in
@@ -269,4 +273,16 @@ SELECT CASE WHEN (SELECT count(*) FROM temp.pl) = 0 THEN '<p class="empty">No op
           FROM (SELECT * FROM temp.pl ORDER BY i))
       || '</table>' END || '</section>';
 SQL
+}
+
+# mq_chart_sections [DEALS]: the sections above in the page's order, the pipeline
+# only when DEALS is 1 (a database whose deals table has rows). The one list of
+# them: mqlite report writes it, and so does make wheel for the plugin's
+# charts.sql (no deals there), so a new section reaches both pages. Chained
+# with && so that a failure is its status even where set -e is not in force
+# (an sh -c line, or a caller in an && list).
+mq_chart_sections() {
+    funnel_section && trend_section && campaign_section &&
+        { [ "${1:-0}" = 0 ] || pipeline_section; } &&
+        attribution_section && speed_section
 }

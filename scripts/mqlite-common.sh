@@ -11,8 +11,8 @@
 # make install writes mqlite-paths.sh beside them, which names the installed
 # extension and the directory of schema/ and samples/ (MQ_EXT_DEFAULT,
 # MQ_ROOT, MQ_VERSION); in the source tree there is no such file, and they
-# are build/mqlite.so, schema/ and samples/ one level up, and the version is
-# the one in ext/mqlite.c, its only source.
+# are build/mqlite.so, schema/ and samples/ one level up (the version, which
+# only mqlite --version needs, it reads from ext/mqlite.c itself).
 MQ_DIR=$(dirname -- "$(readlink -f -- "$0" 2>/dev/null || printf '%s' "$0")")
 MQ_DIR=$(cd "$MQ_DIR" && pwd)
 if [ -f "$MQ_DIR/mqlite-paths.sh" ]; then
@@ -22,8 +22,6 @@ if [ -f "$MQ_DIR/mqlite-paths.sh" ]; then
 else
     MQ_ROOT=$(cd "$MQ_DIR/.." && pwd)
     MQ_EXT_DEFAULT=$MQ_ROOT/build/mqlite.so
-    # shellcheck disable=SC2034 # read by mqlite --version
-    MQ_VERSION=$(sed -n 's/^#define MQLITE_VERSION "\(.*\)"$/\1/p' "$MQ_ROOT/ext/mqlite.c" 2>/dev/null || :)
     MQ_INSTALLED=0
 fi
 MQ_SQLITE=${SQLITE3:-sqlite3}
@@ -385,6 +383,11 @@ mq_bar() {
 # SQL that shows a fraction as a percentage for people, as is for programs.
 mq_pct() {
     printf "iif(:human, iif((%s) IS NULL, NULL, printf('%%.1f %%%%', 100.0 * (%s))), (%s))" "$1" "$1" "$1"
+}
+# SQL that shows an amount of money with two decimals for people, as is for
+# programs; no amount (NULL) stays NULL, not printf's "0.00".
+mq_money() {
+    printf "iif(:human AND (%s) IS NOT NULL, printf('%%.2f', (%s)), (%s))" "$1" "$1" "$1"
 }
 
 # ---- running sqlite3 --------------------------------------------------------

@@ -5,6 +5,10 @@
 #
 #   sh docs/debian/mkdeb.sh BUILD DEBBUILD
 #
+# with MQ_VERSION, MQ_DEB_VERSION, MQ_DEB (the .deb to write), MQ_DEB_ARCH and
+# MQ_MULTIARCH in the environment: make deb names them once, and lintian then
+# reads the very file named, so nothing here works them out again. It is
+# make deb's step, not a command of its own (it needs make deb's build).
 # The tree is staged by docs/install.sh (make install DESTDIR=... PREFIX=/usr),
 # so the package holds exactly what make install writes, plus the copyright
 # file, a changelog and the control files. The package links Debian's shared
@@ -16,11 +20,10 @@ set -eu
 out=${1:?usage: mkdeb.sh BUILD DEBBUILD}
 bin=${2:?usage: mkdeb.sh BUILD DEBBUILD}
 die() { printf 'make deb: %s\n' "$*" >&2; exit 1; }
-version=$(sed -n 's/^#define MQLITE_VERSION "\(.*\)"$/\1/p' ext/mqlite.c)
-[ -n "$version" ] || die "no MQLITE_VERSION in ext/mqlite.c (run from the repository root)"
-debver=$version-1
-arch=$(dpkg --print-architecture)
-ma=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
+for v in MQ_VERSION MQ_DEB_VERSION MQ_DEB MQ_DEB_ARCH MQ_MULTIARCH; do
+    eval "[ -n \"\${$v:-}\" ]" || die "$v is not set: run make deb, which sets it"
+done
+version=$MQ_VERSION debver=$MQ_DEB_VERSION deb=$MQ_DEB arch=$MQ_DEB_ARCH ma=$MQ_MULTIARCH
 # the maintainer and the date: DEBFULLNAME/DEBEMAIL and SOURCE_DATE_EPOCH
 # when set (as Debian's tools take them), else the last commit's, so the
 # same commit gives the same package
@@ -31,7 +34,7 @@ work=$out/deb
 pkg=$work/debian/mqlite
 rm -rf "$work/debian"
 mkdir -p "$pkg/DEBIAN"
-MQ_PREFIX=/usr MQ_DESTDIR=$(cd "$pkg" && pwd) MQ_MULTIARCH=$ma \
+MQ_VERSION=$version MQ_PREFIX=/usr MQ_DESTDIR=$(cd "$pkg" && pwd) MQ_MULTIARCH=$ma \
     MQ_EXT_SO=$bin/mqlite.so MQ_MQGEN=$bin/mqgen MQ_MAN=$bin/mqlite.1 sh docs/install.sh install >/dev/null
 # Debian ships binaries stripped (the symbols belong in a -dbgsym package)
 strip --remove-section=.comment --remove-section=.note --strip-unneeded "$pkg/usr/lib/$ma/mqlite.so"
@@ -80,7 +83,6 @@ echo "activate-noawait ldconfig" >"$pkg/DEBIAN/triggers"
 (cd "$pkg" && find . -type f ! -path './DEBIAN/*' | sed 's|^\./||' | LC_ALL=C sort | xargs md5sum) >"$pkg/DEBIAN/md5sums"
 chmod 0644 "$pkg/DEBIAN/control" "$pkg/DEBIAN/md5sums" "$pkg/DEBIAN/triggers"
 find "$pkg" -type d -exec chmod 0755 {} +
-deb=$out/mqlite_${debver}_$arch.deb
 # (SOURCE_DATE_EPOCH: dpkg-deb clamps the files' times to it, so the same
 # commit gives the same bytes)
 SOURCE_DATE_EPOCH=$epoch dpkg-deb --root-owner-group -Zxz --build "$pkg" "$deb" >/dev/null

@@ -2,16 +2,17 @@
 standard library: no setuptools, no network, so it builds offline, and the
 same inputs give the same bytes (fixed timestamps and modes, sorted entries).
 
-    python3 ext/python/build_wheel.py --so build/static/mqlite.so \
-        --charts-sql X.sql --charts-css X.css [--views schema/views.sql] --out build/dist
+    python3 ext/python/build_wheel.py --version X.Y.Z --so build/static/mqlite.so \
+        --charts-sql X.sql --charts-css X.css --views schema/views.sql --out build/dist
 
-The version is read from `#define MQLITE_VERSION` in ext/mqlite.c, the one
-place it is written. The wheel holds the package (ext/python/mqlite), the
-extension as mqlite/mqlite.so (the name SQLite derives the entry point
-from), the report's chart SQL and CSS, views.sql when there is one, and the
-.dist-info files pip reads: METADATA, WHEEL (not pure: it carries a Linux
-library, hence the platform tag), entry_points.txt (datasette finds the plugin
-there) and RECORD (each file's sha256).
+The version is given by make (--version), which reads it once from
+`#define MQLITE_VERSION` in ext/mqlite.c, the one place it is written. The
+wheel holds the package (ext/python/mqlite), the extension as
+mqlite/mqlite.so (the name SQLite derives the entry point from), the
+report's chart SQL and CSS, views.sql (the TEMP views the charts read), and
+the .dist-info files pip reads: METADATA, WHEEL (not pure: it carries a
+Linux library, hence the platform tag), entry_points.txt (datasette finds
+the plugin there) and RECORD (each file's sha256).
 """
 import argparse
 import base64
@@ -29,12 +30,12 @@ PKG = os.path.join(ROOT, "ext", "python", "mqlite")
 EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
-def version():
-    with open(os.path.join(ROOT, "ext", "mqlite.c"), encoding="utf-8") as f:
-        m = re.search(r'^#define MQLITE_VERSION "([0-9][0-9A-Za-z.]*)"$', f.read(), re.M)
-    if not m:
-        sys.exit("build_wheel: no #define MQLITE_VERSION \"X.Y.Z\" in ext/mqlite.c")
-    return m.group(1)
+def version(given):
+    # (it goes into the wheel's file name and METADATA: a digit first, then
+    # letters, digits and dots only, so it names no other path)
+    if not re.fullmatch(r"[0-9][0-9A-Za-z.]*", given):
+        sys.exit(f"build_wheel: --version expects a version such as 1.2.0, found {given!r}")
+    return given
 
 
 def read(path):
@@ -48,14 +49,15 @@ def digest(data):
 
 def main():
     ap = argparse.ArgumentParser(description="build the mqlite wheel")
+    ap.add_argument("--version", required=True, help="the version (make: MQLITE_VERSION of ext/mqlite.c)")
     ap.add_argument("--so", required=True, help="the extension to ship (build/static/mqlite.so)")
     ap.add_argument("--charts-sql", required=True, help="the report's chart SQL (from scripts/mqlite-charts.sh)")
     ap.add_argument("--charts-css", required=True, help="the report's style sheet")
-    ap.add_argument("--views", help="schema/views.sql, when the schema has one")
+    ap.add_argument("--views", required=True, help="schema/views.sql (the charts read its temp.campaign_report)")
     ap.add_argument("--out", required=True, help="directory for the .whl")
     a = ap.parse_args()
 
-    ver = version()
+    ver = version(a.version)
     tag = "py3-none-linux_" + platform.machine()
     dist = f"mqlite-{ver}.dist-info"
     files = {}
@@ -68,8 +70,7 @@ def main():
     files["mqlite/mqlite.so"] = (read(a.so), 0o755)
     files["mqlite/charts.sql"] = (read(a.charts_sql), 0o644)
     files["mqlite/charts.css"] = (read(a.charts_css), 0o644)
-    if a.views and os.path.exists(a.views):
-        files["mqlite/views.sql"] = (read(a.views), 0o644)
+    files["mqlite/views.sql"] = (read(a.views), 0o644)
     files[f"{dist}/METADATA"] = ((
         "Metadata-Version: 2.1\n"
         "Name: mqlite\n"

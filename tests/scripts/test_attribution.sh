@@ -86,10 +86,10 @@ OUT
 sqlite3 "$db" "INSERT INTO stage_history(lead_id, stage, entered_at) VALUES (1, 'SQL', '2024-06-12'), (1, 'Closed Won', '2024-07-01')"
 runc wonstages mqlite attribution "$db" --milestone won --model w_shaped --format csv
 expect wonstages <<'OUT'
-campaign,channel,touched,w_shaped,revenue_w_shaped
-ads-june,paid_search,1,0.45,
-spring-mail,email,1,0.45,
-webinar-may,webinar,1,0.1,
+campaign,channel,touched,w_shaped
+ads-june,paid_search,1,0.45
+spring-mail,email,1,0.45
+webinar-may,webinar,1,0.1
 --
 [exit 0]
 OUT

@@ -1,6 +1,6 @@
 """mqlite.datasette_plugin — mqlite in datasette: every connection datasette
-opens gets the extension (and the views of schema/views.sql, when the wheel
-carries them), and each mqlite database gets a page at /DB/-/mqlite with the
+opens gets the extension (and the TEMP views of schema/views.sql, which the
+charts read), and each mqlite database gets a page at /DB/-/mqlite with the
 funnel, MQL -> SQL by month, the campaigns and speed to lead, drawn as
 mqlite report draws them.
 
@@ -27,12 +27,17 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def _read(name):
-    """A text file shipped in the package, or None when this wheel has none."""
+    """A text file make wheel ships beside this module. Every wheel has each of
+    them (the charts read temp.campaign_report, a view of views.sql), so one
+    that lacks a file is broken, and says which file at once rather than on
+    the first page."""
+    path = os.path.join(HERE, name)
     try:
-        with open(os.path.join(HERE, name), encoding="utf-8") as f:
+        with open(path, encoding="utf-8") as f:
             return f.read()
     except FileNotFoundError:
-        return None
+        raise ImportError(f"mqlite.datasette_plugin: {path} is missing: this wheel is incomplete "
+                          "(make wheel writes it)") from None
 
 
 def _statements(text):
@@ -51,10 +56,10 @@ def _statements(text):
     return out
 
 
-CHARTS = _statements(_read("charts.sql") or "")
+CHARTS = _statements(_read("charts.sql"))
 # the tables charts.sql reads (through mqlite's functions)
 TABLES_READ = ("leads", "events", "stage_history", "campaigns", "deals")
-STYLE = _read("charts.css") or ""
+STYLE = _read("charts.css")
 VIEWS = _read("views.sql")
 
 
@@ -74,7 +79,7 @@ def prepare_connection(conn, database, datasette):
     # The views that call mqlite's functions are temp views (schema/views.sql),
     # made per connection; only a database with mqlite's tables can have them.
     # A failure is said once per connection, and datasette goes on without them.
-    if VIEWS and _is_mqlite_db(conn):
+    if _is_mqlite_db(conn):
         try:
             conn.executescript(VIEWS)
         except sqlite3.Error as e:
