@@ -237,7 +237,8 @@ awk '/^## Deals and revenue/ { s = 1 } s && /^```sh/ { b = 1; next } b && /^```/
 [ -s "$tmp/readme.sh" ] || { echo "FAIL $T/readme: no sh block under '## Deals and revenue'"; fail=1; }
 sed -n 's/^#   //p; s/^#$//p' "$tmp/readme.sh" >"$tmp/readme.want"
 grep -v '^#' "$tmp/readme.sh" | sed "s|deals\\.db|$tmp/readme.db|g" >"$tmp/readme.run"
-sh -eu "$tmp/readme.run" 2>&1 | sed "s|$tmp/readme.db|deals.db|g" >"$tmp/readme.got" || { echo "FAIL $T/readme: the example failed"; fail=1; }
+sh -eu "$tmp/readme.run" >"$tmp/readme.raw" 2>&1 || { echo "FAIL $T/readme: the example failed"; fail=1; }
+sed "s|$tmp/readme.db|deals.db|g" "$tmp/readme.raw" >"$tmp/readme.got"
 diff -u "$tmp/readme.want" "$tmp/readme.got" || { echo "FAIL $T/readme"; fail=1; }
 
 # ---- a --values pattern is text, not a file name ---------------------------------
