@@ -130,7 +130,10 @@ start() {
 # 1. --load-extension alone, no plugin installed
 "$venv/bin/pip" uninstall -q -y mqlite >/dev/null 2>&1 || :
 start --load-extension "$ext"
-same plain-funnel "$(ds_q "SELECT stage, reached FROM funnel()")" "$(shell_q "SELECT stage, reached FROM funnel()")"
+# (the shell's answer must have rows: two empty answers would agree)
+want=$(shell_q "SELECT stage, reached FROM funnel()") || bad "plain-funnel: the shell failed"
+[ -n "$want" ] || bad "plain-funnel: the shell's funnel() has no rows"
+same plain-funnel "$(ds_q "SELECT stage, reached FROM funnel()")" "$want"
 [ "$(get "$base/crm/-/mqlite" "$tmp/p")" != 200 ] || bad "without the plugin, /crm/-/mqlite is a page"
 stop_server
 
@@ -209,7 +212,9 @@ same limit-status "$(get "$base/crm.json?sql=select+count(*)+from+score_leads('s
 same limit-says "$(cat "$tmp/slow.txt")" "SQL Interrupted
 <p>SQL query took too long. The time limit is controlled by the"
 [ $(($(date +%s) - t0)) -le 5 ] || bad "the query ran $(($(date +%s) - t0)) s under a 200 ms limit"
-same after-limit "$(ds_q "SELECT reached FROM funnel() WHERE stage = 'SQL'")" "$(shell_q "SELECT reached FROM funnel() WHERE stage = 'SQL'")"
+want=$(shell_q "SELECT reached FROM funnel() WHERE stage = 'SQL'") || bad "after-limit: the shell failed"
+[ -n "$want" ] || bad "after-limit: the shell's funnel() has no SQL row"
+same after-limit "$(ds_q "SELECT reached FROM funnel() WHERE stage = 'SQL'")" "$want"
 kill -0 "$server" 2>/dev/null || bad "the server died"
 # hostile paths and parameters: no such database, a path in its name, the
 # internal database, a parameter that tries SQL
