@@ -5,6 +5,7 @@
 #   run_err NAME COMMAND...  the same without stdout and the "--"
 #   expect NAME          $tmp/NAME.got against the text on stdin
 #   same NAME GOT WANT   one value
+#   bad MESSAGE          a FAIL line naming the test, "FAIL $T: MESSAGE"; fail=1
 # shellcheck shell=sh disable=SC2154,SC2034 # tmp, T and fail are the test's
 run() {
     name=$1
@@ -26,6 +27,10 @@ expect() {
 }
 same() {
     [ "$2" = "$3" ] || { printf 'FAIL %s/%s: got [%s], expected [%s]\n' "$T" "$1" "$2" "$3"; fail=1; }
+}
+bad() {
+    echo "FAIL $T: $*"
+    fail=1
 }
 #   skip_under_valgrind NAME   exits 0 under valgrind (check-valgrind), for the
 #                        tests of shell and SQL logic (the import's CSV reader

@@ -41,8 +41,8 @@ stop_server() {
 }
 trap 'stop_server; rm -rf "$tmp"' EXIT
 fail=0
-bad() { echo "FAIL $T: $*"; fail=1; }
-same() { [ "$2" = "$3" ] || bad "$1: got [$2], expected [$3]"; }
+# shellcheck source=tests/scripts/check.sh
+. tests/scripts/check.sh
 
 # ---- what it needs, by the make targets a fresh clone has -------------------------
 if [ "$(id -u)" = 0 ]; then make -s deps-datasette >"$tmp/make.out" 2>&1 || missing "make deps-datasette failed: $(tail -1 "$tmp/make.out")"; fi
@@ -173,8 +173,8 @@ same page-status "$(get "$base/crm/-/mqlite" "$tmp/page.html")" 200
 MQLITE_EXT=$ext scripts/mqlite funnel "$db" --format csv >"$tmp/funnel.csv"
 tail -n +2 "$tmp/funnel.csv" | while IFS=, read -r stage reached fp _; do
     label=$(sqlite3 :memory: "SELECT printf('%,d', $reached) || iif('$fp' = '', '', ' · ' || printf('%.1f %%', 100.0 * '$fp'))")
-    grep -qF ">$stage</text>" "$tmp/page.html" || echo "FAIL $T: the page has no bar for stage $stage"
-    grep -qF ">$label</text>" "$tmp/page.html" || echo "FAIL $T: the page lacks the bar label $label of stage $stage"
+    grep -qF ">$stage</text>" "$tmp/page.html" || bad "the page has no bar for stage $stage"
+    grep -qF ">$label</text>" "$tmp/page.html" || bad "the page lacks the bar label $label of stage $stage"
 done >"$tmp/bars"
 [ -s "$tmp/bars" ] && { cat "$tmp/bars"; fail=1; }
 stages=$(($(wc -l <"$tmp/funnel.csv") - 1))

@@ -15,6 +15,7 @@ set -eu
 # shellcheck source=tests/scripts/check.sh
 . tests/scripts/check.sh
 skip_under_valgrind import_multiset_quick
+T=multiset_quick
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 M=scripts/mqlite
@@ -66,8 +67,8 @@ expect() {
 # columns it does not handle)
 quick_ran() {
     n=$(grep -c 'CREATE TEMP VIEW k AS' "$QUICK_SQL" || :)
-    if [ "${2:-yes}" = yes ] && [ "$n" = 0 ]; then echo "FAIL multiset_quick/$1: the quick way did not run"; fail=1; fi
-    if [ "${2:-yes}" = no ] && [ "$n" != 0 ]; then echo "FAIL multiset_quick/$1: the quick way ran"; fail=1; fi
+    if [ "${2:-yes}" = yes ] && [ "$n" = 0 ]; then bad "$1: the quick way did not run"; fi
+    if [ "${2:-yes}" = no ] && [ "$n" != 0 ]; then bad "$1: the quick way ran"; fi
 }
 
 # 1. into an empty table: repeats (the same props with other spacing too),
@@ -201,7 +202,7 @@ $e1_bad
 mqlite import: 4 of 12 rows are bad; nothing was imported (fix them, or import the others with --skip-bad)
 [exit 1]
 OUT
-[ "$(sqlite3 "$tmp/quick.db" "SELECT count(*) FROM events")" = 20 ] || { echo "FAIL multiset_quick/total"; fail=1; }
+[ "$(sqlite3 "$tmp/quick.db" "SELECT count(*) FROM events")" = 20 ] || bad "total"
 
 # ---- stages: the same, keyed by lead, stage and time ------------------------
 # 10. props at the edges of the quick way's JSON test (mqlite_rows_plain):
@@ -328,10 +329,10 @@ imported stages from TMP/s6.csv: 1 new, 1 already stored, 0 bad
 --
 [exit 0]
 OUT
-[ "$(sqlite3 "$tmp/quick.db" "SELECT count(*) FROM stage_history")" = 10 ] || { echo "FAIL multiset_quick/st-total"; fail=1; }
+[ "$(sqlite3 "$tmp/quick.db" "SELECT count(*) FROM stage_history")" = 10 ] || bad "st-total"
 # events and stages are written with SQLite's foreign-key checks off (the
 # import's own checks found every lead and campaign): none may be missing
 for db in quick slow; do
-    [ -z "$(sqlite3 "$tmp/$db.db" "PRAGMA foreign_key_check")" ] || { echo "FAIL multiset_quick/fk-$db: a row names a lead or campaign that is not there"; fail=1; }
+    [ -z "$(sqlite3 "$tmp/$db.db" "PRAGMA foreign_key_check")" ] || bad "fk-$db: a row names a lead or campaign that is not there"
 done
 exit $fail
