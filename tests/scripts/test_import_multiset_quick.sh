@@ -43,25 +43,18 @@ dump() {
 }
 kind=events
 # step NAME FILE ARGS...: import FILE both ways; the quick run's messages
-# go to NAME.got, compared with the slow run's and then with expect
+# go to NAME.got (check.sh's run), compared with the slow run's (NAME.slow.got)
+# and then with expect. (run sets name and rc, so step keeps its own s.)
 step() {
-    name=$1 f=$2
+    s=$1 f=$2
     shift 2
     : >"$QUICK_SQL"
-    rc=0
-    SQLITE3=$tmp/sq $M import "$tmp/quick.db" "$kind" "$tmp/$f" "$@" >"$tmp/o" 2>"$tmp/e" || rc=$?
-    { sed "s|$tmp|TMP|g" "$tmp/o"; echo "--"; sed "s|$tmp|TMP|g" "$tmp/e"; echo "[exit $rc]"; } >"$tmp/$name.got"
-    rc=0
-    MQLITE_IMPORT_QUICK=0 $M import "$tmp/slow.db" "$kind" "$tmp/$f" "$@" >"$tmp/o" 2>"$tmp/e" || rc=$?
-    { sed "s|$tmp|TMP|g" "$tmp/o"; echo "--"; sed "s|$tmp|TMP|g" "$tmp/e"; echo "[exit $rc]"; } >"$tmp/$name.slow"
-    if ! diff -u "$tmp/$name.slow" "$tmp/$name.got"; then echo "FAIL multiset_quick/$name: the quick way's messages differ"; fail=1; fi
-    dump "$tmp/slow.db" >"$tmp/$name.dslow"
-    dump "$tmp/quick.db" >"$tmp/$name.dquick"
-    if ! diff -u "$tmp/$name.dslow" "$tmp/$name.dquick"; then echo "FAIL multiset_quick/$name: the quick way wrote other rows"; fail=1; fi
-}
-expect() {
-    cat >"$tmp/$1.want"
-    if ! diff -u "$tmp/$1.want" "$tmp/$1.got"; then echo "FAIL multiset_quick/$1"; fail=1; fi
+    run "$s" env SQLITE3="$tmp/sq" $M import "$tmp/quick.db" "$kind" "$tmp/$f" "$@"
+    run "$s.slow" env MQLITE_IMPORT_QUICK=0 $M import "$tmp/slow.db" "$kind" "$tmp/$f" "$@"
+    if ! diff -u "$tmp/$s.slow.got" "$tmp/$s.got"; then bad "$s: the quick way's messages differ"; fi
+    dump "$tmp/slow.db" >"$tmp/$s.dslow"
+    dump "$tmp/quick.db" >"$tmp/$s.dquick"
+    if ! diff -u "$tmp/$s.dslow" "$tmp/$s.dquick"; then bad "$s: the quick way wrote other rows"; fi
 }
 # quick_ran NAME: the quick way was taken (or, with "no", not: the file has
 # columns it does not handle)
