@@ -45,6 +45,13 @@ skip_under_valgrind() {
     echo "$1: skipped under $MQLITE_UNDER"
     exit 0
 }
+#   missing WHAT         what the test needs (a tool, a build) is not there:
+#                        under CI=true, where all of it must be, a FAIL line
+#                        (bad); elsewhere "$T: skipped: WHAT". The test then
+#                        exits "$fail", or goes on without the part that needs it
+missing() {
+    if [ "${CI:-}" = true ]; then bad "$*"; else echo "$T: skipped: $*"; fi
+}
 #   need_dataset NAME FILE   exits 0, saying so, when FILE (a public dataset
 #                        beside the project, which is not copied into it) is
 #                        not there: the real-data checks run where it is

@@ -99,8 +99,7 @@ head -n 1 "$tmp/camp.csv" | grep -q '^campaign,channel,sent,' || bad "campaigns 
 
 # ---- 4. sqlite-utils lists, counts, transforms and inserts; mqlite still agrees ----------
 if ! command -v sqlite-utils >/dev/null 2>&1; then
-    if [ "${CI:-}" = true ]; then bad "sqlite-utils is missing (make deps-test installs it)"; else
-        echo "test_citizen: the sqlite-utils part skipped: sqlite-utils is missing (make deps-test installs it)"; fi
+    missing "the sqlite-utils part: sqlite-utils is missing (make deps-test installs it)"
 else
     su() { timeout 120 env -u LD_PRELOAD sqlite-utils "$@"; }
     numbers() {

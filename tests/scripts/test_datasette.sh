@@ -20,12 +20,6 @@ set -eu
 T=datasette
 if [ -n "${MQLITE_UNDER:-}" ]; then echo "test_datasette: skipped under $MQLITE_UNDER"; exit 0; fi
 case ${LD_PRELOAD:-} in *asan*) echo "test_datasette: skipped under AddressSanitizer"; exit 0 ;; esac
-missing() {
-    if [ "${CI:-}" = true ]; then echo "FAIL $T: $1"; exit 1; fi
-    echo "test_datasette: skipped: $1"
-    exit 0
-}
-
 ext=${MQLITE_EXT:-build/mqlite.so}
 mqgen=${MQGEN:-build/mqgen}
 venv=build/venv
@@ -45,11 +39,11 @@ fail=0
 . tests/scripts/check.sh
 
 # ---- what it needs, by the make targets a fresh clone has -------------------------
-if [ "$(id -u)" = 0 ]; then make -s deps-datasette >"$tmp/make.out" 2>&1 || missing "make deps-datasette failed: $(tail -1 "$tmp/make.out")"; fi
-make -s "$venv/.ok" >"$tmp/make.out" 2>&1 || missing "no datasette: make $venv/.ok failed: $(tail -1 "$tmp/make.out")"
+if [ "$(id -u)" = 0 ]; then make -s deps-datasette >"$tmp/make.out" 2>&1 || { missing "make deps-datasette failed: $(tail -1 "$tmp/make.out")"; exit "$fail"; }; fi
+make -s "$venv/.ok" >"$tmp/make.out" 2>&1 || { missing "no datasette: make $venv/.ok failed: $(tail -1 "$tmp/make.out")"; exit "$fail"; }
 browser=""
 for b in chromium chromium-browser; do command -v "$b" >/dev/null 2>&1 && { browser=$b; break; }; done
-[ -n "$browser" ] || missing "chromium is missing (make deps-datasette installs it as root)"
+[ -n "$browser" ] || { missing "chromium is missing (make deps-datasette installs it as root)"; exit "$fail"; }
 # The wheel packs the self-contained build (make static); in a tree without
 # that target yet, the ordinary build, said aloud. WHEEL_SO overrides both.
 if [ -z "${WHEEL_SO:-}" ] && ! make -n build/static/mqlite.so >/dev/null 2>&1; then

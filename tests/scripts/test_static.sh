@@ -13,15 +13,14 @@ set -eu
 # (the same C as the shared build, which the SQL tests run under valgrind)
 skip_under_valgrind static
 T=static
+fail=0
 so=build/static/mqlite.so
 if [ ! -f "$so" ]; then
-    if [ "${CI:-}" = true ]; then echo "FAIL static: $so is missing (make static)"; exit 1; fi
-    echo "static: skipped: $so is not built (make static builds it)"
-    exit 0
+    missing "$so is not built (make static builds it)"
+    exit "$fail"
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fail=0
 mkdir "$tmp/alone"
 cp "$so" "$tmp/alone/mqlite.so"
 
