@@ -2,7 +2,9 @@
 # (their scratch directory), T (the test's name in FAIL lines) and fail=0.
 #   run NAME COMMAND...  COMMAND's stdout, a line "--", its stderr and
 #                        "[exit N]" into $tmp/NAME.got, with $tmp shown as TMP
-#   run_err NAME COMMAND...  the same without stdout and the "--"
+#   runc NAME COMMAND... run, with the CRs of CSV's CR LF line ends (RFC 4180)
+#                        taken out of NAME.got and of $tmp/o (the stdout)
+#   run_err NAME COMMAND...  the same as run without stdout and the "--"
 #   expect NAME          $tmp/NAME.got against the text on stdin
 #   same NAME GOT WANT   one value
 #   bad MESSAGE          a FAIL line naming the test, "FAIL $T: MESSAGE"; fail=1
@@ -13,6 +15,11 @@ run() {
     rc=0
     "$@" >"$tmp/o" 2>"$tmp/e" || rc=$?
     { sed "s|$tmp|TMP|g" "$tmp/o"; echo "--"; sed "s|$tmp|TMP|g" "$tmp/e"; echo "[exit $rc]"; } >"$tmp/$name.got"
+}
+runc() {
+    run "$@"
+    tr -d '\r' <"$tmp/$1.got" >"$tmp/$1.lf" && mv "$tmp/$1.lf" "$tmp/$1.got"
+    tr -d '\r' <"$tmp/o" >"$tmp/o.lf" && mv "$tmp/o.lf" "$tmp/o"
 }
 run_err() {
     name=$1

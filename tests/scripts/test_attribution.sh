@@ -17,12 +17,7 @@ root=$(pwd)
 MQLITE_EXT=${MQLITE_EXT:-$root/build/mqlite.so}
 export MQLITE_EXT
 mqlite() { timeout 120 sh "$root/scripts/mqlite" "$@"; }
-# (csv ends its lines with CR LF, as RFC 4180 says: compared without the CR)
-runc() {
-    run "$@"
-    tr -d '\r' <"$tmp/$1.got" >"$tmp/$1.lf" && mv "$tmp/$1.lf" "$tmp/$1.got"
-    tr -d '\r' <"$tmp/o" >"$tmp/o.lf" && mv "$tmp/o.lf" "$tmp/o"
-}
+# (csv ends its lines with CR LF, as RFC 4180 says: runc compares without the CR)
 
 # ---- 1. the README's example, run as it is written, prints what the README shows
 awk '/^## / { insec = ($0 == "## Attribution") } insec' README.md >"$tmp/sec.md"
