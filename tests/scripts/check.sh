@@ -2,9 +2,12 @@
 # (their scratch directory), T (the test's name in FAIL lines) and fail=0.
 #   run NAME COMMAND...  COMMAND's stdout, a line "--", its stderr and
 #                        "[exit N]" into $tmp/NAME.got, with $tmp shown as TMP
-#   run_err NAME COMMAND...  the same without stdout and the "--"
+#   runc NAME COMMAND... run, with the CRs of CSV's CR LF line ends (RFC 4180)
+#                        taken out of NAME.got and of $tmp/o (the stdout)
+#   run_err NAME COMMAND...  the same as run without stdout and the "--"
 #   expect NAME          $tmp/NAME.got against the text on stdin
 #   same NAME GOT WANT   one value
+#   bad MESSAGE          a FAIL line naming the test, "FAIL $T: MESSAGE"; fail=1
 # shellcheck shell=sh disable=SC2154,SC2034 # tmp, T and fail are the test's
 run() {
     name=$1
@@ -12,6 +15,11 @@ run() {
     rc=0
     "$@" >"$tmp/o" 2>"$tmp/e" || rc=$?
     { sed "s|$tmp|TMP|g" "$tmp/o"; echo "--"; sed "s|$tmp|TMP|g" "$tmp/e"; echo "[exit $rc]"; } >"$tmp/$name.got"
+}
+runc() {
+    run "$@"
+    tr -d '\r' <"$tmp/$1.got" >"$tmp/$1.lf" && mv "$tmp/$1.lf" "$tmp/$1.got"
+    tr -d '\r' <"$tmp/o" >"$tmp/o.lf" && mv "$tmp/o.lf" "$tmp/o"
 }
 run_err() {
     name=$1
@@ -27,6 +35,10 @@ expect() {
 same() {
     [ "$2" = "$3" ] || { printf 'FAIL %s/%s: got [%s], expected [%s]\n' "$T" "$1" "$2" "$3"; fail=1; }
 }
+bad() {
+    echo "FAIL $T: $*"
+    fail=1
+}
 #   skip_under_valgrind NAME   exits 0 under valgrind (check-valgrind), for the
 #                        tests of shell and SQL logic (the import's CSV reader
 #                        is awk and its checks SQL; the option parser is shell),
@@ -39,6 +51,13 @@ skip_under_valgrind() {
     [ -z "${MQLITE_UNDER:-}" ] && return 0
     echo "$1: skipped under $MQLITE_UNDER"
     exit 0
+}
+#   missing WHAT         what the test needs (a tool, a build) is not there:
+#                        under CI=true, where all of it must be, a FAIL line
+#                        (bad); elsewhere "$T: skipped: WHAT". The test then
+#                        exits "$fail", or goes on without the part that needs it
+missing() {
+    if [ "${CI:-}" = true ]; then bad "$*"; else echo "$T: skipped: $*"; fi
 }
 #   need_dataset NAME FILE   exits 0, saying so, when FILE (a public dataset
 #                        beside the project, which is not copied into it) is

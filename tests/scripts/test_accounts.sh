@@ -16,7 +16,6 @@ trap 'rm -rf "$tmp"' EXIT
 fail=0
 M=scripts/mqlite
 db=$tmp/abm.db
-bad() { echo "FAIL accounts: $*"; fail=1; }
 
 # ---- 1. the README's example, as written, prints what the README shows -----------------
 awk '/^## Accounts$/ { f = 1 } f && /^```sh$/ { b = 1; next } b && /^```$/ { exit } b' README.md >"$tmp/ex.sh"

@@ -17,35 +17,30 @@ root=$(pwd)
 MQLITE_EXT=${MQLITE_EXT:-$root/build/mqlite.so}
 export MQLITE_EXT
 mqlite() { timeout 120 sh "$root/scripts/mqlite" "$@"; }
-# (csv ends its lines with CR LF, as RFC 4180 says: compared without the CR)
-runc() {
-    run "$@"
-    tr -d '\r' <"$tmp/$1.got" >"$tmp/$1.lf" && mv "$tmp/$1.lf" "$tmp/$1.got"
-    tr -d '\r' <"$tmp/o" >"$tmp/o.lf" && mv "$tmp/o.lf" "$tmp/o"
-}
+# (csv ends its lines with CR LF, as RFC 4180 says: runc compares without the CR)
 
 # ---- 1. the README's example, run as it is written, prints what the README shows
 awk '/^## / { insec = ($0 == "## Attribution") } insec' README.md >"$tmp/sec.md"
 awk '/^```sh$/ && !done { on = 1; next } /^```$/ && on { on = 0; done = 1 } on' "$tmp/sec.md" >"$tmp/example.sh"
 awk '/^```text$/ && !done { on = 1; next } /^```$/ && on { on = 0; done = 1 } on' "$tmp/sec.md" >"$tmp/example.want"
 if [ ! -s "$tmp/example.sh" ] || [ ! -s "$tmp/example.want" ]; then
-    echo "FAIL $T/readme: no example in README's Attribution"; fail=1
+    bad "readme: no example in README's Attribution"
 fi
 # (in the scratch directory, with mqlite the function above)
 # shellcheck source=/dev/null
-(cd "$tmp" && . ./example.sh) >"$tmp/example.got" 2>&1 || { echo "FAIL $T/readme: the example failed"; fail=1; }
-diff -u "$tmp/example.want" "$tmp/example.got" || { echo "FAIL $T/readme"; fail=1; }
+(cd "$tmp" && . ./example.sh) >"$tmp/example.got" 2>&1 || bad "readme: the example failed"
+diff -u "$tmp/example.want" "$tmp/example.got" || bad "readme"
 db=$tmp/crm.db
 # the second example (by account) goes on from the first, on a copy: the cases below use the first's data
 awk '/^```sh$/ { n++; if (n == 2) { on = 1; next } } /^```$/ && on { on = 0 } on' "$tmp/sec.md" >"$tmp/example2.sh"
 awk '/^```text$/ { n++; if (n == 2) { on = 1; next } } /^```$/ && on { on = 0 } on' "$tmp/sec.md" >"$tmp/example2.want"
 if [ ! -s "$tmp/example2.sh" ] || [ ! -s "$tmp/example2.want" ]; then
-    echo "FAIL $T/readme-by: no example by account in README's Attribution"; fail=1
+    bad "readme-by: no example by account in README's Attribution"
 fi
 mkdir "$tmp/by" && cp "$db" "$tmp/by/crm.db"
 # shellcheck source=/dev/null
-(cd "$tmp/by" && . ../example2.sh) >"$tmp/example2.got" 2>&1 || { echo "FAIL $T/readme-by: the example failed"; fail=1; }
-diff -u "$tmp/example2.want" "$tmp/example2.got" || { echo "FAIL $T/readme-by"; fail=1; }
+(cd "$tmp/by" && . ../example2.sh) >"$tmp/example2.got" 2>&1 || bad "readme-by: the example failed"
+diff -u "$tmp/example2.want" "$tmp/example2.got" || bad "readme-by"
 
 # ---- 2. one model, by channel, csv and json
 runc linear mqlite attribution "$db" --model linear --credit channel --format csv
@@ -139,21 +134,21 @@ sqlite3 "$db" "INSERT INTO campaigns(id, channel) VALUES ('x''); DROP TABLE lead
     INSERT INTO leads(id, created_at, campaign) VALUES (3, '2024-08-01', 'x''); DROP TABLE leads; --<script>alert(1)</script>');
     INSERT INTO stage_history(lead_id, stage, entered_at) VALUES (3, 'MQL', '2024-08-02')"
 for f in table csv json markdown html; do
-    mqlite attribution "$db" --from 2024-08-01 --model last --format "$f" >"$tmp/h.$f" || { echo "FAIL $T/hostile-$f"; fail=1; }
+    mqlite attribution "$db" --from 2024-08-01 --model last --format "$f" >"$tmp/h.$f" || bad "hostile-$f"
 done
-grep -q "DROP TABLE leads; --<script>" "$tmp/h.csv" || { echo "FAIL $T/hostile-csv: the name is not there as it is"; fail=1; }
-if grep -q '<script>' "$tmp/h.html"; then echo "FAIL $T/hostile-html: not escaped"; fail=1; fi
-grep -q '&lt;script&gt;' "$tmp/h.html" || { echo "FAIL $T/hostile-html: no escaped name"; fail=1; }
+grep -q "DROP TABLE leads; --<script>" "$tmp/h.csv" || bad "hostile-csv: the name is not there as it is"
+if grep -q '<script>' "$tmp/h.html"; then bad "hostile-html: not escaped"; fi
+grep -q '&lt;script&gt;' "$tmp/h.html" || bad "hostile-html: no escaped name"
 same leads "$(sqlite3 "$db" "SELECT count(*) FROM leads")" 3
 
 # ---- 6. nightly: the same data gives the same output; a day of events after
 # every milestone changes nothing; a new MQL changes its campaign's row only
 mqlite attribution "$db" --format csv | tr -d '\r' >"$tmp/n1"
 mqlite attribution "$db" --format csv | tr -d '\r' >"$tmp/n2"
-cmp -s "$tmp/n1" "$tmp/n2" || { echo "FAIL $T/rerun"; fail=1; }
+cmp -s "$tmp/n1" "$tmp/n2" || bad "rerun"
 sqlite3 "$db" "INSERT INTO events(lead_id, type, occurred_at, campaign) SELECT id, 'email_open', '2024-12-31', 'spring-mail' FROM leads"
 mqlite attribution "$db" --format csv | tr -d '\r' >"$tmp/n3"
-cmp -s "$tmp/n1" "$tmp/n3" || { echo "FAIL $T/late-events"; diff "$tmp/n1" "$tmp/n3"; fail=1; }
+cmp -s "$tmp/n1" "$tmp/n3" || { bad "late-events"; diff "$tmp/n1" "$tmp/n3"; }
 sqlite3 "$db" "INSERT INTO leads(id, created_at, campaign) VALUES (4, '2025-01-01', 'webinar-may');
     INSERT INTO stage_history(lead_id, stage, entered_at) VALUES (4, 'MQL', '2025-01-02')"
 mqlite attribution "$db" --format csv | tr -d '\r' >"$tmp/n4"
@@ -164,12 +159,12 @@ same newday "$(cat "$tmp/n.diff")" "< webinar-may,webinar,1,0.0,0.0,0.333333,0.2
 # ---- 7. the report shows the MQLs' attribution
 mqlite report "$db" --as-of 2025-02-01 --out "$tmp/r.html"
 grep -qF '<tr><td>webinar-may</td><td class="t">webinar</td><td>2</td><td>1.00</td><td>1.00</td><td>1.33</td><td>1.20</td><td>1.10</td><td>1.32</td></tr>' "$tmp/r.html" ||
-    { echo "FAIL $T/report: no webinar-may row"; fail=1; }
-grep -qF '<p class="note">4 MQLs. Credits rounded to two decimals here' "$tmp/r.html" || { echo "FAIL $T/report: no total"; fail=1; }
-if grep -q '<script>' "$tmp/r.html"; then echo "FAIL $T/report: a campaign name not escaped"; fail=1; fi
+    bad "report: no webinar-may row"
+grep -qF '<p class="note">4 MQLs. Credits rounded to two decimals here' "$tmp/r.html" || bad "report: no total"
+if grep -q '<script>' "$tmp/r.html"; then bad "report: a campaign name not escaped"; fi
 mqlite init "$tmp/empty.db" >/dev/null
 mqlite report "$tmp/empty.db" --out "$tmp/e.html"
-grep -qF '<section id="attribution"><h2>Attribution of MQLs</h2>' "$tmp/e.html" || { echo "FAIL $T/report-empty"; fail=1; }
+grep -qF '<section id="attribution"><h2>Attribution of MQLs</h2>' "$tmp/e.html" || bad "report-empty"
 
 # ---- 8. --by: account, a column, an attrs key; bad and hostile names
 bdb=$tmp/by/crm.db
@@ -186,10 +181,10 @@ acme.example,webinar-may,webinar,2,0.0
 --
 [exit 0]
 OUT
-mqlite attribution "$bdb" --by account --format html >"$tmp/by.html" || { echo "FAIL $T/by-html"; fail=1; }
-if grep -q '<script>' "$tmp/by.html"; then echo "FAIL $T/by-html: not escaped"; fail=1; fi
+mqlite attribution "$bdb" --by account --format html >"$tmp/by.html" || bad "by-html"
+if grep -q '<script>' "$tmp/by.html"; then bad "by-html: not escaped"; fi
 grep -qF 'x&#39;); DROP TABLE leads; --&lt;script&gt;' "$tmp/by.html" || grep -qF "x'); DROP TABLE leads; --&lt;script&gt;" "$tmp/by.html" ||
-    { echo "FAIL $T/by-html: no escaped account"; fail=1; }
+    bad "by-html: no escaped account"
 # an attrs key, folded: " EU" and "eu" are one value; the leads without one are (none); the
 # header of a name that is not a plain word (or is one of the report's columns) is "segment"
 sqlite3 "$bdb" "UPDATE leads SET attrs = json_object('Region', ' EU') WHERE id = 1;
@@ -235,7 +230,7 @@ same byleads "$(sqlite3 "$bdb" "SELECT count(*) FROM leads")" 3
 # a line break is refused by the option parser; 10,000 bytes are cut in the message
 run_err byshell mqlite attribution "$bdb" --by "\$(touch $tmp/pwned)\`touch $tmp/pwned\`"
 same byshell-rc "$(tail -1 "$tmp/byshell.got")" "[exit 1]"
-[ ! -e "$tmp/pwned" ] || { echo "FAIL $T/byshell: a command ran"; fail=1; }
+[ ! -e "$tmp/pwned" ] || bad "byshell: a command ran"
 run_err bycontrol mqlite attribution "$bdb" --by "$(printf 'own\033[2Jer')"
 same bycontrol "$(head -c 37 "$tmp/bycontrol.got")" "mqlite attribution: --by 'own?[2Jer' "
 run_err bynewline mqlite attribution "$bdb" --by "$(printf 'source\nowner')"

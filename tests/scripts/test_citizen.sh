@@ -7,6 +7,7 @@
 # tests/fixtures/old-views.sql) fails the same checks until `mqlite init`
 # drops them, which it says in one line, once.
 set -eu
+T=citizen
 ext=${MQLITE_EXT:-build/mqlite.so}
 mqgen=${MQGEN:-build/mqgen}
 SQ=${SQLITE3:-sqlite3}
@@ -15,7 +16,8 @@ export MQLITE_EXT="$ext"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
-bad() { echo "FAIL citizen: $*"; fail=1; }
+# shellcheck source=tests/scripts/check.sh
+. tests/scripts/check.sh
 # the shell that never loads mqlite, with the same safety as the scripts'
 plain() { timeout 120 "$SQ" -batch -bail -init /dev/null "$@"; }
 # loaded() DB SQL...: the same with mqlite loaded
@@ -97,8 +99,7 @@ head -n 1 "$tmp/camp.csv" | grep -q '^campaign,channel,sent,' || bad "campaigns 
 
 # ---- 4. sqlite-utils lists, counts, transforms and inserts; mqlite still agrees ----------
 if ! command -v sqlite-utils >/dev/null 2>&1; then
-    if [ "${CI:-}" = true ]; then bad "sqlite-utils is missing (make deps-test installs it)"; else
-        echo "test_citizen: the sqlite-utils part skipped: sqlite-utils is missing (make deps-test installs it)"; fi
+    missing "the sqlite-utils part: sqlite-utils is missing (make deps-test installs it)"
 else
     su() { timeout 120 env -u LD_PRELOAD sqlite-utils "$@"; }
     numbers() {

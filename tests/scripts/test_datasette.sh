@@ -20,12 +20,6 @@ set -eu
 T=datasette
 if [ -n "${MQLITE_UNDER:-}" ]; then echo "test_datasette: skipped under $MQLITE_UNDER"; exit 0; fi
 case ${LD_PRELOAD:-} in *asan*) echo "test_datasette: skipped under AddressSanitizer"; exit 0 ;; esac
-missing() {
-    if [ "${CI:-}" = true ]; then echo "FAIL $T: $1"; exit 1; fi
-    echo "test_datasette: skipped: $1"
-    exit 0
-}
-
 ext=${MQLITE_EXT:-build/mqlite.so}
 mqgen=${MQGEN:-build/mqgen}
 venv=build/venv
@@ -41,15 +35,15 @@ stop_server() {
 }
 trap 'stop_server; rm -rf "$tmp"' EXIT
 fail=0
-bad() { echo "FAIL $T: $*"; fail=1; }
-same() { [ "$2" = "$3" ] || bad "$1: got [$2], expected [$3]"; }
+# shellcheck source=tests/scripts/check.sh
+. tests/scripts/check.sh
 
 # ---- what it needs, by the make targets a fresh clone has -------------------------
-if [ "$(id -u)" = 0 ]; then make -s deps-datasette >"$tmp/make.out" 2>&1 || missing "make deps-datasette failed: $(tail -1 "$tmp/make.out")"; fi
-make -s "$venv/.ok" >"$tmp/make.out" 2>&1 || missing "no datasette: make $venv/.ok failed: $(tail -1 "$tmp/make.out")"
+if [ "$(id -u)" = 0 ]; then make -s deps-datasette >"$tmp/make.out" 2>&1 || { missing "make deps-datasette failed: $(tail -1 "$tmp/make.out")"; exit "$fail"; }; fi
+make -s "$venv/.ok" >"$tmp/make.out" 2>&1 || { missing "no datasette: make $venv/.ok failed: $(tail -1 "$tmp/make.out")"; exit "$fail"; }
 browser=""
 for b in chromium chromium-browser; do command -v "$b" >/dev/null 2>&1 && { browser=$b; break; }; done
-[ -n "$browser" ] || missing "chromium is missing (make deps-datasette installs it as root)"
+[ -n "$browser" ] || { missing "chromium is missing (make deps-datasette installs it as root)"; exit "$fail"; }
 # The wheel packs the self-contained build (make static); in a tree without
 # that target yet, the ordinary build, said aloud. WHEEL_SO overrides both.
 if [ -z "${WHEEL_SO:-}" ] && ! make -n build/static/mqlite.so >/dev/null 2>&1; then
@@ -130,7 +124,10 @@ start() {
 # 1. --load-extension alone, no plugin installed
 "$venv/bin/pip" uninstall -q -y mqlite >/dev/null 2>&1 || :
 start --load-extension "$ext"
-same plain-funnel "$(ds_q "SELECT stage, reached FROM funnel()")" "$(shell_q "SELECT stage, reached FROM funnel()")"
+# (the shell's answer must have rows: two empty answers would agree)
+want=$(shell_q "SELECT stage, reached FROM funnel()") || bad "plain-funnel: the shell failed"
+[ -n "$want" ] || bad "plain-funnel: the shell's funnel() has no rows"
+same plain-funnel "$(ds_q "SELECT stage, reached FROM funnel()")" "$want"
 [ "$(get "$base/crm/-/mqlite" "$tmp/p")" != 200 ] || bad "without the plugin, /crm/-/mqlite is a page"
 stop_server
 
@@ -170,8 +167,8 @@ same page-status "$(get "$base/crm/-/mqlite" "$tmp/page.html")" 200
 MQLITE_EXT=$ext scripts/mqlite funnel "$db" --format csv >"$tmp/funnel.csv"
 tail -n +2 "$tmp/funnel.csv" | while IFS=, read -r stage reached fp _; do
     label=$(sqlite3 :memory: "SELECT printf('%,d', $reached) || iif('$fp' = '', '', ' · ' || printf('%.1f %%', 100.0 * '$fp'))")
-    grep -qF ">$stage</text>" "$tmp/page.html" || echo "FAIL $T: the page has no bar for stage $stage"
-    grep -qF ">$label</text>" "$tmp/page.html" || echo "FAIL $T: the page lacks the bar label $label of stage $stage"
+    grep -qF ">$stage</text>" "$tmp/page.html" || bad "the page has no bar for stage $stage"
+    grep -qF ">$label</text>" "$tmp/page.html" || bad "the page lacks the bar label $label of stage $stage"
 done >"$tmp/bars"
 [ -s "$tmp/bars" ] && { cat "$tmp/bars"; fail=1; }
 stages=$(($(wc -l <"$tmp/funnel.csv") - 1))
@@ -209,7 +206,9 @@ same limit-status "$(get "$base/crm.json?sql=select+count(*)+from+score_leads('s
 same limit-says "$(cat "$tmp/slow.txt")" "SQL Interrupted
 <p>SQL query took too long. The time limit is controlled by the"
 [ $(($(date +%s) - t0)) -le 5 ] || bad "the query ran $(($(date +%s) - t0)) s under a 200 ms limit"
-same after-limit "$(ds_q "SELECT reached FROM funnel() WHERE stage = 'SQL'")" "$(shell_q "SELECT reached FROM funnel() WHERE stage = 'SQL'")"
+want=$(shell_q "SELECT reached FROM funnel() WHERE stage = 'SQL'") || bad "after-limit: the shell failed"
+[ -n "$want" ] || bad "after-limit: the shell's funnel() has no SQL row"
+same after-limit "$(ds_q "SELECT reached FROM funnel() WHERE stage = 'SQL'")" "$want"
 kill -0 "$server" 2>/dev/null || bad "the server died"
 # hostile paths and parameters: no such database, a path in its name, the
 # internal database, a parameter that tries SQL

@@ -30,9 +30,8 @@ imported deals from tests/fixtures/deals/deals.csv: 7 new, 0 updated, 0 unchange
 OUT
 
 # ---- the figures, exactly -----------------------------------------------------
-# (sqlite3's csv mode ends its rows with CRLF, as RFC 4180 has it)
-run csv "$M" deals "$db" --as-of 2026-04-01 --format csv
-tr -d '\r' <"$tmp/csv.got" >"$tmp/csv.lf" && mv "$tmp/csv.lf" "$tmp/csv.got"
+# (sqlite3's csv mode ends its rows with CRLF, as RFC 4180 has it: runc drops the CR)
+runc csv "$M" deals "$db" --as-of 2026-04-01 --format csv
 expect csv <<'OUT'
 # Deals
 currency,deals,open,pipeline_value,won,won_revenue,avg_deal_size,lost,win_rate,win_rate_low,win_rate_high,win_rate_with_open,no_amount
@@ -64,9 +63,9 @@ same json "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); s=d["d
 # table, markdown and html: the percentages as people read them
 "$M" deals "$db" --as-of 2026-04-01 >"$tmp/t"
 grep -q '^| USD      | 7     | 2    | 1500.00        | 3   | 600.00      | 200.00        | 2    | 60.0 %   | 23.1 %       | 88.2 %        | 42.9 %             | 1         |$' "$tmp/t" ||
-    { echo "FAIL $T/table: $(cat "$tmp/t")"; fail=1; }
+    bad "table: $(cat "$tmp/t")"
 "$M" deals "$db" --as-of 2026-04-01 --format markdown | grep -q '^| web      | paid_search | 500.00 | 2     | 2    | 2   | USD      | 300.00      | 250.00       | 250.00       | -40.0 % |$' ||
-    { echo "FAIL $T/markdown"; fail=1; }
+    bad "markdown"
 same html "$("$M" deals "$db" --as-of 2026-04-01 --format html | grep -c '<table>')" 4
 # --by owner: a row per owner; as of March 1st, D3 (closed March 15th) was open
 # (owner, deals, pipeline_value, avg_deal_size, win_rate)
@@ -187,8 +186,8 @@ cp "$F/campaigns.csv" "$F/leads.csv" "$F/stages.csv" "$tmp/night/"
 echo 'lead,type,occurred_at' >"$tmp/night/events.csv"
 "$M" export "$db" deals | grep -v '^D8,' >"$tmp/night/deals.csv"
 "$M" init "$tmp/n.db" --samples >/dev/null
-samples/nightly-sync.sh --as-of 2026-04-03 "$tmp/n.db" "$tmp/night" >"$tmp/n1" 2>&1 || { echo "FAIL $T/nightly: $(cat "$tmp/n1")"; fail=1; }
-samples/nightly-sync.sh --as-of 2026-04-03 "$tmp/n.db" "$tmp/night" >"$tmp/n2" 2>&1 || { echo "FAIL $T/nightly2: $(cat "$tmp/n2")"; fail=1; }
+samples/nightly-sync.sh --as-of 2026-04-03 "$tmp/n.db" "$tmp/night" >"$tmp/n1" 2>&1 || bad "nightly: $(cat "$tmp/n1")"
+samples/nightly-sync.sh --as-of 2026-04-03 "$tmp/n.db" "$tmp/night" >"$tmp/n2" 2>&1 || bad "nightly2: $(cat "$tmp/n2")"
 same nightly "$(grep '^imported deals' "$tmp/n1" "$tmp/n2" | sed "s|$tmp/||g")" "n1:imported deals from night/deals.csv: 7 new, 0 updated, 0 unchanged, 0 bad
 n2:imported deals from night/deals.csv: 0 new, 0 updated, 7 unchanged, 0 bad"
 same nightly-funnel "$(grep '^Deals (USD)' "$tmp/n2")" \
@@ -201,7 +200,7 @@ same nightly-funnel "$(grep '^Deals (USD)' "$tmp/n2")" \
 run reimport "$M" import "$tmp/r.db" deals "$tmp/e1.csv"
 same reimport "$(head -1 "$tmp/reimport.got")" "imported deals from TMP/e1.csv: 8 new, 0 updated, 0 unchanged, 0 bad"
 "$M" export "$tmp/r.db" deals --out "$tmp/e2.csv"
-cmp -s "$tmp/e1.csv" "$tmp/e2.csv" || { echo "FAIL $T/roundtrip: $(diff "$tmp/e1.csv" "$tmp/e2.csv")"; fail=1; }
+cmp -s "$tmp/e1.csv" "$tmp/e2.csv" || bad "roundtrip: $(diff "$tmp/e1.csv" "$tmp/e2.csv")"
 same export-head "$(head -2 "$tmp/e1.csv")" "external_id,lead,account,name,amount,currency,status,stage,created_at,closed_at,loss_reason,owner,product
 D1,L1,Acme,,100.0,USD,won,Won,\"2026-01-10 00:00:00\",\"2026-02-01 00:00:00\",,ana,"
 
@@ -234,11 +233,12 @@ same demo "$("$M" deals "$tmp/demo.db" --as-of 2026-06-01 --format csv | tr -d '
 # (the sh block of "Deals and revenue": its commands run in order, and what
 # they print must be its "#   " lines; deals.db goes to the scratch directory)
 awk '/^## Deals and revenue/ { s = 1 } s && /^```sh/ { b = 1; next } b && /^```/ { exit } b { print }' README.md >"$tmp/readme.sh"
-[ -s "$tmp/readme.sh" ] || { echo "FAIL $T/readme: no sh block under '## Deals and revenue'"; fail=1; }
+[ -s "$tmp/readme.sh" ] || bad "readme: no sh block under '## Deals and revenue'"
 sed -n 's/^#   //p; s/^#$//p' "$tmp/readme.sh" >"$tmp/readme.want"
 grep -v '^#' "$tmp/readme.sh" | sed "s|deals\\.db|$tmp/readme.db|g" >"$tmp/readme.run"
-sh -eu "$tmp/readme.run" 2>&1 | sed "s|$tmp/readme.db|deals.db|g" >"$tmp/readme.got" || { echo "FAIL $T/readme: the example failed"; fail=1; }
-diff -u "$tmp/readme.want" "$tmp/readme.got" || { echo "FAIL $T/readme"; fail=1; }
+sh -eu "$tmp/readme.run" >"$tmp/readme.raw" 2>&1 || bad "readme: the example failed"
+sed "s|$tmp/readme.db|deals.db|g" "$tmp/readme.raw" >"$tmp/readme.got"
+diff -u "$tmp/readme.want" "$tmp/readme.got" || bad "readme"
 
 # ---- a --values pattern is text, not a file name ---------------------------------
 # (the pairs are split on commas by the shell; with a file 'Wonx=won' in the
@@ -248,7 +248,7 @@ mkdir "$tmp/glob" && : >"$tmp/glob/Wonx=won"
 (cd "$tmp/glob" && "$OLDPWD/$M" import "$tmp/glob.db" deals "$OLDPWD/$F/deals.csv" --values 'Won*=won,Lost=lost,Engaging=open,Prospecting=open') \
     >"$tmp/glob.out" 2>&1 || :
 grep -q "deal_stage 'Won' is not one of the --values (Won\*, Lost, Engaging, Prospecting)" "$tmp/glob.out" ||
-    { echo "FAIL $T/glob: $(head -n 3 "$tmp/glob.out")"; fail=1; }
+    bad "glob: $(head -n 3 "$tmp/glob.out")"
 
 [ "$fail" = 0 ] && echo "ok deals"
 exit $fail

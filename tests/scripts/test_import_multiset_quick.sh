@@ -15,6 +15,7 @@ set -eu
 # shellcheck source=tests/scripts/check.sh
 . tests/scripts/check.sh
 skip_under_valgrind import_multiset_quick
+T=multiset_quick
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 M=scripts/mqlite
@@ -42,32 +43,25 @@ dump() {
 }
 kind=events
 # step NAME FILE ARGS...: import FILE both ways; the quick run's messages
-# go to NAME.got, compared with the slow run's and then with expect
+# go to NAME.got (check.sh's run), compared with the slow run's (NAME.slow.got)
+# and then with expect. (run sets name and rc, so step keeps its own s.)
 step() {
-    name=$1 f=$2
+    s=$1 f=$2
     shift 2
     : >"$QUICK_SQL"
-    rc=0
-    SQLITE3=$tmp/sq $M import "$tmp/quick.db" "$kind" "$tmp/$f" "$@" >"$tmp/o" 2>"$tmp/e" || rc=$?
-    { sed "s|$tmp|TMP|g" "$tmp/o"; echo "--"; sed "s|$tmp|TMP|g" "$tmp/e"; echo "[exit $rc]"; } >"$tmp/$name.got"
-    rc=0
-    MQLITE_IMPORT_QUICK=0 $M import "$tmp/slow.db" "$kind" "$tmp/$f" "$@" >"$tmp/o" 2>"$tmp/e" || rc=$?
-    { sed "s|$tmp|TMP|g" "$tmp/o"; echo "--"; sed "s|$tmp|TMP|g" "$tmp/e"; echo "[exit $rc]"; } >"$tmp/$name.slow"
-    if ! diff -u "$tmp/$name.slow" "$tmp/$name.got"; then echo "FAIL multiset_quick/$name: the quick way's messages differ"; fail=1; fi
-    dump "$tmp/slow.db" >"$tmp/$name.dslow"
-    dump "$tmp/quick.db" >"$tmp/$name.dquick"
-    if ! diff -u "$tmp/$name.dslow" "$tmp/$name.dquick"; then echo "FAIL multiset_quick/$name: the quick way wrote other rows"; fail=1; fi
-}
-expect() {
-    cat >"$tmp/$1.want"
-    if ! diff -u "$tmp/$1.want" "$tmp/$1.got"; then echo "FAIL multiset_quick/$1"; fail=1; fi
+    run "$s" env SQLITE3="$tmp/sq" $M import "$tmp/quick.db" "$kind" "$tmp/$f" "$@"
+    run "$s.slow" env MQLITE_IMPORT_QUICK=0 $M import "$tmp/slow.db" "$kind" "$tmp/$f" "$@"
+    if ! diff -u "$tmp/$s.slow.got" "$tmp/$s.got"; then bad "$s: the quick way's messages differ"; fi
+    dump "$tmp/slow.db" >"$tmp/$s.dslow"
+    dump "$tmp/quick.db" >"$tmp/$s.dquick"
+    if ! diff -u "$tmp/$s.dslow" "$tmp/$s.dquick"; then bad "$s: the quick way wrote other rows"; fi
 }
 # quick_ran NAME: the quick way was taken (or, with "no", not: the file has
 # columns it does not handle)
 quick_ran() {
     n=$(grep -c 'CREATE TEMP VIEW k AS' "$QUICK_SQL" || :)
-    if [ "${2:-yes}" = yes ] && [ "$n" = 0 ]; then echo "FAIL multiset_quick/$1: the quick way did not run"; fail=1; fi
-    if [ "${2:-yes}" = no ] && [ "$n" != 0 ]; then echo "FAIL multiset_quick/$1: the quick way ran"; fail=1; fi
+    if [ "${2:-yes}" = yes ] && [ "$n" = 0 ]; then bad "$1: the quick way did not run"; fi
+    if [ "${2:-yes}" = no ] && [ "$n" != 0 ]; then bad "$1: the quick way ran"; fi
 }
 
 # 1. into an empty table: repeats (the same props with other spacing too),
@@ -201,7 +195,7 @@ $e1_bad
 mqlite import: 4 of 12 rows are bad; nothing was imported (fix them, or import the others with --skip-bad)
 [exit 1]
 OUT
-[ "$(sqlite3 "$tmp/quick.db" "SELECT count(*) FROM events")" = 20 ] || { echo "FAIL multiset_quick/total"; fail=1; }
+[ "$(sqlite3 "$tmp/quick.db" "SELECT count(*) FROM events")" = 20 ] || bad "total"
 
 # ---- stages: the same, keyed by lead, stage and time ------------------------
 # 10. props at the edges of the quick way's JSON test (mqlite_rows_plain):
@@ -328,10 +322,10 @@ imported stages from TMP/s6.csv: 1 new, 1 already stored, 0 bad
 --
 [exit 0]
 OUT
-[ "$(sqlite3 "$tmp/quick.db" "SELECT count(*) FROM stage_history")" = 10 ] || { echo "FAIL multiset_quick/st-total"; fail=1; }
+[ "$(sqlite3 "$tmp/quick.db" "SELECT count(*) FROM stage_history")" = 10 ] || bad "st-total"
 # events and stages are written with SQLite's foreign-key checks off (the
 # import's own checks found every lead and campaign): none may be missing
 for db in quick slow; do
-    [ -z "$(sqlite3 "$tmp/$db.db" "PRAGMA foreign_key_check")" ] || { echo "FAIL multiset_quick/fk-$db: a row names a lead or campaign that is not there"; fail=1; }
+    [ -z "$(sqlite3 "$tmp/$db.db" "PRAGMA foreign_key_check")" ] || bad "fk-$db: a row names a lead or campaign that is not there"
 done
 exit $fail

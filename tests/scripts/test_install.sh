@@ -55,13 +55,13 @@ EOF
     echo usr/share/mqlite/schema/views.sql
 } | LC_ALL=C sort >"$tmp/want-files"
 files "$d" >"$tmp/got-files"
-diff -u "$tmp/want-files" "$tmp/got-files" || { echo "FAIL install/files"; fail=1; }
+diff -u "$tmp/want-files" "$tmp/got-files" || bad "files"
 same link "$(readlink "$d/usr/bin/mqlite")" ../lib/mqlite/mqlite
 same modes "$(cd "$d/usr" && stat -c '%a %n' lib/mqlite/mqlite lib/mqlite/mqlite-score lib/mqlite/mqlite-common.sh \
     lib/mqlite/mqlite-paths.sh lib/mqlite/mqgen "lib/$ma/mqlite.so" share/mqlite/schema/mqlite.sql | tr '\n' ' ')" \
     "755 lib/mqlite/mqlite 755 lib/mqlite/mqlite-score 644 lib/mqlite/mqlite-common.sh 644 lib/mqlite/mqlite-paths.sh 755 lib/mqlite/mqgen 644 lib/$ma/mqlite.so 644 share/mqlite/schema/mqlite.sql "
-cmp -s "$ext" "$d/usr/lib/$ma/mqlite.so" || { echo "FAIL install/so: not the built extension"; fail=1; }
-gzip -dc "$d/usr/share/man/man1/mqlite.1.gz" | cmp -s - "$tmp/mqlite.1" || { echo "FAIL install/man: not the generated page"; fail=1; }
+cmp -s "$ext" "$d/usr/lib/$ma/mqlite.so" || bad "so: not the built extension"
+gzip -dc "$d/usr/share/man/man1/mqlite.1.gz" | cmp -s - "$tmp/mqlite.1" || bad "man: not the generated page"
 # the paths file names the final places, not the DESTDIR
 sed 1,3d "$d/usr/lib/mqlite/mqlite-paths.sh" >"$tmp/paths"
 cat >"$tmp/want-paths" <<EOF
@@ -69,7 +69,7 @@ MQ_VERSION='$version'
 MQ_EXT_DEFAULT='/usr/lib/$ma/mqlite.so'
 MQ_ROOT='/usr/share/mqlite'
 EOF
-diff -u "$tmp/want-paths" "$tmp/paths" || { echo "FAIL install/paths"; fail=1; }
+diff -u "$tmp/want-paths" "$tmp/paths" || bad "paths"
 run destdir-un inst uninstall /usr "$d"
 expect destdir-un <<EOF
 mqlite: removed from TMP/dest dir's/usr
@@ -122,13 +122,13 @@ for who in w t; do
         $m "$tmp/$who" report crm.db --rule b2b --as-of 2025-03-01 --out report.html && grep -c '<svg' report.html
     } >"$tmp/$who.out" 2>&1 || echo "[failed]" >>"$tmp/$who.out"
 done
-diff -u "$tmp/t.out" "$tmp/w.out" || { echo "FAIL install/work: the installed mqlite differs from the tree's"; fail=1; }
-grep -q '^mqlite init: crm.db is ready: 0 leads, 2 rules$' "$tmp/w.out" || { echo "FAIL install/init: $(head -n 1 "$tmp/w.out")"; fail=1; }
+diff -u "$tmp/t.out" "$tmp/w.out" || bad "work: the installed mqlite differs from the tree's"
+grep -q '^mqlite init: crm.db is ready: 0 leads, 2 rules$' "$tmp/w.out" || bad "init: $(head -n 1 "$tmp/w.out")"
 # through a symlink in another directory
 ln -s "$p/bin/mqlite" "$tmp/bin/mq"
 env -u MQLITE_EXT "$tmp/bin/mq" --version >"$tmp/link.out" 2>&1 || :
 (cd "$tmp/w" && env -u MQLITE_EXT PATH="$p/bin:$PATH" mqlite --version) >"$tmp/path.out" 2>&1 || :
-cmp -s "$tmp/link.out" "$tmp/path.out" || { echo "FAIL install/symlink: $(cat "$tmp/link.out")"; fail=1; }
+cmp -s "$tmp/link.out" "$tmp/path.out" || bad "symlink: $(cat "$tmp/link.out")"
 # a symlink to the tree's scripts/mqlite finds the tree's files
 ln -s "$root/scripts/mqlite" "$tmp/bin/mqt"
 # (its build/mqlite.so: named as the extension, or as missing where a
@@ -136,9 +136,9 @@ ln -s "$root/scripts/mqlite" "$tmp/bin/mqt"
 same tree-link "$(env -u MQLITE_EXT "$tmp/bin/mqt" --version 2>&1 | grep -c "$root/build/mqlite.so[ ;]" || :)" 1
 # the installed mqgen and demo queries work where they are
 "$p/lib/mqlite/mqgen" --leads 50 --seed 1 --db "$tmp/w/demo.db" --schema "$p/share/mqlite/schema/mqlite.sql" >/dev/null 2>&1 ||
-    { echo "FAIL install/mqgen"; fail=1; }
+    bad "mqgen"
 (cd "$p/share/mqlite" && sqlite3 -bail "$tmp/w/demo.db" ".load \"$p/lib/$ma/mqlite\"" ".read samples/demo.sql") >"$tmp/demo.out" 2>&1 ||
-    { echo "FAIL install/demo: $(tail -n 3 "$tmp/demo.out")"; fail=1; }
+    bad "demo: $(tail -n 3 "$tmp/demo.out")"
 # MQLITE_EXT still wins, and a missing extension is named with its fix
 run ext-env sh -c "cd '$tmp/w' && MQLITE_EXT='$tmp/none.so' PATH=\"\$1/bin:\$PATH\" mqlite funnel crm.db" sh "$p"
 expect ext-env <<EOF
@@ -197,8 +197,8 @@ b" 2>/dev/null || :)" ""
 # shell syntax in a PREFIX given to make is a name (make uninstall: it builds
 # nothing first)
 evil="$tmp/x\`touch $tmp/pwned\`\$(touch $tmp/pwned2);touch $tmp/pwned3 \"'"
-make --no-print-directory -s uninstall PREFIX="$evil" >"$tmp/evil.out" 2>&1 || { echo "FAIL install/evil: $(cat "$tmp/evil.out")"; fail=1; }
-for f in "$tmp"/pwned*; do [ ! -e "$f" ] || { echo "FAIL install/evil: a name was run as a command ($f)"; fail=1; }; done
+make --no-print-directory -s uninstall PREFIX="$evil" >"$tmp/evil.out" 2>&1 || bad "evil: $(cat "$tmp/evil.out")"
+for f in "$tmp"/pwned*; do [ ! -e "$f" ] || bad "evil: a name was run as a command ($f)"; done
 
 # ---- 4. the man page -------------------------------------------------------------------
 # (groff and man as they run for a user: check-asan preloads libasan)
@@ -208,16 +208,16 @@ if command -v man >/dev/null 2>&1; then
     subs=$(scripts/mqlite --help | sed -n '/^Subcommands:/,/^$/s/^  \([a-z][a-z]*\) .*/\1/p')
     same subcommands "$(echo "$subs" | wc -w)" 18
     for s in $subs; do
-        grep -q "^   mqlite $s\$" "$tmp/man.txt" || { echo "FAIL install/man: no section for $s"; fail=1; }
+        grep -q "^   mqlite $s\$" "$tmp/man.txt" || bad "man: no section for $s"
         for o in $(scripts/mqlite "$s" --help | grep -o -- '--[a-z][-a-z]*' | sort -u); do
-            grep -q -- "$o" "$tmp/man.txt" || { echo "FAIL install/man: $s $o is not in the page"; fail=1; }
+            grep -q -- "$o" "$tmp/man.txt" || bad "man: $s $o is not in the page"
         done
         # the subcommand's whole help, line by line, in the page
         scripts/mqlite "$s" --help | sed 's/^ *//; /^$/d' | while IFS= read -r l; do
-            grep -qF -- "$l" "$tmp/man.txt" || { echo "FAIL install/man: $s: [$l] is not in the page"; exit 1; }
+            grep -qF -- "$l" "$tmp/man.txt" || { bad "man: $s: [$l] is not in the page"; exit 1; }
         done || fail=1
     done
-    for o in --version --help; do grep -q -- "$o" "$tmp/man.txt" || { echo "FAIL install/man: mqlite $o"; fail=1; }; done
+    for o in --version --help; do grep -q -- "$o" "$tmp/man.txt" || bad "man: mqlite $o"; done
 fi
 
 [ "$fail" = 0 ] && echo "install: DESTDIR and PREFIX installs, PATH and symlink runs, uninstall, man page"

@@ -23,18 +23,17 @@ ext=${MQLITE_EXT:-build/mqlite.so}
 tmp=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 fail=0
-bad() { echo "FAIL routing: $*"; fail=1; }
-T() { timeout 300 "$@"; }
-same() { [ "$2" = "$3" ] || bad "$1: got [$2], expected [$3]"; }
+T=routing
+tm() { timeout 300 "$@"; }
 q() { sqlite3 -batch "$1" ".load ${ext%.so}" "$2"; }
 rule=tests/fixtures/rule-route.lua
 asof=2026-06-30
 
 # ---- 1. fairness over 10,000 leads -----------------------------------------------------
-T "$mqgen" --leads 10000 --seed 42 --db "$tmp/base.db" 2>/dev/null
+tm "$mqgen" --leads 10000 --seed 42 --db "$tmp/base.db" 2>/dev/null
 cp "$tmp/base.db" "$tmp/a.db"
-T "$M" rule "$tmp/a.db" add route "$rule" >/dev/null
-T "$M" score "$tmp/a.db" --rule route --as-of "$asof" >"$tmp/out" 2>&1 || bad "score: $(cat "$tmp/out")"
+tm "$M" rule "$tmp/a.db" add route "$rule" >/dev/null
+tm "$M" score "$tmp/a.db" --rule route --as-of "$asof" >"$tmp/out" 2>&1 || bad "score: $(cat "$tmp/out")"
 same "score's summary" "$(grep assigned "$tmp/out")" \
     "1469 leads assigned an owner: anna 199, ben 199, chloe 198, dev 336, emma 336, felix 51, grace 50, hugo 50, ines 50"
 # every lead the rule moved to MQL or beyond has one assignment, dated at its first such move
@@ -54,8 +53,8 @@ same "max - min per team" "$(q "$tmp/a.db" "SELECT group_concat(team || ' ' || d
 # ---- 2. capacity -----------------------------------------------------------------------
 sed 's/^  members = .*/&\n  capacity = { anna = 10, ben = 10, chloe = 10 },/' "$rule" >"$tmp/cap.lua"
 cp "$tmp/base.db" "$tmp/b.db"
-T "$M" rule "$tmp/b.db" add route "$tmp/cap.lua" >/dev/null
-T "$M" score "$tmp/b.db" --rule route --as-of "$asof" >"$tmp/out" 2>&1 || bad "score with capacity: $(cat "$tmp/out")"
+tm "$M" rule "$tmp/b.db" add route "$tmp/cap.lua" >/dev/null
+tm "$M" score "$tmp/b.db" --rule route --as-of "$asof" >"$tmp/out" 2>&1 || bad "score with capacity: $(cat "$tmp/out")"
 same "summary with capacity" "$(grep -e assigned -e overflow "$tmp/out")" \
     "907 leads assigned an owner: anna 11, ben 11, chloe 12, dev 336, emma 336, felix 51, grace 50, hugo 50, ines 50
 562 leads to overflow, with no owner (see mqlite assignments)"
@@ -68,7 +67,7 @@ same "open at assignment, at most and reached" "$(q "$tmp/b.db" "SELECT max(n), 
       FROM lead_assignments a WHERE a.owner IN ('anna', 'ben', 'chloe'))")" "10|1"
 same "overflow rows" "$(q "$tmp/b.db" "SELECT team, reason, count(*) FROM lead_assignments WHERE owner IS NULL GROUP BY 1, 2")" \
     "emea|overflow: team emea at capacity|562"
-T "$M" assignments "$tmp/b.db" --as-of "$asof" --format csv >"$tmp/rep" 2>&1 || bad "assignments: $(cat "$tmp/rep")"
+tm "$M" assignments "$tmp/b.db" --as-of "$asof" --format csv >"$tmp/rep" 2>&1 || bad "assignments: $(cat "$tmp/rep")"
 same "assignments report (emea and overflow)" "$(grep -e '^emea' -e overflow -e '^all' "$tmp/rep" | cut -d, -f1-5)" \
     "emea,anna,11,10,10
 emea,ben,11,10,10
@@ -96,16 +95,16 @@ grep -q '^| emea | anna       | 11       | 10   | 10 ' "$tmp/f.markdown" || bad 
 sed 's/^  when = "MQL",/&\n  keep_owner = true,/' "$rule" >"$tmp/keep.lua"
 cp "$tmp/base.db" "$tmp/k.db"
 sqlite3 "$tmp/k.db" "UPDATE leads SET owner = NULL WHERE id % 2 = 0"
-T "$M" rule "$tmp/k.db" add route "$tmp/keep.lua" >/dev/null
-T "$M" score "$tmp/k.db" --rule route --as-of "$asof" >"$tmp/out" 2>&1 || bad "score keep_owner: $(cat "$tmp/out")"
+tm "$M" rule "$tmp/k.db" add route "$tmp/keep.lua" >/dev/null
+tm "$M" score "$tmp/k.db" --rule route --as-of "$asof" >"$tmp/out" 2>&1 || bad "score keep_owner: $(cat "$tmp/out")"
 same "keep_owner" "$(q "$tmp/k.db" "SELECT a.lead_id % 2, a.reason = 'kept owner', a.owner = l.owner, count(*) FROM lead_assignments a
       JOIN leads l ON l.id = a.lead_id GROUP BY 1, 2, 3")" "0|0|1|748
 1|1|1|721"
 # the rotation continues: a run as of mid-2025 then one as of the end give what one run gives
 cp "$tmp/base.db" "$tmp/r.db"
-T "$M" rule "$tmp/r.db" add route "$rule" >/dev/null
-T "$M" score "$tmp/r.db" --rule route --as-of 2025-07-01 >"$tmp/out1" 2>&1 || bad "score mid-year: $(cat "$tmp/out1")"
-T "$M" score "$tmp/r.db" --rule route --as-of "$asof" >"$tmp/out2" 2>&1 || bad "score after: $(cat "$tmp/out2")"
+tm "$M" rule "$tmp/r.db" add route "$rule" >/dev/null
+tm "$M" score "$tmp/r.db" --rule route --as-of 2025-07-01 >"$tmp/out1" 2>&1 || bad "score mid-year: $(cat "$tmp/out1")"
+tm "$M" score "$tmp/r.db" --rule route --as-of "$asof" >"$tmp/out2" 2>&1 || bad "score after: $(cat "$tmp/out2")"
 assigned() { sqlite3 "$1" "SELECT lead_id, owner, team, assigned_at, rule, version, reason FROM lead_assignments ORDER BY lead_id"; }
 assigned "$tmp/a.db" >"$tmp/one"
 assigned "$tmp/r.db" >"$tmp/two"
@@ -113,11 +112,11 @@ cmp -s "$tmp/one" "$tmp/two" || bad "two runs differ from one: $(diff "$tmp/one"
 for o in "$tmp/out1" "$tmp/out2"; do grep -q 'assigned an owner' "$o" || bad "a run of the two assigned no one: $(cat "$o")"; done
 # again on the same data, for one lead, dry: the database does not change
 sum=$(md5sum <"$tmp/a.db")
-T "$M" score "$tmp/a.db" --rule route --as-of "$asof" >"$tmp/out" 2>&1 || bad "rerun: $(cat "$tmp/out")"
+tm "$M" score "$tmp/a.db" --rule route --as-of "$asof" >"$tmp/out" 2>&1 || bad "rerun: $(cat "$tmp/out")"
 grep -q -e assigned -e overflow "$tmp/out" && bad "the rerun assigned: $(cat "$tmp/out")"
 lead=$(sqlite3 "$tmp/a.db" "SELECT lead_id FROM lead_assignments ORDER BY lead_id LIMIT 1")
-T "$M" score "$tmp/a.db" --rule route --lead "$lead" --as-of "$asof" >"$tmp/out" 2>&1 || bad "--lead: $(cat "$tmp/out")"
-T "$M" score "$tmp/a.db" --rule route --all --as-of "$asof" --dry-run >"$tmp/out" 2>&1 || bad "--dry-run: $(cat "$tmp/out")"
+tm "$M" score "$tmp/a.db" --rule route --lead "$lead" --as-of "$asof" >"$tmp/out" 2>&1 || bad "--lead: $(cat "$tmp/out")"
+tm "$M" score "$tmp/a.db" --rule route --all --as-of "$asof" --dry-run >"$tmp/out" 2>&1 || bad "--dry-run: $(cat "$tmp/out")"
 assigned "$tmp/a.db" >"$tmp/again"
 cmp -s "$tmp/one" "$tmp/again" || bad "a rerun, --lead or --dry-run changed the assignments"
 # (--lead may note the lead's owner as a change; the assignments and owners stay)
@@ -126,16 +125,16 @@ same "owners unchanged" "$(q "$tmp/a.db" "SELECT count(*) FROM lead_assignments 
     bad "the rerun changed the database"
 # a dry run on fresh data says whom it would assign, as the real run did, and writes nothing
 cp "$tmp/base.db" "$tmp/d.db"
-T "$M" rule "$tmp/d.db" add route "$rule" >/dev/null
+tm "$M" rule "$tmp/d.db" add route "$rule" >/dev/null
 sum=$(md5sum <"$tmp/d.db")
-T "$M" score "$tmp/d.db" --rule route --as-of "$asof" --dry-run >"$tmp/out" 2>&1 || bad "dry run: $(cat "$tmp/out")"
+tm "$M" score "$tmp/d.db" --rule route --as-of "$asof" --dry-run >"$tmp/out" 2>&1 || bad "dry run: $(cat "$tmp/out")"
 [ "$(md5sum <"$tmp/d.db")" = "$sum" ] || bad "a dry run wrote"
 same "the dry run's summary" "$(grep assigned "$tmp/out")" \
     "1469 leads assigned an owner: anna 199, ben 199, chloe 198, dev 336, emma 336, felix 51, grace 50, hugo 50, ines 50"
 # two runs at once: the write lock orders them; no lead gets two owners, and the result is one run's
 cp "$tmp/d.db" "$tmp/c.db"
-T "$M" score "$tmp/c.db" --rule route --as-of "$asof" --wait 60 >"$tmp/c1" 2>&1 & p1=$!
-T "$M" score "$tmp/c.db" --rule route --as-of "$asof" --wait 60 >"$tmp/c2" 2>&1 & p2=$!
+tm "$M" score "$tmp/c.db" --rule route --as-of "$asof" --wait 60 >"$tmp/c1" 2>&1 & p1=$!
+tm "$M" score "$tmp/c.db" --rule route --as-of "$asof" --wait 60 >"$tmp/c2" 2>&1 & p2=$!
 wait "$p1" || bad "concurrent run 1: $(cat "$tmp/c1")"
 wait "$p2" || bad "concurrent run 2: $(cat "$tmp/c2")"
 same "runs that assigned" "$(cat "$tmp/c1" "$tmp/c2" | grep -c 'assigned an owner')" 1
@@ -147,33 +146,33 @@ n=1500 nights=30
 sed 's/^  members = .*/&\n  capacity = { anna = 1, ben = 1, chloe = 1, dev = 1, emma = 1 },/' "$rule" >"$tmp/night.lua"
 day() { date -u -d "2025-09-01 + $1 days" +%Y-%m-%d; }
 db=$tmp/nightly.db
-T "$M" init "$db" >/dev/null
-T "$M" rule "$db" add route "$tmp/night.lua" >/dev/null
+tm "$M" init "$db" >/dev/null
+tm "$M" rule "$db" add route "$tmp/night.lua" >/dev/null
 k=1
 while [ "$k" -le "$nights" ]; do
     d=$(day "$k")
     out=$tmp/n$k
-    if [ "$k" = 1 ]; then T "$mqgen" --leads "$n" --seed 11 --csv "$out" --as-of "$d" 2>/dev/null
-    else T "$mqgen" --leads "$n" --seed 11 --csv "$out" --as-of "$d" --since "$(day $((k - 3)))" 2>/dev/null; fi
+    if [ "$k" = 1 ]; then tm "$mqgen" --leads "$n" --seed 11 --csv "$out" --as-of "$d" 2>/dev/null
+    else tm "$mqgen" --leads "$n" --seed 11 --csv "$out" --as-of "$d" --since "$(day $((k - 3)))" 2>/dev/null; fi
     for kind in campaigns leads events stages; do
-        T "$M" import "$db" "$kind" "$out/$kind.csv" >/dev/null 2>"$tmp/err" || bad "night $k: import $kind: $(cat "$tmp/err")"
+        tm "$M" import "$db" "$kind" "$out/$kind.csv" >/dev/null 2>"$tmp/err" || bad "night $k: import $kind: $(cat "$tmp/err")"
     done
-    T "$M" score "$db" --rule route --as-of "$d" >"$tmp/score" 2>"$tmp/err" || bad "night $k: score: $(cat "$tmp/err")"
+    tm "$M" score "$db" --rule route --as-of "$d" >"$tmp/score" 2>"$tmp/err" || bad "night $k: score: $(cat "$tmp/err")"
     sum=$(md5sum <"$db")
-    T "$M" score "$db" --rule route --as-of "$d" >"$tmp/again" 2>&1 || bad "night $k: score again: $(cat "$tmp/again")"
+    tm "$M" score "$db" --rule route --as-of "$d" >"$tmp/again" 2>&1 || bad "night $k: score again: $(cat "$tmp/again")"
     [ "$(md5sum <"$db")" = "$sum" ] || bad "night $k: the second run changed the database: $(cat "$tmp/again")"
     rm -rf "$out"
     k=$((k + 1))
 done
 last=$(day "$nights")
 full=$tmp/full.db
-T "$mqgen" --leads "$n" --seed 11 --csv "$tmp/all" --as-of "$last" 2>/dev/null
-T "$M" init "$full" >/dev/null
-T "$M" rule "$full" add route "$tmp/night.lua" >/dev/null
+tm "$mqgen" --leads "$n" --seed 11 --csv "$tmp/all" --as-of "$last" 2>/dev/null
+tm "$M" init "$full" >/dev/null
+tm "$M" rule "$full" add route "$tmp/night.lua" >/dev/null
 for kind in campaigns leads events stages; do
-    T "$M" import "$full" "$kind" "$tmp/all/$kind.csv" >/dev/null 2>"$tmp/err" || bad "full: import $kind: $(cat "$tmp/err")"
+    tm "$M" import "$full" "$kind" "$tmp/all/$kind.csv" >/dev/null 2>"$tmp/err" || bad "full: import $kind: $(cat "$tmp/err")"
 done
-T "$M" score "$full" --rule route --as-of "$last" >/dev/null 2>"$tmp/err" || bad "full: score: $(cat "$tmp/err")"
+tm "$M" score "$full" --rule route --as-of "$last" >/dev/null 2>"$tmp/err" || bad "full: score: $(cat "$tmp/err")"
 by_crm() { sqlite3 "$1" "SELECT l.external_id, a.owner, a.team, a.assigned_at, a.reason FROM lead_assignments a
                          JOIN leads l ON l.id = a.lead_id ORDER BY 1"; }
 by_crm "$db" >"$tmp/a-nightly"
@@ -186,9 +185,9 @@ overflow=$(grep -c 'overflow' "$tmp/a-full" || :)
 # (leads.owner is the CRM's again after each night's import: the SLA is compared in all)
 for report in "assignments --as-of $last" "sla --as-of $last --by none"; do
     # shellcheck disable=SC2086 # the report's words are meant to split
-    T "$M" $report "$db" --format csv >"$tmp/r-nightly" 2>&1 || bad "$report (nightly): $(cat "$tmp/r-nightly")"
+    tm "$M" $report "$db" --format csv >"$tmp/r-nightly" 2>&1 || bad "$report (nightly): $(cat "$tmp/r-nightly")"
     # shellcheck disable=SC2086
-    T "$M" $report "$full" --format csv >"$tmp/r-full" 2>&1 || bad "$report (full): $(cat "$tmp/r-full")"
+    tm "$M" $report "$full" --format csv >"$tmp/r-full" 2>&1 || bad "$report (full): $(cat "$tmp/r-full")"
     cmp -s "$tmp/r-nightly" "$tmp/r-full" || bad "$report differs: $(diff "$tmp/r-nightly" "$tmp/r-full" | head -n 6)"
 done
 
@@ -198,7 +197,7 @@ awk '/^## Routing/ { on = 1; next } on && /^## / { exit } on && /^```sh$/ { code
 awk '/^## Routing/ { on = 1; next } on && /^## / { exit } on && /^```text$/ { code = 1; next }
      code && /^```$/ { code = 0; next } code' README.md >"$tmp/readme.want"
 [ -s "$tmp/readme.sh" ] || bad "README: no sh example under ## Routing"
-(cd "$tmp" && mkdir -p readme && cd readme && PATH="$(dirname "$M"):$PATH" T sh -eu "$tmp/readme.sh") >"$tmp/readme.got" 2>&1 ||
+(cd "$tmp" && mkdir -p readme && cd readme && PATH="$(dirname "$M"):$PATH" tm sh -eu "$tmp/readme.sh") >"$tmp/readme.got" 2>&1 ||
     bad "README example failed: $(cat "$tmp/readme.got")"
 cmp -s "$tmp/readme.want" "$tmp/readme.got" || bad "README example output differs: $(diff "$tmp/readme.want" "$tmp/readme.got" | head -n 10)"
 

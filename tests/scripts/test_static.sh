@@ -13,15 +13,14 @@ set -eu
 # (the same C as the shared build, which the SQL tests run under valgrind)
 skip_under_valgrind static
 T=static
+fail=0
 so=build/static/mqlite.so
 if [ ! -f "$so" ]; then
-    if [ "${CI:-}" = true ]; then echo "FAIL static: $so is missing (make static)"; exit 1; fi
-    echo "static: skipped: $so is not built (make static builds it)"
-    exit 0
+    missing "$so is not built (make static builds it)"
+    exit "$fail"
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fail=0
 mkdir "$tmp/alone"
 cp "$so" "$tmp/alone/mqlite.so"
 
@@ -30,9 +29,9 @@ cp "$so" "$tmp/alone/mqlite.so"
 env -u LD_PRELOAD -u LD_LIBRARY_PATH ldd "$tmp/alone/mqlite.so" | awk '{ print $1 }' | sed 's|.*/||' | sort >"$tmp/ldd"
 printf '%s\n' ld-linux-x86-64.so.2 libc.so.6 libm.so.6 linux-vdso.so.1 | sort >"$tmp/want"
 case $(uname -m) in
-    x86_64) cmp -s "$tmp/want" "$tmp/ldd" || { echo "FAIL static/ldd: $(tr '\n' ' ' <"$tmp/ldd")"; fail=1; } ;;
+    x86_64) cmp -s "$tmp/want" "$tmp/ldd" || bad "ldd: $(tr '\n' ' ' <"$tmp/ldd")" ;;
     *) grep -v -e '^libc\.so' -e '^libm\.so' -e '^ld-linux' -e '^linux-vdso' -e '^linux-gate' "$tmp/ldd" >"$tmp/other" &&
-        { echo "FAIL static/ldd: also needs $(tr '\n' ' ' <"$tmp/other")"; fail=1; } ;;
+        bad "ldd: also needs $(tr '\n' ' ' <"$tmp/other")" ;;
 esac
 same exports "$(nm -D --defined-only "$tmp/alone/mqlite.so" | awk '{ print $NF }' | tr '\n' ' ')" "sqlite3_mqlite_init "
 
@@ -51,11 +50,11 @@ rc=0
 lua=$(sed -n "s/^lua5.4 \([^-]*\)-.*/Lua \1/p" build/static/src/versions)
 printf '70.0\n%s|%s\n[exit 0]\n' "$(sed -n 's/^#define MQLITE_VERSION "\(.*\)"$/\1/p' ext/mqlite.c)" "$lua" >"$tmp/want"
 echo "[exit $rc]" >>"$tmp/out"
-diff -u "$tmp/want" "$tmp/out" || { echo "FAIL static/score"; fail=1; }
+diff -u "$tmp/want" "$tmp/out" || bad "score"
 # and every SQL test (tests/sql, and the README's SQL) gives the same output
 # with it as with the shared build
 env -u LD_LIBRARY_PATH sh tests/run-sql.sh "$tmp/alone/mqlite.so" >"$tmp/sql" 2>&1 ||
-    { cat "$tmp/sql"; echo "FAIL static/sql: the SQL tests fail with the static build"; fail=1; }
+    { cat "$tmp/sql"; bad "sql: the SQL tests fail with the static build"; }
 
 [ "$fail" = 0 ] && echo "static: $so alone: libc and libm only, one export, scores 70.0"
 exit "$fail"
