@@ -52,7 +52,8 @@
 enum { R_LEAD, R_OWNER, R_TEAM, R_AT, R_RULE, R_VERSION, R_REASON, R_NCOL };
 
 typedef struct closing { sqlite3_int64 lead; double t; } closing;
-typedef struct due { sqlite3_int64 lead; double t; char *at; sqlite3_int64 version; } due;
+/* ord: where it was added, to break ties of time as the order of adding does */
+typedef struct due { sqlite3_int64 lead; double t; char *at; sqlite3_int64 version; int ord; } due;
 /* a member with a capacity: the moments of its assignments and their closing */
 typedef struct capped { const char *name; double cap; double *at, *closed; int n, room; } capped;
 
@@ -233,7 +234,8 @@ static int add_entry(plan *p, due *d, sqlite3_int64 lead, const char *s, size_t 
         free(d->at);
     } else {
         if (grow((void **)&p->dues, p->ndue, &p->rdue, sizeof *p->dues)) return mq_err_nomem(p->err);
-        d = &p->dues[p->ndue++];
+        d = &p->dues[p->ndue];
+        d->ord = p->ndue++;
     }
     d->lead = lead;
     d->t = t;
@@ -244,14 +246,21 @@ static int add_entry(plan *p, due *d, sqlite3_int64 lead, const char *s, size_t 
     return 0;
 }
 
+/* By lead, then time, then the order added: each lead's earliest first. */
 static int cmp_due_lead(const void *a, const void *b)
 {
     const due *x = a, *y = b;
-    return (x->lead > y->lead) - (x->lead < y->lead);
+    if (x->lead != y->lead) return x->lead < y->lead ? -1 : 1;
+    if (x->t != y->t) return x->t < y->t ? -1 : 1;
+    return (x->ord > y->ord) - (x->ord < y->ord);
 }
 
 /* A dry run's moves (route_plan's third argument), which are not in
-** stage_history: a JSON array of [lead_id, stage, entered_at, version]. */
+** stage_history: a JSON array of [lead_id, stage, entered_at, version].
+** Each qualifying one of a lead with no assignment is added as a due of its
+** own, and one sort by (lead, time) puts each lead's earliest first, which
+** read_dues keeps: n log n, where looking each up among the dues as it came
+** was quadratic. */
 static int add_moves(plan *p, sqlite3_value *arg, int rank, double as_of)
 {
     if (!arg || sqlite3_value_type(arg) == SQLITE_NULL) return 0;
@@ -273,26 +282,25 @@ static int add_moves(plan *p, sqlite3_value *arg, int rank, double as_of)
     }
     sqlite3_stmt *has;
     if (prepare(p, "lead_assignments", "SELECT 1 FROM lead_assignments WHERE lead_id = ?1", &has)) { json_decref(j); return -1; }
-    if (p->ndue > 1) qsort(p->dues, (size_t)p->ndue, sizeof *p->dues, cmp_due_lead);
-    int rc = 0, sorted = p->ndue;                   /* dues[0..sorted) are in lead order */
+    int rc = 0, first = p->ndue, st = SQLITE_DONE;
+    sqlite3_int64 lead = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         json_t *e = json_array_get(j, i);
-        due key = {.lead = (sqlite3_int64)json_integer_value(json_array_get(e, 0))};
-        due *d = sorted ? bsearch(&key, p->dues, (size_t)sorted, sizeof *p->dues, cmp_due_lead) : NULL;
-        for (int k = sorted; !d && k < p->ndue; k++) if (p->dues[k].lead == key.lead) d = &p->dues[k];
-        if (!d) {
+        sqlite3_int64 prev = lead;
+        lead = (sqlite3_int64)json_integer_value(json_array_get(e, 0));
+        if (i == 0 || lead != prev) {               /* (once for a run of one lead's moves) */
             sqlite3_reset(has);
-            sqlite3_bind_int64(has, 1, key.lead);
-            int st = step(p, has, "lead_assignments");
-            if (st < 0) { rc = -1; break; }
-            if (st == SQLITE_ROW) continue;         /* assigned already */
+            sqlite3_bind_int64(has, 1, lead);
+            if ((st = step(p, has, "lead_assignments")) < 0) rc = -1;
         }
+        if (rc || st == SQLITE_ROW) continue;       /* assigned already */
         json_t *s = json_array_get(e, 1), *t = json_array_get(e, 2), *v = json_array_get(e, 3);
-        rc = add_entry(p, d, key.lead, json_string_value(s), json_string_length(s), json_string_value(t),
+        rc = add_entry(p, NULL, lead, json_string_value(s), json_string_length(s), json_string_value(t),
                        json_string_length(t), json_is_integer(v) ? (sqlite3_int64)json_integer_value(v) : 0, rank, as_of);
     }
     sqlite3_finalize(has);
     json_decref(j);
+    if (rc == 0 && p->ndue > first) qsort(p->dues, (size_t)p->ndue, sizeof *p->dues, cmp_due_lead);
     return rc;
 }
 
@@ -322,9 +330,11 @@ static int read_dues(plan *p, const char *rule, int rank, double as_of, sqlite3_
     }
     sqlite3_finalize(st);
     if (rc >= 0 && add_moves(p, moves, rank, as_of)) rc = -1;
-    int kept = 0;                                     /* the leads that qualified before `from` are not due */
+    /* each lead's earliest (the first of its dues, which are in lead order),
+    ** and not if it qualified before `from` */
+    int kept = 0;
     for (int i = 0; i < p->ndue; i++) {
-        if (p->dues[i].t < from || !p->dues[i].at) free(p->dues[i].at);
+        if ((i && p->dues[i].lead == p->dues[i - 1].lead) || p->dues[i].t < from || !p->dues[i].at) free(p->dues[i].at);
         else p->dues[kept++] = p->dues[i];
     }
     p->ndue = kept;
