@@ -27,7 +27,8 @@
 ** The rotation's pointer is thus the database's own last assignment, not a
 ** counter that could drift from it: the next night continues where this one
 ** stopped, and a full run over all the data gives what the nightly runs gave.
-** A member the rule no longer lists restarts the rotation at the first.
+** Assignments to a member the rule no longer lists are passed over: the
+** rotation resumes after the latest one to a member it still lists.
 ** Plain rotation (not "fewest open first") keeps the count of leads each
 ** member gets within one of the others' when no capacity binds, whoever
 ** closes faster.
