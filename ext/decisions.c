@@ -83,7 +83,8 @@ static int dc_disconnect(sqlite3_vtab *v)
 
 static int dc_best_index(sqlite3_vtab *tab, sqlite3_index_info *info)
 {
-    return mq_leadscan_plan(tab, info, "rule_decisions", COL_LEAD_ID, COL_RULE, COL_AS_OF, COL_OUTCOME_STAGE);
+    (void)tab;
+    return mq_leadscan_plan(info, COL_LEAD_ID, COL_RULE, COL_AS_OF, COL_OUTCOME_STAGE);
 }
 
 static int dc_open(sqlite3_vtab *tab, sqlite3_vtab_cursor **pp)

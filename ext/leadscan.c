@@ -27,8 +27,7 @@ int mq_leadscan_unplanned(int idxNum, const char *fn, mq_err *err)
     return mq_err_set(err, "%s: a rule name is required, as in %s('b2b')", fn, fn);
 }
 
-int mq_leadscan_plan(sqlite3_vtab *tab, sqlite3_index_info *info, const char *fn,
-                     int col_lead, int col_rule, int col_as_of, int col_extra)
+int mq_leadscan_plan(sqlite3_index_info *info, int col_lead, int col_rule, int col_as_of, int col_extra)
 {
     int rule = -1, as_of = -1, extra = -1, lead = -1, lo = -1, hi = -1, rule_seen = 0;
     for (int i = 0; i < info->nConstraint; i++) {
@@ -43,7 +42,6 @@ int mq_leadscan_plan(sqlite3_vtab *tab, sqlite3_index_info *info, const char *fn
         else if (col_extra >= 0 && c->iColumn == col_extra) extra = i;
         else if (c->iColumn == col_lead) lead = i;
     }
-    (void)tab; (void)fn;
     if (rule < 0) {
         if (rule_seen) return SQLITE_CONSTRAINT;   /* try another plan */
         info->idxNum = MQ_LEADSCAN_NO_RULE;

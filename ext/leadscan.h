@@ -60,8 +60,7 @@ typedef struct mq_leadrange {
 ** ask once per term, and another plan may have it), which xFilter refuses
 ** with mq_leadscan_unplanned. */
 #define MQ_LEADSCAN_NO_RULE 0x10000
-int mq_leadscan_plan(sqlite3_vtab *tab, sqlite3_index_info *info, const char *fn,
-                     int col_lead, int col_rule, int col_as_of, int col_extra);
+int mq_leadscan_plan(sqlite3_index_info *info, int col_lead, int col_rule, int col_as_of, int col_extra);
 /* For xFilter, first: -1 with err set ("FN: a rule name is required, as in
 ** FN('b2b')") when the plan had no rule; else 0. */
 int mq_leadscan_unplanned(int idxNum, const char *fn, mq_err *err);

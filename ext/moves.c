@@ -100,7 +100,8 @@ static int mv_disconnect(sqlite3_vtab *v)
 
 static int mv_best_index(sqlite3_vtab *tab, sqlite3_index_info *info)
 {
-    return mq_leadscan_plan(tab, info, "rule_moves", COL_LEAD_ID, COL_RULE, COL_AS_OF, COL_SCORES);
+    (void)tab;
+    return mq_leadscan_plan(info, COL_LEAD_ID, COL_RULE, COL_AS_OF, COL_SCORES);
 }
 
 static int mv_open(sqlite3_vtab *tab, sqlite3_vtab_cursor **pp)

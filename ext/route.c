@@ -27,7 +27,8 @@
 ** The rotation's pointer is thus the database's own last assignment, not a
 ** counter that could drift from it: the next night continues where this one
 ** stopped, and a full run over all the data gives what the nightly runs gave.
-** A member the rule no longer lists restarts the rotation at the first.
+** Assignments to a member the rule no longer lists are passed over: the
+** rotation resumes after the latest one to a member it still lists.
 ** Plain rotation (not "fewest open first") keeps the count of leads each
 ** member gets within one of the others' when no capacity binds, whoever
 ** closes faster.
@@ -52,9 +53,20 @@
 enum { R_LEAD, R_OWNER, R_TEAM, R_AT, R_RULE, R_VERSION, R_REASON, R_NCOL };
 
 typedef struct closing { sqlite3_int64 lead; double t; } closing;
-typedef struct due { sqlite3_int64 lead; double t; char *at; sqlite3_int64 version; } due;
-/* a member with a capacity: the moments of its assignments and their closing */
-typedef struct capped { const char *name; double cap; double *at, *closed; int n, room; } capped;
+/* ord: where it was added, to break ties of time as the order of adding does */
+typedef struct due { sqlite3_int64 lead; double t; char *at; sqlite3_int64 version; int ord; } due;
+/* A capped member's open count, swept forward as decide asks in time order
+** (counting every assignment at each question was quadratic): `made` (read,
+** sorted by at) enter as the time passes their at, those decided now at once;
+** `open` is a min-heap of the entered ones' closing moments (INFINITY: open
+** still), popped as the time passes them: what is left is open. */
+typedef struct held { double at, closed; } held;
+typedef struct capped {
+    const char *name;
+    double cap;
+    held *made; int nmade, rmade, entered;  /* made[0..entered) have entered */
+    double *open; int nopen;                /* room: nmade + the dues */
+} capped;
 
 typedef struct plan {
     mq_conn *conn;
@@ -67,7 +79,6 @@ typedef struct plan {
     due *dues; int ndue, rdue;
     capped *caps; int ncaps;
     json_t *last;           /* team -> index of the member its latest assignment went to */
-    double last_t;
 } plan;
 
 static int grow(void **arr, int n, int *room, size_t size)
@@ -135,7 +146,7 @@ static int cmp_closing(const void *a, const void *b)
 }
 
 /* When the lead's assignment at t stopped being open: its first closing
-** entry at or after t, or NAN. */
+** entry at or after t, or INFINITY. */
 static double closed_after(const plan *p, sqlite3_int64 lead, double t)
 {
     int lo = 0, hi = p->ncl;
@@ -144,7 +155,7 @@ static double closed_after(const plan *p, sqlite3_int64 lead, double t)
         if (p->cl[mid].lead < lead || (p->cl[mid].lead == lead && p->cl[mid].t < t)) lo = mid + 1;
         else hi = mid;
     }
-    return lo < p->ncl && p->cl[lo].lead == lead ? p->cl[lo].t : NAN;
+    return lo < p->ncl && p->cl[lo].lead == lead ? p->cl[lo].t : INFINITY;
 }
 
 static capped *capped_of(plan *p, const char *owner)
@@ -154,25 +165,50 @@ static capped *capped_of(plan *p, const char *owner)
     return NULL;
 }
 
-static int note(plan *p, const char *owner, sqlite3_int64 lead, double t)
+/* c's min-heap of closing moments (room made before deciding): add, drop the earliest. */
+static void heap_push(capped *c, double closed)
+{
+    int i;
+    for (i = c->nopen++; i > 0 && c->open[(i - 1) / 2] > closed; i = (i - 1) / 2) c->open[i] = c->open[(i - 1) / 2];
+    c->open[i] = closed;
+}
+
+static void heap_pop(capped *c)
+{
+    double last = c->open[--c->nopen];
+    int i = 0;
+    for (int k; (k = 2 * i + 1) < c->nopen; i = k) {
+        if (k + 1 < c->nopen && c->open[k + 1] < c->open[k]) k++;
+        if (c->open[k] >= last) break;
+        c->open[i] = c->open[k];
+    }
+    c->open[i] = last;
+}
+
+/* Notes owner's assignment at t: read from lead_assignments, or decided now
+** (at the time last asked: open from then on). 0, or -1 with err set. */
+static int note(plan *p, const char *owner, sqlite3_int64 lead, double t, int now)
 {
     capped *c = capped_of(p, owner);
     if (!c) return 0;
-    int room = c->room;
-    if (grow((void **)&c->at, c->n, &room, sizeof *c->at)) return mq_err_nomem(p->err);
-    room = c->room;
-    if (grow((void **)&c->closed, c->n, &room, sizeof *c->closed)) return mq_err_nomem(p->err);
-    c->room = room;
-    c->at[c->n] = t;
-    c->closed[c->n++] = closed_after(p, lead, t);
+    if (now) return heap_push(c, closed_after(p, lead, t)), 0;
+    if (grow((void **)&c->made, c->nmade, &c->rmade, sizeof *c->made)) return mq_err_nomem(p->err);
+    c->made[c->nmade++] = (held){t, closed_after(p, lead, t)};
     return 0;
 }
 
-static int open_at(const capped *c, double t)
+static int cmp_held(const void *a, const void *b)
 {
-    int n = 0;
-    for (int i = 0; i < c->n; i++) n += c->at[i] <= t && !(c->closed[i] <= t);
-    return n;
+    const held *x = a, *y = b;
+    return (x->at > y->at) - (x->at < y->at);
+}
+
+/* The member's assignments open at t (made by it, not closed by it); t never goes back. */
+static int open_at(capped *c, double t)
+{
+    while (c->entered < c->nmade && c->made[c->entered].at <= t) heap_push(c, c->made[c->entered++].closed);
+    while (c->nopen && c->open[0] <= t) heap_pop(c);
+    return c->nopen;
 }
 
 /* The member index of name in the team's list, or -1. */
@@ -201,7 +237,7 @@ static int read_assignments(plan *p, const char *rule)
         const char *r = (const char *)sqlite3_column_text(st, 4);
         sqlite3_int64 lead = sqlite3_column_int64(st, 0);
         if (!ts || mq_time_parse(ts, (size_t)sqlite3_column_bytes(st, 3), &t) != 0) continue;
-        if (note(p, owner, lead, t)) { rc = -1; break; }
+        if (note(p, owner, lead, t, 0)) { rc = -1; break; }
         if (!team || !owner || !r || strcmp(r, rule) != 0) continue;
         int k = member_index(json_object_get(members, team), owner);
         if (k < 0) continue;
@@ -233,7 +269,8 @@ static int add_entry(plan *p, due *d, sqlite3_int64 lead, const char *s, size_t 
         free(d->at);
     } else {
         if (grow((void **)&p->dues, p->ndue, &p->rdue, sizeof *p->dues)) return mq_err_nomem(p->err);
-        d = &p->dues[p->ndue++];
+        d = &p->dues[p->ndue];
+        d->ord = p->ndue++;
     }
     d->lead = lead;
     d->t = t;
@@ -244,14 +281,21 @@ static int add_entry(plan *p, due *d, sqlite3_int64 lead, const char *s, size_t 
     return 0;
 }
 
+/* By lead, then time, then the order added: each lead's earliest first. */
 static int cmp_due_lead(const void *a, const void *b)
 {
     const due *x = a, *y = b;
-    return (x->lead > y->lead) - (x->lead < y->lead);
+    if (x->lead != y->lead) return x->lead < y->lead ? -1 : 1;
+    if (x->t != y->t) return x->t < y->t ? -1 : 1;
+    return (x->ord > y->ord) - (x->ord < y->ord);
 }
 
 /* A dry run's moves (route_plan's third argument), which are not in
-** stage_history: a JSON array of [lead_id, stage, entered_at, version]. */
+** stage_history: a JSON array of [lead_id, stage, entered_at, version].
+** Each qualifying one of a lead with no assignment is added as a due of its
+** own, and one sort by (lead, time) puts each lead's earliest first, which
+** read_dues keeps: n log n, where looking each up among the dues as it came
+** was quadratic. */
 static int add_moves(plan *p, sqlite3_value *arg, int rank, double as_of)
 {
     if (!arg || sqlite3_value_type(arg) == SQLITE_NULL) return 0;
@@ -273,26 +317,25 @@ static int add_moves(plan *p, sqlite3_value *arg, int rank, double as_of)
     }
     sqlite3_stmt *has;
     if (prepare(p, "lead_assignments", "SELECT 1 FROM lead_assignments WHERE lead_id = ?1", &has)) { json_decref(j); return -1; }
-    if (p->ndue > 1) qsort(p->dues, (size_t)p->ndue, sizeof *p->dues, cmp_due_lead);
-    int rc = 0, sorted = p->ndue;                   /* dues[0..sorted) are in lead order */
+    int rc = 0, first = p->ndue, st = SQLITE_DONE;
+    sqlite3_int64 lead = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         json_t *e = json_array_get(j, i);
-        due key = {.lead = (sqlite3_int64)json_integer_value(json_array_get(e, 0))};
-        due *d = sorted ? bsearch(&key, p->dues, (size_t)sorted, sizeof *p->dues, cmp_due_lead) : NULL;
-        for (int k = sorted; !d && k < p->ndue; k++) if (p->dues[k].lead == key.lead) d = &p->dues[k];
-        if (!d) {
+        sqlite3_int64 prev = lead;
+        lead = (sqlite3_int64)json_integer_value(json_array_get(e, 0));
+        if (i == 0 || lead != prev) {               /* (once for a run of one lead's moves) */
             sqlite3_reset(has);
-            sqlite3_bind_int64(has, 1, key.lead);
-            int st = step(p, has, "lead_assignments");
-            if (st < 0) { rc = -1; break; }
-            if (st == SQLITE_ROW) continue;         /* assigned already */
+            sqlite3_bind_int64(has, 1, lead);
+            if ((st = step(p, has, "lead_assignments")) < 0) rc = -1;
         }
+        if (rc || st == SQLITE_ROW) continue;       /* assigned already */
         json_t *s = json_array_get(e, 1), *t = json_array_get(e, 2), *v = json_array_get(e, 3);
-        rc = add_entry(p, d, key.lead, json_string_value(s), json_string_length(s), json_string_value(t),
+        rc = add_entry(p, NULL, lead, json_string_value(s), json_string_length(s), json_string_value(t),
                        json_string_length(t), json_is_integer(v) ? (sqlite3_int64)json_integer_value(v) : 0, rank, as_of);
     }
     sqlite3_finalize(has);
     json_decref(j);
+    if (rc == 0 && p->ndue > first) qsort(p->dues, (size_t)p->ndue, sizeof *p->dues, cmp_due_lead);
     return rc;
 }
 
@@ -322,9 +365,11 @@ static int read_dues(plan *p, const char *rule, int rank, double as_of, sqlite3_
     }
     sqlite3_finalize(st);
     if (rc >= 0 && add_moves(p, moves, rank, as_of)) rc = -1;
-    int kept = 0;                                     /* the leads that qualified before `from` are not due */
+    /* each lead's earliest (the first of its dues, which are in lead order),
+    ** and not if it qualified before `from` */
+    int kept = 0;
     for (int i = 0; i < p->ndue; i++) {
-        if (p->dues[i].t < from || !p->dues[i].at) free(p->dues[i].at);
+        if ((i && p->dues[i].lead == p->dues[i - 1].lead) || p->dues[i].t < from || !p->dues[i].at) free(p->dues[i].at);
         else p->dues[kept++] = p->dues[i];
     }
     p->ndue = kept;
@@ -429,7 +474,7 @@ static int decide(plan *p, const char *rule, mq_rows *rows)
             }
         }
         if (rc) break;
-        if (owner && note(p, owner, d->lead, d->t)) { rc = -1; break; }
+        if (owner && note(p, owner, d->lead, d->t, 1)) { rc = -1; break; }
         mq_rows_add(rows);
         mq_rows_int(rows, R_LEAD, d->lead);
         if (owner) mq_rows_text(rows, R_OWNER, owner);
@@ -449,7 +494,7 @@ static void plan_free(plan *p)
     for (int i = 0; i < p->ndue; i++) free(p->dues[i].at);
     free(p->dues);
     free(p->cl);
-    for (int i = 0; i < p->ncaps; i++) { free(p->caps[i].at); free(p->caps[i].closed); }
+    for (int i = 0; i < p->ncaps; i++) { free(p->caps[i].made); free(p->caps[i].open); }
     free(p->caps);
     json_decref(p->route);
     json_decref(p->last);
@@ -510,6 +555,10 @@ static int plan_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_e
         read_assignments(&p, rule) || read_dues(&p, rule, p.m->st[w].rank, as_of, args[2]))
         goto done;
     if (p.ndue > 1) qsort(p.dues, (size_t)p.ndue, sizeof *p.dues, cmp_due);
+    for (capped *c = p.caps; c < p.caps + p.ncaps; c++) {   /* in time order; room for all that can be open */
+        if (c->nmade > 1) qsort(c->made, (size_t)c->nmade, sizeof *c->made, cmp_held);
+        if (!(c->open = malloc(((size_t)c->nmade + (size_t)p.ndue + 1) * sizeof *c->open))) { mq_err_nomem(err); goto done; }
+    }
     rc = decide(&p, rule, rows);
 done:
     plan_free(&p);

@@ -64,7 +64,8 @@ static int sl_disconnect(sqlite3_vtab *v)
 
 static int sl_best_index(sqlite3_vtab *tab, sqlite3_index_info *info)
 {
-    return mq_leadscan_plan(tab, info, "score_leads", COL_LEAD_ID, COL_RULE, COL_AS_OF, -1);
+    (void)tab;
+    return mq_leadscan_plan(info, COL_LEAD_ID, COL_RULE, COL_AS_OF, -1);
 }
 
 static int sl_open(sqlite3_vtab *tab, sqlite3_vtab_cursor **pp)

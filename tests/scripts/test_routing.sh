@@ -11,7 +11,10 @@
 #      one gives); a rerun, --lead and --dry-run assign nothing twice; two
 #      runs at once give no lead two owners;
 #   4. 30 nights of daily exports against one full recomputation;
-#   5. the README's Routing example, run as it is written.
+#   5. the README's Routing example, run as it is written;
+#   6. a rule that reads owner: a routed lead is scored with the owner
+#      routing gave it in the same run, as a full run scores it; a rerun
+#      writes nothing.
 # Run from the repository root.
 set -eu
 # shellcheck source=tests/scripts/check.sh
@@ -200,6 +203,38 @@ awk '/^## Routing/ { on = 1; next } on && /^## / { exit } on && /^```text$/ { co
 (cd "$tmp" && mkdir -p readme && cd readme && PATH="$(dirname "$M"):$PATH" tm sh -eu "$tmp/readme.sh") >"$tmp/readme.got" 2>&1 ||
     bad "README example failed: $(cat "$tmp/readme.got")"
 cmp -s "$tmp/readme.want" "$tmp/readme.got" || bad "README example output differs: $(diff "$tmp/readme.want" "$tmp/readme.got" | head -n 10)"
+
+# ---- 6. a rule that reads owner ----------------------------------------------------------
+# L1 qualifies on its demo request and is routed to cara; with an owner it
+# has 40 points more, so it is SQL: the run that routed it says so, and a full
+# run afterwards finds nothing to change.
+o=$tmp/owner.db
+T "$M" init "$o" >/dev/null
+cat >"$tmp/owner.lua" <<'EOF'
+thresholds { MQL = 50, SQL = 80 }
+event("demo_request", 50)
+fit("has an owner", 40, { owner = present() })
+route { by = "country", teams = { ["*"] = "amer" }, members = { amer = { "cara" } } }
+EOF
+T "$M" rule "$o" add own "$tmp/owner.lua" >/dev/null
+sqlite3 "$o" "INSERT INTO leads(id, external_id, created_at, country) VALUES (1, 'L1', '2026-03-01', 'DE'), (2, 'L2', '2026-03-01', 'US');
+              INSERT INTO events(lead_id, type, occurred_at) VALUES (1, 'demo_request', '2026-03-02 09:00:00')"
+T "$M" score "$o" --rule own --as-of 2026-03-04 >"$tmp/out" 2>&1 || bad "owner rule: score: $(cat "$tmp/out")"
+same "owner rule: the routing run" "$(cat "$tmp/out")" "scored 2 leads with rule own version 1 (full run); 2 scores changed
+1 lead moved to SQL
+1 lead moved to MQL
+2 leads entered IQL
+1 lead assigned an owner: cara 1"
+same "owner rule: L1 scored with its owner" "$(q "$o" "SELECT c.score, c.stage, c.score = s.score FROM score_current c
+      JOIN score_leads('own', '2026-03-04') s ON s.lead_id = c.lead_id WHERE c.lead_id = 1")" "90.0|SQL|1"
+same "owner rule: L1's entries" "$(q "$o" "SELECT group_concat(stage, ' ') FROM (SELECT stage FROM stage_history
+      WHERE lead_id = 1 ORDER BY entered_at, id)")" "IQL MQL SQL"
+sum=$(md5sum <"$o")
+T "$M" score "$o" --rule own --as-of 2026-03-04 >"$tmp/out" 2>&1 || bad "owner rule: rerun: $(cat "$tmp/out")"
+[ "$(md5sum <"$o")" = "$sum" ] || bad "owner rule: the rerun changed the database: $(cat "$tmp/out")"
+T "$M" score "$o" --rule own --as-of 2026-03-04 --all >"$tmp/out" 2>&1 || bad "owner rule: full run: $(cat "$tmp/out")"
+same "owner rule: a full run after it" "$(cat "$tmp/out")" "scored 2 leads with rule own version 1 (full run); 0 scores changed
+no lead changed stage"
 
 [ "$fail" = 1 ] || echo "routing: 10,000 leads: 1469 assigned, teams within one; capacity 10 held exactly (562 to overflow); $nights nights equal one full run ($nassigned assignments, $overflow overflow)"
 exit "$fail"

@@ -155,6 +155,15 @@ INSERT INTO leads(id, created_at, country) VALUES (50, '2026-01-01', 'FR'), (51,
 SELECT lead_id, owner, team, assigned_at, version, reason FROM route_plan('hr', '2026-01-10',
   '[[50, "MQL", "2026-01-09 10:00:00", 3], [1, "SQL", "2026-01-09 11:00:00", 3], [51, "MQL", "2026-01-11 09:00:00", null]]');
 SELECT 'no moves', count(*) FROM route_plan('hr', '2026-01-10', '[]');
+-- [a14] each lead's earliest qualifying entry, however the moves come: 52's at 08:00 (given after 09:00; its IQL at 07:00 is below MQL);
+-- 53's move ties its stage_history entry, which is kept (version 2); 54's two moves tie, the first given is kept (version 1)
+INSERT INTO leads(id, created_at, country) VALUES (52, '2026-01-01', 'US'), (53, '2026-01-01', 'US'), (54, '2026-01-01', 'US');
+INSERT INTO stage_history(lead_id, stage, entered_at, source) VALUES (53, 'MQL', '2026-01-09 08:30:00', 'rule:hr@2');
+SELECT lead_id, owner, assigned_at, version FROM route_plan('hr', '2026-01-10',
+  '[[54, "MQL", "2026-01-09 09:30:00", 1], [52, "MQL", "2026-01-09 09:00:00", 4], [53, "MQL", "2026-01-09 08:30:00", 7],
+    [52, "MQL", "2026-01-09 08:00:00", 5], [52, "IQL", "2026-01-09 07:00:00", 6], [54, "MQL", "2026-01-09 09:30:00", 2]]')
+WHERE lead_id >= 52;
+DELETE FROM stage_history WHERE lead_id = 53;
 -- [h4] moves that are not such an array
 SELECT * FROM route_plan('hr', '2026-01-10', 'not json');
 SELECT * FROM route_plan('hr', '2026-01-10', '[[50, "MQL"]]');
