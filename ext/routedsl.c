@@ -95,6 +95,22 @@ static int raw_field(lua_State *L, int t, const char *key)
     return lua_rawget(L, t);
 }
 
+static void check_keys(lua_State *L, int t)
+{
+    static const char *const known[] = {"when", "by", "teams", "members", "capacity", "keep_owner", "from", NULL};
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+        lua_pop(L, 1);
+        mq_guard_charge(L, 1, "route", "the route declares too much");
+        int ok = 0;
+        if (lua_type(L, -1) == LUA_TSTRING)
+            for (int i = 0; known[i] && !ok; i++) ok = strcmp(lua_tostring(L, -1), known[i]) == 0;
+        if (!ok)
+            luaL_error(L, "route: unknown key '%s' (known: when, by, teams, members, capacity, keep_owner, from)",
+                       lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : luaL_typename(L, -1));
+    }
+}
+
 /* members = { team = { "name", ... } }: written as JSON; every member's name
 ** is also set in the table at `all` (for capacity's check). */
 static void read_members(lua_State *L, jbuf *b, int m, int all)
@@ -236,8 +252,7 @@ int mq_dsl_route(lua_State *L, mq_build *r)
     if (!lua_istable(L, 1)) luaL_error(L, "route: expected a table such as { by = \"country\", teams = {...}, members = {...} }, found %s",
                                        luaL_typename(L, 1));
     lua_settop(L, 1);
-    static const char *const known[] = {"when", "by", "teams", "members", "capacity", "keep_owner", "from", NULL};
-    mq_dsl_check_opts(L, 1, "route", known);
+    check_keys(L, 1);
     jbuf b = {p, 0};
     puts_(L, &b, "{\"when\":");
     size_t n;

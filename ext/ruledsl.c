@@ -113,9 +113,9 @@ static int opt_group(lua_State *L, mq_build *r, int opts, const char *fn)
     return g;
 }
 
-/* (ruledsl.h) Unknown keys are errors: a misspelt "cap" must not silently do
-** nothing. */
-int mq_dsl_check_opts(lua_State *L, int idx, const char *fn, const char *const *known)
+/* The options table at idx, or 0 when absent. Unknown keys are errors: a
+** misspelt "cap" must not silently do nothing. */
+static int check_opts(lua_State *L, int idx, const char *fn, const char *const *known)
 {
     if (lua_isnoneornil(L, idx)) return 0;
     if (!lua_istable(L, idx)) luaL_error(L, "%s: options expected a table, found %s", fn, luaL_typename(L, idx));
@@ -254,7 +254,7 @@ static int dsl_fit(lua_State *L)
     static const char *const known[] = {"group", "grade", NULL};
     mq_build *r = builder(L, "fit");
     mq_prog *p = &r->prog;
-    int opts = mq_dsl_check_opts(L, 4, "fit", known);
+    int opts = check_opts(L, 4, "fit", known);
     p->fits = grow(L, p->fits, p->nfits, sizeof *p->fits);
     mq_fit *f = &p->fits[p->nfits];
     memset(f, 0, sizeof *f);
@@ -337,7 +337,7 @@ static int dsl_event(lua_State *L)
 {
     static const char *const known[] = {"reason", "cap", "once", "half_life_days", "decay", "group", "where", "stage", NULL};
     mq_build *r = builder(L, "event");
-    int opts = mq_dsl_check_opts(L, 3, "event", known);
+    int opts = check_opts(L, 3, "event", known);
     mq_evrule *e = new_event(L, r, "event");
     e->points = mq_conv_points(L, 2, "event");
     default_reason(L, e);
@@ -350,7 +350,7 @@ static int dsl_signal(lua_State *L)
 {
     static const char *const known[] = {"points", "stage", "cap", "once", "half_life_days", "decay", "group", "where", NULL};
     mq_build *r = builder(L, "signal");
-    int opts = mq_dsl_check_opts(L, 3, "signal", known);
+    int opts = check_opts(L, 3, "signal", known);
     mq_evrule *e = new_event(L, r, "signal");
     e->reason = check_text(L, 2, "signal", "reason");
     if (opts && lua_getfield(L, opts, "points") != LUA_TNIL) e->points = mq_conv_points(L, -1, "signal");
@@ -420,7 +420,7 @@ static int dsl_decay(lua_State *L)
 {
     static const char *const known[] = {"half_life_days", NULL};
     mq_build *r = builder(L, "decay");
-    int opts = mq_dsl_check_opts(L, 1, "decay", known);
+    int opts = check_opts(L, 1, "decay", known);
     double v = 0;   /* set by opt_number; luaL_error does not return */
     if (!opt_number(L, opts, "decay", "half_life_days", &v) || v <= 0)
         luaL_error(L, "decay: half_life_days expected a number of days above 0");
@@ -458,7 +458,7 @@ static int dsl_group(lua_State *L)
 {
     static const char *const known[] = {"cap", NULL};
     mq_build *r = builder(L, "group");
-    int opts = mq_dsl_check_opts(L, 2, "group", known);
+    int opts = check_opts(L, 2, "group", known);
     mem_free(L, check_text(L, 1, "group", "name"));   /* checks the name; group_index copies it */
     size_t nn;
     const char *name = lua_tolstring(L, 1, &nn);
@@ -476,7 +476,7 @@ static int dsl_caps(lua_State *L)
 {
     static const char *const known[] = {"total", "fit", "engagement", NULL};
     mq_build *r = builder(L, "caps");
-    int opts = mq_dsl_check_opts(L, 1, "caps", known);
+    int opts = check_opts(L, 1, "caps", known);
     double *dst[] = {&r->prog.cap_total, &r->prog.cap_fit, &r->prog.cap_engagement};
     for (int i = 0; i < 3; i++) {
         double v;
@@ -500,7 +500,7 @@ static int dsl_recycle(lua_State *L)
     static const char *const known[] = {"requalify_after_days", "stale_after_days", "stale_to", NULL};
     mq_build *r = builder(L, "recycle");
     mq_prog *p = &r->prog;
-    int opts = mq_dsl_check_opts(L, 1, "recycle", known);
+    int opts = check_opts(L, 1, "recycle", known);
     if (p->recycle_declared) luaL_error(L, "recycle: declared twice");
     p->recycle_declared = 1;
     double v = 0;   /* set by opt_number; luaL_error does not return */
@@ -531,7 +531,7 @@ static int dsl_account(lua_State *L)
     static const char *const known[] = {"mqa_at", "roles", "engaged_within_days", "cap", "signal_half_life_days", NULL};
     mq_prog *p = &builder(L, "account")->prog;
     if (lua_isnoneornil(L, 1)) luaL_error(L, "account: options expected a table, found nil");
-    int opts = mq_dsl_check_opts(L, 1, "account", known);
+    int opts = check_opts(L, 1, "account", known);
     if (p->account_declared) luaL_error(L, "account: declared twice");
     p->account_declared = 1;
     double v = 0;   /* set by opt_number; luaL_error does not return */

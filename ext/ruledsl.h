@@ -33,11 +33,6 @@ void mq_dsl_add(lua_State *L, int tmpl, void *ud);
 ** mq_dsl_add calls it. A test is a table with d->test_mt_ref as metatable. */
 void mq_dsl_add_tests(lua_State *L, int tmpl, mq_dsl *d);
 
-/* The options table at idx (absolute), or 0 when absent; a value that is no
-** table, or a key not in known (NULL-terminated), is an error naming fn
-** ("fit: unknown option 'cpa'"). Each key is charged to the budget. */
-int mq_dsl_check_opts(lua_State *L, int idx, const char *fn, const char *const *known);
-
 /* In routedsl.c: route { ... } for the rule being built. */
 int mq_dsl_route(lua_State *L, mq_build *r);
 
