@@ -521,10 +521,8 @@ static int plan_compute(mq_conn *conn, sqlite3_value **args, mq_rows *rows, mq_e
     static const char fn[] = "route_plan";
     if (!args[0] || sqlite3_value_type(args[0]) == SQLITE_NULL) return 0;   /* (= NULL reaches no row) */
     if (sqlite3_value_type(args[0]) != SQLITE_TEXT) return mq_arg_message(err, fn, 1, "a rule's name (TEXT)", args[0]);
-    double as_of = mq_time_now(), given;
-    int has;
-    if (mq_time_value(args[1], fn, 2, &given, &has, err) != 0) return -1;
-    if (has) as_of = given;
+    double as_of;
+    if (mq_as_of_value(args[1], fn, 2, &as_of, err) != 0) return -1;
     const char *rule = (const char *)sqlite3_value_text(args[0]);
     plan p = {.conn = conn, .fn = fn, .err = err};
     int rc = -1;

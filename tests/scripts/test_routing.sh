@@ -209,17 +209,17 @@ cmp -s "$tmp/readme.want" "$tmp/readme.got" || bad "README example output differ
 # has 40 points more, so it is SQL: the run that routed it says so, and a full
 # run afterwards finds nothing to change.
 o=$tmp/owner.db
-T "$M" init "$o" >/dev/null
+tm "$M" init "$o" >/dev/null
 cat >"$tmp/owner.lua" <<'EOF'
 thresholds { MQL = 50, SQL = 80 }
 event("demo_request", 50)
 fit("has an owner", 40, { owner = present() })
 route { by = "country", teams = { ["*"] = "amer" }, members = { amer = { "cara" } } }
 EOF
-T "$M" rule "$o" add own "$tmp/owner.lua" >/dev/null
+tm "$M" rule "$o" add own "$tmp/owner.lua" >/dev/null
 sqlite3 "$o" "INSERT INTO leads(id, external_id, created_at, country) VALUES (1, 'L1', '2026-03-01', 'DE'), (2, 'L2', '2026-03-01', 'US');
               INSERT INTO events(lead_id, type, occurred_at) VALUES (1, 'demo_request', '2026-03-02 09:00:00')"
-T "$M" score "$o" --rule own --as-of 2026-03-04 >"$tmp/out" 2>&1 || bad "owner rule: score: $(cat "$tmp/out")"
+tm "$M" score "$o" --rule own --as-of 2026-03-04 >"$tmp/out" 2>&1 || bad "owner rule: score: $(cat "$tmp/out")"
 same "owner rule: the routing run" "$(cat "$tmp/out")" "scored 2 leads with rule own version 1 (full run); 2 scores changed
 1 lead moved to SQL
 1 lead moved to MQL
@@ -230,9 +230,9 @@ same "owner rule: L1 scored with its owner" "$(q "$o" "SELECT c.score, c.stage, 
 same "owner rule: L1's entries" "$(q "$o" "SELECT group_concat(stage, ' ') FROM (SELECT stage FROM stage_history
       WHERE lead_id = 1 ORDER BY entered_at, id)")" "IQL MQL SQL"
 sum=$(md5sum <"$o")
-T "$M" score "$o" --rule own --as-of 2026-03-04 >"$tmp/out" 2>&1 || bad "owner rule: rerun: $(cat "$tmp/out")"
+tm "$M" score "$o" --rule own --as-of 2026-03-04 >"$tmp/out" 2>&1 || bad "owner rule: rerun: $(cat "$tmp/out")"
 [ "$(md5sum <"$o")" = "$sum" ] || bad "owner rule: the rerun changed the database: $(cat "$tmp/out")"
-T "$M" score "$o" --rule own --as-of 2026-03-04 --all >"$tmp/out" 2>&1 || bad "owner rule: full run: $(cat "$tmp/out")"
+tm "$M" score "$o" --rule own --as-of 2026-03-04 --all >"$tmp/out" 2>&1 || bad "owner rule: full run: $(cat "$tmp/out")"
 same "owner rule: a full run after it" "$(cat "$tmp/out")" "scored 2 leads with rule own version 1 (full run); 0 scores changed
 no lead changed stage"
 
